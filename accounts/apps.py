@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import roles
+
+        # Every app's migrations are done by the time post_migrate fires, so all permissions exist.
+        post_migrate.connect(roles.ensure_roles_after_migrate, sender=self)

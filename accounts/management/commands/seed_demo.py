@@ -1,0 +1,38 @@
+from importlib import import_module
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from zgcforum.demo import ADMIN_EMAIL, DEMO_APPS, DEMO_PASSWORD, DemoContext, content_digest
+
+
+class Command(BaseCommand):
+    help = "Load the demo forum: the shape of the 2021 ZGC Forum. Deterministic and idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="multiply the generated rows")
+        parser.add_argument("--flush", action="store_true", help="empty the database first")
+        parser.add_argument("--digest", action="store_true", help="print the content digest")
+
+    def handle(self, *args, scale, flush, digest, verbosity, **options):
+        if scale < 1:
+            raise CommandError("--scale must be at least 1")
+        if flush:
+            call_command("flush", interactive=False, verbosity=0)
+        ctx = DemoContext(scale=scale, stdout=self.stdout if verbosity > 1 else None)
+        with transaction.atomic():
+            for app in DEMO_APPS:
+                try:
+                    module = import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(ctx)
+        if verbosity:
+            parts = ", ".join(f"{n} {label}" for label, n in sorted(ctx.generated.items()))
+            self.stdout.write(self.style.SUCCESS(f"Demo forum loaded at scale {scale}: {parts}."))
+            self.stdout.write(f"Admin login: {ADMIN_EMAIL} / {DEMO_PASSWORD}")
+        if digest:
+            self.stdout.write(f"digest {content_digest()}")

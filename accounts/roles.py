@@ -1,0 +1,67 @@
+"""Roles are Django groups declared in code: each app's ``roles.py`` holds ``ROLES``.
+
+``ROLES`` maps a group name to permission names, ``"app_label.codename"`` or ``"app_label.*"``
+for every permission of an app. Several apps may add permissions to one group.
+"""
+
+from collections import defaultdict
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+FORUM_SECRETARIAT = "forum secretariat"
+
+ROLES = {
+    FORUM_SECRETARIAT: ["accounts.view_user", "accounts.change_user", "auth.view_group"],
+}
+
+
+def declared_roles() -> dict[str, set[str]]:
+    """The union of every installed app's ``ROLES``, group name → permission names."""
+    merged: dict[str, set[str]] = defaultdict(set)
+    for app_config in apps.get_app_configs():
+        try:
+            module = import_module(f"{app_config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app_config.name}.roles":
+                raise
+            continue
+        for group, perms in getattr(module, "ROLES", {}).items():
+            merged[group].update(perms)
+    return dict(merged)
+
+
+def _resolve(names: set[str]) -> list[Permission]:
+    wildcard_apps = {name.split(".")[0] for name in names if name.endswith(".*")}
+    exact = {tuple(name.split(".", 1)) for name in names if not name.endswith(".*")}
+    perms = Permission.objects.select_related("content_type")
+    found = [
+        p
+        for p in perms
+        if p.content_type.app_label in wildcard_apps
+        or (p.content_type.app_label, p.codename) in exact
+    ]
+    missing = exact - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise LookupError(f"Unknown permissions in ROLES: {sorted(missing)}")
+    return found
+
+
+@transaction.atomic
+def ensure_roles() -> dict[str, Group]:
+    """Create or update every declared group so it holds exactly its declared permissions."""
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    groups = {}
+    for name, perm_names in sorted(declared_roles().items()):
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(_resolve(perm_names))
+        groups[name] = group
+    return groups
+
+
+def ensure_roles_after_migrate(sender, **kwargs):
+    ensure_roles()

@@ -1,0 +1,99 @@
+"""Every write to accounts: sign-up, email verification, profile changes."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import User
+
+VERIFY_SALT = "accounts.verify-email"
+
+
+class AccountError(Exception):
+    """A request about an account that cannot be carried out; the message is shown to the user."""
+
+
+def verification_token(user: User) -> str:
+    # The email is signed too: a token stops working if the address changes.
+    return signing.dumps({"id": user.pk, "email": user.email}, salt=VERIFY_SALT)
+
+
+def verification_url(user: User) -> str:
+    with translation.override(user.language):
+        path = reverse("accounts:verify", kwargs={"token": verification_token(user)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def send_verification_mail(user: User) -> None:
+    """Mail the verification link in the user's language, once the caller commits."""
+    context = {"user": user, "url": verification_url(user), "site_url": settings.SITE_URL}
+    with translation.override(user.language):
+        subject = render_to_string("accounts/mail/verify_subject.txt", context).strip()
+        body = render_to_string("accounts/mail/verify.txt", context)
+    message = EmailMultiAlternatives(subject, body, to=[user.email])
+    transaction.on_commit(message.send, robust=True)
+
+
+@transaction.atomic
+def sign_up(
+    *, email: str, password: str, name: str, name_zh: str = "", language: str = "en"
+) -> User:
+    """Create an unverified account and mail its verification link."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(_("An account with this email address already exists."))
+    user = User.objects.create_user(
+        email=email, password=password, name=name, name_zh=name_zh, language=language
+    )
+    send_verification_mail(user)
+    return user
+
+
+@transaction.atomic
+def verify_email(token: str) -> User:
+    """Mark the account behind a valid, unexpired token as verified (repeat clicks are fine)."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise AccountError(
+            _("This verification link has expired. Ask for a new one below.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise AccountError(_("This verification link is not valid.")) from exc
+    user = (
+        User.objects.select_for_update().filter(pk=data.get("id"), email=data.get("email")).first()
+    )
+    if user is None:
+        raise AccountError(_("This verification link is not valid."))
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def resend_verification(email: str) -> None:
+    """Send a new link if an unverified account has this address; silent otherwise."""
+    user = User.objects.filter(email__iexact=email.strip(), email_verified_at__isnull=True).first()
+    if user is not None:
+        send_verification_mail(user)
+
+
+@transaction.atomic
+def update_profile(user: User, **fields) -> User:
+    """Save the profile fields that differ from the stored row; returns the fresh user."""
+    allowed = {"name", "name_zh", "language", "receives_announcements"}
+    # Compare with the stored row: a bound ModelForm has already copied the new values onto ``user``.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changed = [
+        name for name, value in fields.items() if name in allowed and getattr(user, name) != value
+    ]
+    for name in changed:
+        setattr(user, name, fields[name])
+    if changed:
+        user.save(update_fields=changed)
+    return user

@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, UpdateView, View
+
+from . import services
+from .forms import LoginForm, ProfileForm, ResendVerificationForm, SignUpForm
+
+
+class SignUpView(FormView):
+    template_name = "accounts/signup.html"
+    form_class = SignUpForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.sign_up(
+                email=data["email"],
+                password=data["password1"],
+                name=data["name"],
+                name_zh=data["name_zh"],
+                language=data["language"],
+            )
+        except services.AccountError as exc:
+            form.add_error("email", str(exc))
+            return self.form_invalid(form)
+        self.request.session["signed_up_email"] = user.email
+        return redirect("accounts:signup_done")
+
+
+class SignUpDoneView(FormView):
+    template_name = "accounts/signup_done.html"
+    form_class = ResendVerificationForm
+
+    def get_initial(self):
+        return {"email": self.request.session.get("signed_up_email", "")}
+
+    def form_valid(self, form):
+        services.resend_verification(form.cleaned_data["email"])
+        messages.info(
+            self.request,
+            _("If an unconfirmed account uses this address, a new link is on its way."),
+        )
+        return redirect("accounts:signup_done")
+
+
+class VerifyEmailView(View):
+    def get(self, request, token):
+        try:
+            services.verify_email(token)
+        except services.AccountError as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:signup_done")
+        messages.success(request, _("Your email address is confirmed. You can log in now."))
+        return redirect("accounts:login")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["resend_form"] = ResendVerificationForm()
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    template_name = "accounts/profile.html"
+    form_class = ProfileForm
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        services.update_profile(self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Your profile is saved."))
+        return redirect(reverse("accounts:profile"))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/mail/password_reset.txt"
+    subject_template_name = "accounts/mail/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -1,0 +1,167 @@
+"""Project-level guarantees: deploy settings, migrations, translations, roles, demo data."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from accounts.roles import FORUM_SECRETARIAT, declared_roles, ensure_roles
+from tests.services import require_binary
+from zgcforum.demo import content_digest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def manage(*args, env=None, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "zgcforum.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "x9!k2#production-secret-key-that-is-long-and-random-0123456789abcdef",
+        "ALLOWED_HOSTS": "forum.example.org",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # only the browser tests need it
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_a_missing_secret_key():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "zgcforum.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "",
+    }
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_no_model_change_lacks_a_migration():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zgcforum.settings"}
+    env.pop("DATABASE_URL", None)
+    result = manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_string_is_translated_to_chinese(tmp_path):
+    """makemessages on a copy of the tree finds nothing new, and msgfmt finds nothing missing."""
+    msgfmt = require_binary("msgfmt")
+    copy = tmp_path / "tree"
+    ignore = shutil.ignore_patterns(
+        ".venv", ".git", "staticfiles", "media", ".test-media", "node_modules", "*.mo"
+    )
+    shutil.copytree(ROOT, copy, ignore=ignore)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zgcforum.settings"}
+    env.pop("DATABASE_URL", None)
+    result = manage(
+        "makemessages",
+        "-l",
+        "zh_Hans",
+        "-e",
+        "html,txt,py",
+        "--no-obsolete",
+        "--no-location",
+        "--ignore",
+        "staticfiles/*",
+        "--ignore",
+        "tests/*",
+        "--ignore",
+        "bench/*",
+        env=env,
+        cwd=copy,
+    )
+    assert result.returncode == 0, result.stderr
+    po_files = sorted(copy.rglob("locale/zh_Hans/LC_MESSAGES/django.po"))
+    assert po_files
+    problems = []
+    for po in po_files:
+        stats = subprocess.run(
+            [msgfmt, "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True
+        )
+        if "untranslated" in stats.stderr or "fuzzy" in stats.stderr or stats.returncode:
+            problems.append(f"{po.relative_to(copy)}: {stats.stderr.strip()}")
+    assert problems == []
+
+
+@pytest.mark.django_db
+def test_roles_are_idempotent_and_declared_per_app():
+    ensure_roles()
+    first = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    ensure_roles()
+    second = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    assert first == second
+    assert FORUM_SECRETARIAT in first
+    assert {"view_user", "change_user"} <= first[FORUM_SECRETARIAT]
+    assert set(declared_roles()) == set(first)
+
+
+@pytest.mark.django_db
+def test_roles_restore_removed_permissions():
+    group = ensure_roles()[FORUM_SECRETARIAT]
+    group.permissions.clear()
+    ensure_roles()
+    assert group.permissions.filter(codename="view_user").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_is_deterministic_and_idempotent():
+    call_command("seed_demo", verbosity=0)
+    first = content_digest()
+    call_command("seed_demo", verbosity=0)
+    assert content_digest() == first  # a second run changes nothing
+    call_command("seed_demo", "--flush", verbosity=0)
+    assert content_digest() == first  # a fresh database gets the same content
+
+
+@pytest.mark.django_db
+def test_seed_demo_scale_multiplies_generated_rows():
+    from zgcforum.demo import DemoContext
+
+    def generated(scale):
+        ctx = DemoContext(scale=scale)
+        from importlib import import_module
+
+        from zgcforum.demo import DEMO_APPS
+
+        for app in DEMO_APPS:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.seed(ctx)
+        return ctx.generated
+
+    one = generated(1)
+    ten = generated(10)
+    assert one and set(one) == set(ten)
+    for label, n in one.items():
+        assert ten[label] == 10 * n, label
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_the_admin_login(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "organizer@zgcforum.example / zgc-forum-2021" in out

@@ -1,0 +1,13 @@
+"""Test settings: the real settings, with fast hashing and in-memory mail by default."""
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests run tasks inline unless a test starts the real worker (tests/worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SECURE_SSL_REDIRECT = False
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+AXES_FAILURE_LIMIT = 5

@@ -1,0 +1,37 @@
+"""URLs. English lives at the root (/schedule/), Chinese under /zh-hans/ (/zh-hans/schedule/).
+
+Every page exists in both languages at a stable, shareable URL; the language is never guessed
+from cookies or headers, so caches and links always agree on what a URL shows.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from . import views
+
+admin.site.site_header = "ZGC Forum · organizers"
+admin.site.site_title = "ZGC Forum"
+admin.site.index_title = "Forum administration"
+
+urlpatterns = [
+    # No database, no language: the benchmark's floor and the load balancer's health check.
+    path("healthz/", TemplateView.as_view(template_name="healthz.html"), name="healthz"),
+]
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler404 = "zgcforum.views.error_404"
+handler403 = "zgcforum.views.error_403"
+handler500 = "zgcforum.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
