@@ -23,6 +23,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("", include("events.urls")),
+    path("exhibitors/", include("exhibitors.urls")),
+    path("delegates/", include("delegates.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
