@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ExhibitorsConfig(AppConfig):
     name = "exhibitors"
     verbose_name = _("Exhibition")
+
+    def ready(self):
+        from . import segments
+
+        segments.register_segments()

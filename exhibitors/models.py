@@ -1,7 +1,26 @@
+import secrets
+
 import urlman
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower, Mod
+from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+def new_code() -> str:
+    """An unguessable, URL-safe identifier for portal addresses."""
+    return secrets.token_urlsafe(9)
+
+
+def logo_path(instance, filename: str) -> str:
+    # The stored name never comes from the upload: the file is re-encoded and renamed.
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"exhibitors/logos/{secrets.token_hex(12)}.{extension}"
 
 
 class ExhibitionSection(models.Model):
@@ -33,4 +52,322 @@ class ExhibitionSection(models.Model):
         return self.name
 
     class urls(urlman.Urls):
-        public = "/exhibitors/?section={self.slug}"
+        public = "{self._directory}?section={self.slug}"
+
+    @property
+    def _directory(self) -> str:
+        return reverse("exhibitors:directory")
+
+    def is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return (
+            self.applications_open_at is not None
+            and self.applications_close_at is not None
+            and self.applications_open_at <= at < self.applications_close_at
+        )
+
+
+class Organization(models.Model):
+    """An exhibiting company or institution, registered by its own people."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_code, editable=False)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"), default="CN")
+    website = models.URLField(_("website"), blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        help_text=_("18 characters; for organizations registered in mainland China."),
+    )
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=60,
+        blank=True,
+        help_text=_("The company register number, for organizations registered abroad."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_path, blank=True)
+    main_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("main contact"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_published = models.BooleanField(
+        _("shown in the directory"),
+        default=True,
+        help_text=_("Approved organizations appear in the public directory while this is on."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("exhibiting organization")
+        verbose_name_plural = _("exhibiting organizations")
+        ordering = ["name_en", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "credit_code",
+                condition=~Q(credit_code=""),
+                name="organization_credit_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(credit_code="") | ~Q(registration_number=""),
+                name="organization_has_a_registration",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    class urls(urlman.Urls):
+        public = "{self._public}"
+        portal = "{self._portal}"
+        edit = "{portal}edit/"
+        members = "{portal}members/"
+        logo_file = "{portal}logo/"
+        apply = "{portal}applications/new/"
+
+    # Reversed, so links keep the active language's prefix (/zh-hans/…).
+    @property
+    def _public(self) -> str:
+        return reverse("exhibitors:organization", kwargs={"slug": self.slug})
+
+    @property
+    def _portal(self) -> str:
+        return reverse("exhibitors:portal_organization", kwargs={"code": self.code})
+
+
+class Membership(models.Model):
+    """A person who acts for an organization: its admins manage it, its staff apply."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        STAFF = "staff", _("staff")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="exhibitor_memberships",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["organization", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization}"
+
+
+class Invitation(models.Model):
+    """A mailed invitation to join an organization; accepted by the address it was sent to."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.STAFF
+    )
+    language = models.CharField(
+        _("language of the mail"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    token = models.CharField(max_length=32, unique=True, default=new_code, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_open_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    class urls(urlman.Urls):
+        accept = "{self._accept}"
+
+    @property
+    def _accept(self) -> str:
+        return reverse("exhibitors:invitation", kwargs={"token": self.token})
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Application.Status.APPROVED)
+
+
+class Application(models.Model):
+    """An organization's request for floor area in one exhibition section."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        WAITLISTED = "waitlisted", _("waitlisted")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class BoothType(models.TextChoices):
+        STANDARD = "standard", _("standard shell booth (multiples of 3 × 3 = 9 m²)")
+        RAW = "raw", _("raw space (at least 36 m²)")
+
+    class Field(models.TextChoices):
+        AI = "ai", _("artificial intelligence")
+        IC = "ic", _("integrated circuits")
+        QUANTUM = "quantum", _("quantum information")
+        BIOMEDICINE = "biomedicine", _("biomedicine and healthcare")
+        ENERGY = "energy", _("clean energy and carbon neutrality")
+        DIGITAL = "digital", _("digital economy")
+        WINTER_SPORTS = "winter-sports", _("winter sports technology")
+        MANUFACTURING = "manufacturing", _("intelligent manufacturing")
+        OTHER = "other", _("other")
+
+    class Preference(models.TextChoices):
+        CORNER = "corner", _("corner booth")
+        AISLE = "aisle", _("main aisle")
+        ENTRANCE = "entrance", _("near the entrance")
+        STAGE = "stage", _("near the stage")
+        POWER = "power", _("heavy power supply")
+        QUIET = "quiet", _("quiet area for meetings")
+
+    STANDARD_UNIT_M2 = 9
+    RAW_MINIMUM_M2 = 36
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="applications",
+    )
+    section = models.ForeignKey(
+        ExhibitionSection,
+        verbose_name=_("exhibition section"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    booth_type = models.CharField(_("booth type"), max_length=10, choices=BoothType.choices)
+    area_m2 = models.PositiveIntegerField(_("requested area (m²)"))
+    preference_1 = models.CharField(
+        _("first booth preference"), max_length=10, choices=Preference.choices, blank=True
+    )
+    preference_2 = models.CharField(
+        _("second booth preference"), max_length=10, choices=Preference.choices, blank=True
+    )
+    preference_3 = models.CharField(
+        _("third booth preference"), max_length=10, choices=Preference.choices, blank=True
+    )
+    exhibit_field = models.CharField(_("exhibit field"), max_length=16, choices=Field.choices)
+    exhibits = models.TextField(_("exhibit description"))
+    declares_accuracy = models.BooleanField(_("the information given is true"), default=False)
+    accepts_rules = models.BooleanField(_("accepts the exhibition rules"), default=False)
+    declares_safety = models.BooleanField(
+        _("exhibits meet fire and safety regulations"), default=False
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="exhibitor_applications",
+    )
+    decision_reason = models.TextField(_("reason given"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "section"], name="application_one_per_section"
+            ),
+            models.CheckConstraint(
+                condition=Q(booth_type="raw", area_m2__gte=36)
+                | Q(
+                    Q(booth_type="standard"),
+                    GreaterThanOrEqual(F("area_m2"), 9),
+                    Exact(Mod(F("area_m2"), 9), 0),
+                ),
+                name="application_area_fits_booth_type",
+            ),
+        ]
+        indexes = [models.Index(fields=["section", "status"])]
+
+    def __str__(self):
+        return f"{self.organization} → {self.section}"
+
+    class urls(urlman.Urls):
+        portal = "{self.organization.urls.portal}applications/{self.pk}/"
+        edit = "{portal}edit/"
+        submit = "{portal}submit/"
+        withdraw = "{portal}withdraw/"
+
+    @property
+    def preferences(self) -> list[str]:
+        labels = dict(self.Preference.choices)
+        return [labels[p] for p in (self.preference_1, self.preference_2, self.preference_3) if p]
+
+
+class ApplicationEvent(models.Model):
+    """One status change of an application: who, when, from what to what, and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
+    )
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=Application.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=Application.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"

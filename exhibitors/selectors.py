@@ -1,5 +1,79 @@
-from .models import ExhibitionSection
+"""Reads for the exhibition: render-ready querysets for the directory and the portal."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
 
 
 def exhibition_sections() -> list[ExhibitionSection]:
     return list(ExhibitionSection.objects.order_by("position", "pk"))
+
+
+def _approved(**filters) -> Exists:
+    return Exists(
+        Application.objects.filter(
+            organization=OuterRef("pk"), status=Application.Status.APPROVED, **filters
+        )
+    )
+
+
+def public_exhibitors(
+    *,
+    query: str = "",
+    section: ExhibitionSection | None = None,
+    country: str = "",
+    field: str = "",
+    letter: str = "",
+) -> QuerySet[Organization]:
+    """Approved, published organizations, with their approved sections prefetched, A–Z."""
+    organizations = Organization.objects.filter(is_published=True).filter(_approved())
+    if section is not None:
+        organizations = organizations.filter(_approved(section=section))
+    if field:
+        organizations = organizations.filter(_approved(exhibit_field=field))
+    if country:
+        organizations = organizations.filter(country=country)
+    if letter:
+        organizations = organizations.filter(name_en__istartswith=letter)
+    query = query.strip()
+    if query:
+        # Both languages, named explicitly: modeltranslation would rewrite `name` to the UI one.
+        organizations = organizations.filter(
+            Q(name_en__icontains=query)
+            | Q(name_zh_hans__icontains=query)
+            | Q(description_en__icontains=query)
+            | Q(description_zh_hans__icontains=query)
+        )
+    return organizations.prefetch_related(
+        Prefetch(
+            "applications",
+            queryset=Application.objects.approved()
+            .select_related("section")
+            .order_by("section__position"),
+            to_attr="approved_applications",
+        )
+    ).order_by("name_en", "pk")
+
+
+def public_exhibitor(slug: str) -> Organization | None:
+    return public_exhibitors().filter(slug=slug).first()
+
+
+def organizations_of(user) -> QuerySet[Organization]:
+    return Organization.objects.filter(memberships__user=user).order_by("name_en", "pk")
+
+
+def portal_applications(organization: Organization) -> QuerySet[Application]:
+    return organization.applications.select_related("section").order_by("section__position")
+
+
+def application_history(application: Application) -> QuerySet[ApplicationEvent]:
+    return application.events.select_related("actor").order_by("at", "pk")
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return organization.memberships.select_related("user").order_by("role", "user__email")
+
+
+def open_sections() -> list[ExhibitionSection]:
+    return [s for s in exhibition_sections() if s.is_open()]

@@ -1,8 +1,13 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ExhibitionSection
+from .models import ExhibitionSection, Organization
 
 
 @register(ExhibitionSection)
 class ExhibitionSectionTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Organization)
+class OrganizationTranslation(TranslationOptions):
     fields = ("name", "description")

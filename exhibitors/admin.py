@@ -1,0 +1,166 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from . import services
+from .forms import ReasonForm
+from .models import (
+    Application,
+    ApplicationEvent,
+    ExhibitionSection,
+    Invitation,
+    Membership,
+    Organization,
+)
+
+
+@admin.register(ExhibitionSection)
+class ExhibitionSectionAdmin(TranslationAdmin):
+    list_display = [
+        "name",
+        "position",
+        "capacity_m2",
+        "approved_m2",
+        "applications_open_at",
+        "applications_close_at",
+    ]
+    list_editable = ["applications_open_at", "applications_close_at"]
+    prepopulated_fields = {"slug": ("name_en",)}
+
+    def get_queryset(self, request):
+        approved = Q(applications__status=Application.Status.APPROVED)
+        from django.db.models import Sum
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_approved=Sum("applications__area_m2", filter=approved))
+        )
+
+    @admin.display(description=_("approved (m²)"), ordering="_approved")
+    def approved_m2(self, obj):
+        return obj._approved or 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TranslationAdmin):
+    list_display = ["name", "name_zh_hans", "country", "is_published", "n_applications"]
+    list_filter = ["is_published", "country"]
+    # Both languages explicitly: modeltranslation would search only the admin's language.
+    search_fields = ["name_en", "name_zh_hans", "credit_code", "registration_number", "slug"]
+    raw_id_fields = ["main_contact"]
+    inlines = [MembershipInline]
+    readonly_fields = ["code", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_applications=Count("applications"))
+
+    @admin.display(description=_("applications"), ordering="_applications")
+    def n_applications(self, obj):
+        return obj._applications
+
+
+class ApplicationEventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "organization",
+        "section",
+        "status",
+        "booth_type",
+        "area_m2",
+        "exhibit_field",
+        "submitted_at",
+    ]
+    list_filter = ["section", "status", "booth_type", "exhibit_field"]
+    # The queue shows organization and section names: fetch them with the page, not per row.
+    list_select_related = ["organization", "section"]
+    search_fields = ["organization__name_en", "organization__name_zh_hans"]
+    raw_id_fields = ["organization", "applicant"]
+    # Status only moves through the services: the form cannot bypass the transition table.
+    readonly_fields = [
+        "status",
+        "decision_reason",
+        "submitted_at",
+        "status_changed_at",
+        "created_at",
+    ]
+    inlines = [ApplicationEventInline]
+    actions = ["approve_selected", "reject_selected", "waitlist_selected", "reopen_selected"]
+    ordering = ["section__position", "submitted_at", "pk"]
+
+    def _report(self, request, outcomes):
+        for outcome in outcomes:
+            level = messages.SUCCESS if outcome.ok else messages.WARNING
+            self.message_user(request, f"{outcome.application}: {outcome.message}", level)
+
+    @admin.action(description=_("Approve selected applications"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._report(request, services.review_many(queryset, "approve", by=request.user))
+
+    @admin.action(
+        description=_("Put selected applications on the waiting list"), permissions=["change"]
+    )
+    def waitlist_selected(self, request, queryset):
+        self._report(request, services.review_many(queryset, "waitlist", by=request.user))
+
+    @admin.action(description=_("Reopen selected applications"), permissions=["change"])
+    def reopen_selected(self, request, queryset):
+        self._report(request, services.review_many(queryset, "reopen", by=request.user))
+
+    @admin.action(
+        description=_("Reject selected applications (with a reason)"), permissions=["change"]
+    )
+    def reject_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            self._report(
+                request,
+                services.review_many(
+                    queryset, "reject", by=request.user, reason=form.cleaned_data["reason"]
+                ),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "exhibitors/admin/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject applications"),
+                "opts": self.model._meta,
+                "applications": queryset.select_related("organization", "section"),
+                "form": form,
+                "action": "reject_selected",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "role", "created_at", "accepted_at"]
+    list_select_related = ["organization"]
+    search_fields = ["email", "organization__name_en", "organization__name_zh_hans"]
+    raw_id_fields = ["organization", "invited_by"]
+    readonly_fields = ["token"]

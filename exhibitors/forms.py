@@ -1,0 +1,201 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from . import services
+from .images import clean_logo
+from .models import Application, ExhibitionSection, Membership
+from .validators import normalize_credit_code, validate_credit_code
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class OrganizationForm(forms.Form):
+    name_zh_hans = forms.CharField(label=_("Name in Chinese"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200)
+    country = LazyTypedChoiceField(label=_("Country or region"), choices=countries, initial="CN")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=24,
+        required=False,
+        help_text=_("18 characters, for organizations registered in mainland China."),
+    )
+    registration_number = forms.CharField(
+        label=_("Registration number"),
+        max_length=60,
+        required=False,
+        help_text=_("For organizations registered outside mainland China."),
+    )
+    description_zh_hans = forms.CharField(
+        label=_("Description in Chinese"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 2 MB and 4000 pixels a side."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    def __init__(self, *args, organization=None, **kwargs):
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+        if organization is not None:
+            members = organization.memberships.select_related("user")
+            self.fields["main_contact"] = forms.ModelChoiceField(
+                label=_("Main contact"),
+                queryset=type(organization.main_contact).objects.filter(
+                    exhibitor_memberships__organization=organization
+                ),
+                initial=organization.main_contact_id,
+            )
+            self.fields["main_contact"].choices = [
+                (m.user_id, m.user.display_name) for m in members
+            ]
+        self.helper = _helper(_("Save") if organization else _("Register the organization"))
+        self.helper.form_enctype = "multipart/form-data"
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        return clean_logo(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        country = str(cleaned.get("country") or "")
+        code = normalize_credit_code(cleaned.get("credit_code", ""))
+        if country == "CN":
+            if not code:
+                self.add_error(
+                    "credit_code",
+                    _(
+                        "Organizations registered in mainland China give their unified social credit code."
+                    ),
+                )
+            else:
+                try:
+                    validate_credit_code(code)
+                except ValidationError as exc:
+                    self.add_error("credit_code", exc)
+                else:
+                    cleaned["credit_code"] = code
+        elif country and not cleaned.get("registration_number", "").strip():
+            self.add_error("registration_number", _("Give the organization's registration number."))
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, organization) -> dict:
+        return {name: getattr(organization, name) for name in services.ORGANIZATION_FIELDS} | {
+            "country": str(organization.country)
+        }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial="staff")
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="zh-hans"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send the invitation"))
+
+
+class ApplicationForm(forms.ModelForm):
+    section = forms.ModelChoiceField(
+        label=_("Exhibition section"), queryset=ExhibitionSection.objects.all()
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "section",
+            "booth_type",
+            "area_m2",
+            "preference_1",
+            "preference_2",
+            "preference_3",
+            "exhibit_field",
+            "exhibits",
+            "declares_accuracy",
+            "accepts_rules",
+            "declares_safety",
+        ]
+        widgets = {
+            "booth_type": forms.RadioSelect,
+            "exhibits": forms.Textarea(attrs={"rows": 5}),
+            "area_m2": forms.NumberInput(attrs={"min": 9, "step": 1}),
+        }
+        help_texts = {
+            "area_m2": _("Standard shell: 9, 18, 27 … m². Raw space: 36 m² or more."),
+        }
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["section"]
+        for name in ("preference_1", "preference_2", "preference_3"):
+            self.fields[name].required = False
+        self.helper = _helper(_("Save the draft"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("booth_type") and cleaned.get("area_m2") is not None:
+            try:
+                services.check_area(cleaned["booth_type"], cleaned["area_m2"])
+            except services.ApplicationError as exc:
+                self.add_error("area_m2", str(exc))
+        chosen = [
+            cleaned.get(f"preference_{i}") for i in (1, 2, 3) if cleaned.get(f"preference_{i}")
+        ]
+        if len(chosen) != len(set(chosen)):
+            self.add_error("preference_2", _("Each booth preference can be chosen once."))
+        return cleaned
+
+    def _post_clean(self):
+        # No model validation here: the service checks the rules and the database the constraints.
+        pass
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The applicant reads this in the mail and on the application page."),
+    )
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    section = forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=ExhibitionSection.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All sections"),
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country or region"),
+        choices=[("", _("All countries"))] + list(countries),
+        required=False,
+    )
+    field = forms.ChoiceField(
+        label=_("Exhibit field"),
+        choices=[("", _("All fields"))] + list(Application.Field.choices),
+        required=False,
+    )
+    letter = forms.CharField(required=False, max_length=1)

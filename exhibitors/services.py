@@ -1,0 +1,556 @@
+"""Every write to the exhibition: organizations, members, applications and their review.
+
+Application statuses move only along ``TRANSITIONS``; each move is one ``ApplicationEvent`` row
+(who, when, why) and one mail to the applicant, sent after commit by ``notify()``.
+Lock order, always: section, then applications (``_lock``), so two reviewers never deadlock.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import formats, timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import (
+    Application,
+    ApplicationEvent,
+    ExhibitionSection,
+    Invitation,
+    Membership,
+    Organization,
+)
+
+S = Application.Status
+
+APPLICANT, ORGANIZER, SYSTEM = "applicant", "organizer", "system"
+
+# (from, to) → who may make the move. Anything not listed is refused.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.DRAFT, S.SUBMITTED): frozenset({APPLICANT}),
+    (S.DRAFT, S.WITHDRAWN): frozenset({APPLICANT}),
+    (S.SUBMITTED, S.APPROVED): frozenset({ORGANIZER}),
+    (S.SUBMITTED, S.WAITLISTED): frozenset({ORGANIZER}),
+    (S.SUBMITTED, S.REJECTED): frozenset({ORGANIZER}),
+    (S.SUBMITTED, S.WITHDRAWN): frozenset({APPLICANT}),
+    (S.WAITLISTED, S.APPROVED): frozenset({ORGANIZER, SYSTEM}),
+    (S.WAITLISTED, S.REJECTED): frozenset({ORGANIZER}),
+    (S.WAITLISTED, S.WITHDRAWN): frozenset({APPLICANT}),
+    # Freeing an approved booth: the area goes to the waitlist.
+    (S.APPROVED, S.REJECTED): frozenset({ORGANIZER}),
+    (S.APPROVED, S.WITHDRAWN): frozenset({ORGANIZER}),
+    # Reopen: back into the review queue.
+    (S.REJECTED, S.SUBMITTED): frozenset({ORGANIZER}),
+    (S.WITHDRAWN, S.SUBMITTED): frozenset({ORGANIZER}),
+}
+
+# Statuses the applicant still may change the application in.
+EDITABLE = {S.DRAFT}
+# Statuses in which the application is still waiting for a decision.
+UNDECIDED = {S.DRAFT, S.SUBMITTED, S.WAITLISTED}
+
+
+class ExhibitorError(Exception):
+    """A request that cannot be carried out; the message is shown to the user."""
+
+
+class ApplicationError(ExhibitorError):
+    """An application change that the rules refuse."""
+
+
+def can_transition(from_status: str, to_status: str, actor: str) -> bool:
+    return actor in TRANSITIONS.get((from_status, to_status), ())
+
+
+def _check_transition(application: Application, to: str, actor: str) -> None:
+    if not can_transition(application.status, to, actor):
+        raise ApplicationError(
+            _("An application that is %(current)s cannot become %(new)s.")
+            % {"current": S(application.status).label, "new": S(to).label}
+        )
+
+
+def _notify(recipients, template_key: str, context: dict, *, key: str) -> None:
+    from notifications.services import notify
+
+    notify(recipients, template_key, context, key=key)
+
+
+# --- Organizations --------------------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:60] or "organization"
+    slug, n = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+ORGANIZATION_FIELDS = {
+    "name_en",
+    "name_zh_hans",
+    "country",
+    "website",
+    "credit_code",
+    "registration_number",
+    "description_en",
+    "description_zh_hans",
+}
+
+
+def _clean_registration(fields: dict) -> None:
+    if str(fields.get("country", "")) == "CN":
+        fields["registration_number"] = ""
+        if not fields.get("credit_code"):
+            raise ExhibitorError(
+                _(
+                    "Organizations registered in mainland China give their unified social credit code."
+                )
+            )
+    else:
+        fields["credit_code"] = ""
+        if not fields.get("registration_number"):
+            raise ExhibitorError(_("Give the organization's registration number."))
+
+
+@transaction.atomic
+def create_organization(*, by: User, logo: ContentFile | None = None, **fields) -> Organization:
+    """Register an organization; its creator becomes its admin and main contact."""
+    fields = {k: v for k, v in fields.items() if k in ORGANIZATION_FIELDS}
+    _clean_registration(fields)
+    if (
+        fields.get("credit_code")
+        and Organization.objects.filter(credit_code=fields["credit_code"]).exists()
+    ):
+        raise ExhibitorError(_("An organization with this credit code is already registered."))
+    organization = Organization(
+        slug=_unique_slug(fields.get("name_en") or ""), main_contact=by, **fields
+    )
+    if logo is not None:
+        organization.logo.save(logo.name, logo, save=False)
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as exc:
+        raise ExhibitorError(
+            _("An organization with this credit code is already registered.")
+        ) from exc
+    Membership.objects.create(organization=organization, user=by, role=Membership.Role.ADMIN)
+    return organization
+
+
+@transaction.atomic
+def update_organization(
+    organization: Organization,
+    *,
+    by: User,
+    logo: ContentFile | None = None,
+    main_contact: User | None = None,
+    **fields,
+) -> Organization:
+    """Save the profile; the main contact must be a member."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    fields = {k: v for k, v in fields.items() if k in ORGANIZATION_FIELDS}
+    _clean_registration(fields)
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    if main_contact is not None:
+        if not organization.memberships.filter(user=main_contact).exists():
+            raise ExhibitorError(_("The main contact must be a member of the organization."))
+        organization.main_contact = main_contact
+    if logo is not None:
+        old = organization.logo.name
+        organization.logo.save(logo.name, logo, save=False)
+        if old:
+            transaction.on_commit(lambda: organization.logo.storage.delete(old))
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as exc:
+        raise ExhibitorError(
+            _("An organization with this credit code is already registered.")
+        ) from exc
+    return organization
+
+
+@transaction.atomic
+def invite_member(
+    organization: Organization, *, email: str, role: str, language: str, by: User
+) -> Invitation:
+    """Mail an invitation to join; the invited person accepts it with an account of that address."""
+    email = User.objects.normalize_email(email).strip().lower()
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.memberships.filter(user__email__iexact=email).exists():
+        raise ExhibitorError(_("%(email)s is already a member.") % {"email": email})
+    if organization.invitations.filter(email__iexact=email, accepted_at__isnull=True).exists():
+        raise ExhibitorError(_("%(email)s has already been invited.") % {"email": email})
+    invitation = Invitation.objects.create(
+        organization=organization, email=email, role=role, language=language, invited_by=by
+    )
+    from notifications.services import Recipient
+
+    recipient = User.objects.filter(email__iexact=email).first() or Recipient(email, language)
+    _notify(
+        [recipient],
+        "exhibitors/invitation",
+        {
+            "invitation": invitation,
+            "organization": organization,
+            "invited_by": by,
+            "site_url": settings.SITE_URL,
+        },
+        key=f"invitation:{invitation.pk}",
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(token: str, *, user: User) -> Membership:
+    """Join the organization; only the invited address may accept, and only once."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token=token)
+        .select_related("organization")
+        .first()
+    )
+    if invitation is None or invitation.accepted_at is not None:
+        raise ExhibitorError(_("This invitation is not valid any more."))
+    if invitation.email.lower() != user.email.lower():
+        raise ExhibitorError(
+            _("This invitation was sent to another address. Log in with %(email)s to accept it.")
+            % {"email": invitation.email}
+        )
+    membership, _created = Membership.objects.get_or_create(
+        organization=invitation.organization, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by: User) -> None:
+    """Remove someone; the last admin and the main contact stay."""
+    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    membership = Membership.objects.get(pk=membership.pk)
+    if membership.user_id == organization.main_contact_id:
+        raise ExhibitorError(_("Choose another main contact before removing this person."))
+    if (
+        membership.role == Membership.Role.ADMIN
+        and organization.memberships.filter(role=Membership.Role.ADMIN).count() == 1
+    ):
+        raise ExhibitorError(_("An organization keeps at least one administrator."))
+    membership.delete()
+
+
+# --- Applications: the applicant's side ----------------------------------------------------
+
+
+APPLICATION_FIELDS = {
+    "booth_type",
+    "area_m2",
+    "preference_1",
+    "preference_2",
+    "preference_3",
+    "exhibit_field",
+    "exhibits",
+    "declares_accuracy",
+    "accepts_rules",
+    "declares_safety",
+}
+
+
+def window_text(section: ExhibitionSection) -> str:
+    if section.applications_open_at is None or section.applications_close_at is None:
+        return _("Applications for %(section)s are not open.") % {"section": section.name}
+    return _("Applications for %(section)s are open from %(open)s to %(close)s.") % {
+        "section": section.name,
+        "open": formats.date_format(
+            timezone.localtime(section.applications_open_at), "DATETIME_FORMAT"
+        ),
+        "close": formats.date_format(
+            timezone.localtime(section.applications_close_at), "DATETIME_FORMAT"
+        ),
+    }
+
+
+def _check_window(section: ExhibitionSection) -> None:
+    if not section.is_open():
+        raise ApplicationError(window_text(section))
+
+
+def check_area(booth_type: str, area_m2: int | None) -> None:
+    """Standard shell booths come in 9 m² units; raw space starts at 36 m²."""
+    if not area_m2 or area_m2 <= 0:
+        raise ApplicationError(_("Give the floor area you need."))
+    if booth_type == Application.BoothType.STANDARD and area_m2 % Application.STANDARD_UNIT_M2:
+        raise ApplicationError(
+            _("Standard shell booths come in multiples of 9 m² (3 × 3 m): 9, 18, 27, 36 …")
+        )
+    if booth_type == Application.BoothType.RAW and area_m2 < Application.RAW_MINIMUM_M2:
+        raise ApplicationError(_("Raw space starts at 36 m²."))
+
+
+def _check_preferences(fields: dict) -> None:
+    chosen = [fields.get(f"preference_{i}") for i in (1, 2, 3) if fields.get(f"preference_{i}")]
+    if len(chosen) != len(set(chosen)):
+        raise ApplicationError(_("Each booth preference can be chosen once."))
+
+
+def _record(
+    application: Application, to: str, *, by: User | None, reason: str = ""
+) -> ApplicationEvent:
+    event = ApplicationEvent.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=to,
+        actor=by,
+        reason=reason,
+    )
+    application.status = to
+    application.status_changed_at = event.at
+    return event
+
+
+def _mail_applicant(application: Application, event: ApplicationEvent, kind: str) -> None:
+    _notify(
+        [application.applicant],
+        "exhibitors/application_status",
+        {
+            "application": application,
+            "organization": application.organization,
+            "section": application.section,
+            "event": event,
+            "kind": kind,
+            "site_url": settings.SITE_URL,
+        },
+        key=f"application:{application.pk}:event:{event.pk}",
+    )
+
+
+@transaction.atomic
+def create_application(
+    organization: Organization, section: ExhibitionSection, *, by: User, **fields
+) -> Application:
+    """A draft application to a section whose window is open."""
+    section = ExhibitionSection.objects.select_for_update().get(pk=section.pk)
+    _check_window(section)
+    fields = {k: v for k, v in fields.items() if k in APPLICATION_FIELDS}
+    check_area(fields.get("booth_type"), fields.get("area_m2"))
+    _check_preferences(fields)
+    if Application.objects.filter(organization=organization, section=section).exists():
+        raise ApplicationError(
+            _("%(organization)s has already applied to %(section)s.")
+            % {"organization": organization.name, "section": section.name}
+        )
+    application = Application.objects.create(
+        organization=organization, section=section, applicant=by, **fields
+    )
+    ApplicationEvent.objects.create(application=application, to_status=S.DRAFT, actor=by)
+    return application
+
+
+@transaction.atomic
+def update_application(application: Application, *, by: User, **fields) -> Application:
+    """Change a draft."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in EDITABLE:
+        raise ApplicationError(_("Only a draft can be changed."))
+    fields = {k: v for k, v in fields.items() if k in APPLICATION_FIELDS}
+    check_area(
+        fields.get("booth_type", application.booth_type), fields.get("area_m2", application.area_m2)
+    )
+    _check_preferences(fields)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save()
+    return application
+
+
+def _lock(application: Application) -> tuple[ExhibitionSection, Application]:
+    """Lock the section (serialises every floor-area decision in it), then the application."""
+    section = ExhibitionSection.objects.select_for_update().get(pk=application.section_id)
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("organization", "applicant")
+        .get(pk=application.pk)
+    )
+    application.section = section
+    return section, application
+
+
+@transaction.atomic
+def submit_application(application: Application, *, by: User) -> Application:
+    """Send a complete draft for review, while the section's window is open."""
+    section, application = _lock(application)
+    _check_transition(application, S.SUBMITTED, APPLICANT)
+    _check_window(section)
+    check_area(application.booth_type, application.area_m2)
+    if not (
+        application.declares_accuracy and application.accepts_rules and application.declares_safety
+    ):
+        raise ApplicationError(_("Confirm all three declarations before submitting."))
+    if not application.exhibits.strip():
+        raise ApplicationError(_("Describe your exhibits before submitting."))
+    event = _record(application, S.SUBMITTED, by=by)
+    application.submitted_at = event.at
+    application.save(update_fields=["status", "status_changed_at", "submitted_at"])
+    _mail_applicant(application, event, "submitted")
+    return application
+
+
+@transaction.atomic
+def withdraw_application(
+    application: Application, *, by: User, reason: str = "", actor: str = APPLICANT
+) -> Application:
+    """The applicant withdraws before a decision; organizers may withdraw an approved booth."""
+    section, application = _lock(application)
+    _check_transition(application, S.WITHDRAWN, actor)
+    was_approved = application.status == S.APPROVED
+    event = _record(application, S.WITHDRAWN, by=by, reason=reason)
+    application.save(update_fields=["status", "status_changed_at"])
+    _mail_applicant(application, event, "withdrawn")
+    if was_approved:
+        _promote_waitlisted(section)
+    return application
+
+
+# --- Review: the organizers' side ----------------------------------------------------------
+
+
+def approved_area(section: ExhibitionSection) -> int:
+    """Floor area taken by approved applications, summed in SQL."""
+    return (
+        Application.objects.approved().filter(section=section).aggregate(m2=Sum("area_m2"))["m2"]
+        or 0
+    )
+
+
+@transaction.atomic
+def approve_application(application: Application, *, by: User, reason: str = "") -> Application:
+    """Approve, or waitlist when the section's floor area is taken."""
+    section, application = _lock(application)
+    _check_transition(application, S.APPROVED, ORGANIZER)
+    fits = approved_area(section) + application.area_m2 <= section.capacity_m2
+    if fits:
+        event = _record(application, S.APPROVED, by=by, reason=reason)
+        kind = "approved"
+    elif application.status == S.WAITLISTED:
+        raise ApplicationError(
+            _("%(area)s m² do not fit in %(section)s: %(free)s m² are free.")
+            % {
+                "area": application.area_m2,
+                "section": section.name,
+                "free": max(section.capacity_m2 - approved_area(section), 0),
+            }
+        )
+    else:
+        event = _record(
+            application,
+            S.WAITLISTED,
+            by=by,
+            reason=reason or _("The section's floor area is taken."),
+        )
+        kind = "waitlisted"
+    application.save(update_fields=["status", "status_changed_at"])
+    _mail_applicant(application, event, kind)
+    return application
+
+
+@transaction.atomic
+def waitlist_application(application: Application, *, by: User, reason: str = "") -> Application:
+    section, application = _lock(application)
+    _check_transition(application, S.WAITLISTED, ORGANIZER)
+    event = _record(application, S.WAITLISTED, by=by, reason=reason)
+    application.save(update_fields=["status", "status_changed_at"])
+    _mail_applicant(application, event, "waitlisted")
+    return application
+
+
+@transaction.atomic
+def reject_application(application: Application, *, by: User, reason: str) -> Application:
+    """Reject with a reason the applicant reads; a freed booth goes to the waitlist."""
+    if not (reason or "").strip():
+        raise ApplicationError(_("Give the reason for the rejection: the applicant reads it."))
+    section, application = _lock(application)
+    _check_transition(application, S.REJECTED, ORGANIZER)
+    was_approved = application.status == S.APPROVED
+    event = _record(application, S.REJECTED, by=by, reason=reason.strip())
+    application.decision_reason = reason.strip()
+    application.save(update_fields=["status", "status_changed_at", "decision_reason"])
+    _mail_applicant(application, event, "rejected")
+    if was_approved:
+        _promote_waitlisted(section)
+    return application
+
+
+@transaction.atomic
+def reopen_application(application: Application, *, by: User, reason: str = "") -> Application:
+    """Put a rejected or withdrawn application back into the review queue."""
+    section, application = _lock(application)
+    _check_transition(application, S.SUBMITTED, ORGANIZER)
+    event = _record(application, S.SUBMITTED, by=by, reason=reason)
+    application.decision_reason = ""
+    application.save(update_fields=["status", "status_changed_at", "decision_reason"])
+    _mail_applicant(application, event, "reopened")
+    return application
+
+
+def _promote_waitlisted(section: ExhibitionSection) -> list[Application]:
+    """Offer free area to waitlisted applications in waiting order (caller holds the section lock)."""
+    free = section.capacity_m2 - approved_area(section)
+    promoted = []
+    waiting = (
+        Application.objects.select_for_update(of=("self",))
+        .filter(section=section, status=S.WAITLISTED, area_m2__lte=max(free, 0))
+        .select_related("organization", "applicant")
+        .order_by("status_changed_at", "pk")
+    )
+    for application in waiting:
+        if application.area_m2 > free:
+            continue
+        application.section = section
+        event = _record(
+            application, S.APPROVED, by=None, reason=_("Floor area became free in the section.")
+        )
+        application.save(update_fields=["status", "status_changed_at"])
+        _mail_applicant(application, event, "promoted")
+        free -= application.area_m2
+        promoted.append(application)
+    return promoted
+
+
+@dataclass
+class Outcome:
+    application: Application
+    ok: bool
+    message: str
+
+
+ACTIONS = {
+    "approve": approve_application,
+    "reject": reject_application,
+    "waitlist": waitlist_application,
+    "reopen": reopen_application,
+}
+
+
+def review_many(applications, action: str, *, by: User, reason: str = "") -> list[Outcome]:
+    """Apply one review action to each application on its own; a refusal does not stop the rest."""
+    service = ACTIONS[action]
+    outcomes = []
+    for application in applications:
+        try:
+            result = service(application, by=by, reason=reason)
+        except ApplicationError as exc:
+            outcomes.append(Outcome(application, False, str(exc)))
+        else:
+            outcomes.append(Outcome(result, True, result.get_status_display()))
+    return outcomes

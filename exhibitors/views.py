@@ -1,0 +1,348 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from . import selectors, services
+from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, OrganizationForm
+from .models import Application, Invitation, Membership, Organization
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PAGE_SIZE = 24
+
+
+# --- Public directory -----------------------------------------------------------------------
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "query": data["q"],
+            "section": data["section"],
+            "country": data["country"],
+            "field": data["field"],
+            "letter": data["letter"].upper() if data["letter"].upper() in LETTERS else "",
+        }
+    organizations = selectors.public_exhibitors(**filters)
+    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    letter_params = params.copy()
+    letter_params.pop("letter", None)
+    return render(
+        request,
+        "exhibitors/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "letters": LETTERS,
+            "current_letter": filters.get("letter", ""),
+            "query_string": params.urlencode(),
+            "letter_query_string": letter_params.urlencode(),
+        },
+    )
+
+
+def organization_page(request, slug):
+    organization = selectors.public_exhibitor(slug)
+    if organization is None:
+        raise Http404
+    return render(request, "exhibitors/organization.html", {"organization": organization})
+
+
+# --- Portal ---------------------------------------------------------------------------------
+
+
+class OrganizationMixin(LoginRequiredMixin):
+    """Loads the organization named in the URL; someone without the permission gets a 404."""
+
+    permission = "exhibitors.portal_view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organization = get_object_or_404(Organization, code=kwargs["code"])
+        if not request.user.has_perm(self.permission, self.organization):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organization"] = self.organization
+        context["is_admin"] = self.request.user.has_perm(
+            "exhibitors.portal_edit", self.organization
+        )
+        return context
+
+
+class PortalHomeView(LoginRequiredMixin, TemplateView):
+    template_name = "exhibitors/portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organizations"] = selectors.organizations_of(self.request.user)
+        return context
+
+
+class OrganizationCreateView(LoginRequiredMixin, View):
+    template_name = "exhibitors/portal/organization_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": OrganizationForm(), "creating": True})
+
+    def post(self, request):
+        form = OrganizationForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            logo = data.pop("logo", None)
+            try:
+                organization = services.create_organization(by=request.user, logo=logo, **data)
+            except services.ExhibitorError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("Your organization is registered. Apply for a booth now.")
+                )
+                return redirect(organization.urls.portal)
+        return render(request, self.template_name, {"form": form, "creating": True})
+
+
+class OrganizationPortalView(OrganizationMixin, TemplateView):
+    template_name = "exhibitors/portal/organization.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["applications"] = selectors.portal_applications(self.organization)
+        context["open_sections"] = selectors.open_sections()
+        return context
+
+
+class OrganizationEditView(OrganizationMixin, TemplateView):
+    permission = "exhibitors.portal_edit"
+    template_name = "exhibitors/portal/organization_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault(
+            "form",
+            OrganizationForm(
+                organization=self.organization,
+                initial=OrganizationForm.initial_for(self.organization),
+            ),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = OrganizationForm(request.POST, request.FILES, organization=self.organization)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            logo = data.pop("logo", None)
+            try:
+                services.update_organization(self.organization, by=request.user, logo=logo, **data)
+            except services.ExhibitorError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The organization's profile is saved."))
+                return redirect(self.organization.urls.portal)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class LogoView(OrganizationMixin, View):
+    def get(self, request, *args, **kwargs):
+        if not self.organization.logo:
+            raise Http404
+        return FileResponse(self.organization.logo.open("rb"))
+
+
+class MembersView(OrganizationMixin, TemplateView):
+    permission = "exhibitors.portal_members"
+    template_name = "exhibitors/portal/members.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members"] = selectors.members_of(self.organization)
+        context["invitations"] = self.organization.invitations.filter(accepted_at__isnull=True)
+        context.setdefault("form", InvitationForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.invite_member(self.organization, by=request.user, **form.cleaned_data)
+            except services.ExhibitorError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(
+                    request, _("The invitation is on its way to %(email)s.") % form.cleaned_data
+                )
+                return redirect(self.organization.urls.members)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class MemberRemoveView(OrganizationMixin, View):
+    permission = "exhibitors.portal_members"
+
+    def post(self, request, *args, **kwargs):
+        membership = get_object_or_404(Membership, pk=kwargs["pk"], organization=self.organization)
+        try:
+            services.remove_member(membership, by=request.user)
+        except services.ExhibitorError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("%(name)s is no longer a member.") % {"name": membership.user}
+            )
+        return redirect(self.organization.urls.members)
+
+
+class InvitationView(LoginRequiredMixin, View):
+    def get(self, request, token):
+        invitation = get_object_or_404(
+            Invitation.objects.select_related("organization"), token=token, accepted_at__isnull=True
+        )
+        return render(request, "exhibitors/portal/invitation.html", {"invitation": invitation})
+
+    def post(self, request, token):
+        try:
+            membership = services.accept_invitation(token, user=request.user)
+        except services.ExhibitorError as exc:
+            messages.error(request, str(exc))
+            return redirect("exhibitors:portal")
+        messages.success(
+            request, _("You now act for %(name)s.") % {"name": membership.organization.name}
+        )
+        return redirect(membership.organization.urls.portal)
+
+
+# --- Applications ---------------------------------------------------------------------------
+
+
+class ApplicationMixin(OrganizationMixin):
+    permission = "exhibitors.portal_apply"
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        return response
+
+    def get_application(self) -> Application:
+        application = get_object_or_404(
+            Application.objects.select_related("section", "organization"),
+            pk=self.kwargs["pk"],
+            organization=self.organization,
+        )
+        return application
+
+
+class ApplicationCreateView(OrganizationMixin, TemplateView):
+    permission = "exhibitors.portal_apply"
+    template_name = "exhibitors/portal/application_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or ApplicationForm(initial=self._initial())
+        context["form"] = form
+        context["sections"] = selectors.exhibition_sections()
+        return context
+
+    def _initial(self):
+        slug = self.request.GET.get("section")
+        return {"section": slug and selectors.ExhibitionSection.objects.filter(slug=slug).first()}
+
+    def post(self, request, *args, **kwargs):
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            section = data.pop("section")
+            try:
+                application = services.create_application(
+                    self.organization, section, by=request.user, **data
+                )
+            except services.ApplicationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("Your draft is saved. Check it, then submit it for review.")
+                )
+                return redirect(application.urls.portal)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ApplicationDetailView(ApplicationMixin, TemplateView):
+    template_name = "exhibitors/portal/application.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = self.get_application()
+        context["application"] = application
+        context["history"] = selectors.application_history(application)
+        context["can_submit"] = services.can_transition(
+            application.status, Application.Status.SUBMITTED, services.APPLICANT
+        )
+        context["can_withdraw"] = services.can_transition(
+            application.status, Application.Status.WITHDRAWN, services.APPLICANT
+        )
+        context["window"] = services.window_text(application.section)
+        return context
+
+
+class ApplicationEditView(ApplicationMixin, TemplateView):
+    template_name = "exhibitors/portal/application_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["application"] = self.application
+        context["form"] = kwargs.get("form") or ApplicationForm(
+            instance=self.application, editing=True
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.application = self.get_application()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.application = self.get_application()
+        form = ApplicationForm(request.POST, instance=Application(), editing=True)
+        if form.is_valid():
+            try:
+                services.update_application(self.application, by=request.user, **form.cleaned_data)
+            except services.ApplicationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your draft is saved."))
+                return redirect(self.application.urls.portal)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ApplicationSubmitView(ApplicationMixin, View):
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        try:
+            services.submit_application(application, by=request.user)
+        except services.ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Your application is submitted. We will mail you the decision.")
+            )
+        return redirect(application.urls.portal)
+
+
+class ApplicationWithdrawView(ApplicationMixin, View):
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        try:
+            services.withdraw_application(application, by=request.user)
+        except services.ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+        return redirect(application.urls.portal)
