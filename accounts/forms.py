@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -99,3 +99,26 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Save"))
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the mail queued in the outbox in the user's language."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from . import services
+
+        services.send_password_reset_mail(
+            context["user"],
+            uid=context["uid"],
+            token=context["token"],
+            protocol=context["protocol"],
+            domain=context["domain"],
+        )

@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from notifications.services import notify
 
 from .models import User
 
@@ -23,20 +23,18 @@ def verification_token(user: User) -> str:
     return signing.dumps({"id": user.pk, "email": user.email}, salt=VERIFY_SALT)
 
 
-def verification_url(user: User) -> str:
+def verification_url(user: User, token: str | None = None) -> str:
     with translation.override(user.language):
-        path = reverse("accounts:verify", kwargs={"token": verification_token(user)})
+        path = reverse("accounts:verify", kwargs={"token": token or verification_token(user)})
     return f"{settings.SITE_URL}{path}"
 
 
 def send_verification_mail(user: User) -> None:
     """Mail the verification link in the user's language, once the caller commits."""
-    context = {"user": user, "url": verification_url(user), "site_url": settings.SITE_URL}
-    with translation.override(user.language):
-        subject = render_to_string("accounts/mail/verify_subject.txt", context).strip()
-        body = render_to_string("accounts/mail/verify.txt", context)
-    message = EmailMultiAlternatives(subject, body, to=[user.email])
-    transaction.on_commit(message.send, robust=True)
+    token = verification_token(user)
+    context = {"user": user, "url": verification_url(user, token)}
+    # One message per token: a token is new for each request (it carries a timestamp).
+    notify([user], "accounts/verify", context, key=f"accounts:verify:{token.rsplit(':', 1)[-1]}")
 
 
 @transaction.atomic
@@ -97,3 +95,10 @@ def update_profile(user: User, **fields) -> User:
     if changed:
         user.save(update_fields=changed)
     return user
+
+
+def send_password_reset_mail(user: User, *, uid: str, token: str, protocol: str, domain: str):
+    """Mail a password-reset link in the user's language, once the caller commits."""
+    context = {"user": user, "uid": uid, "token": token, "protocol": protocol, "domain": domain}
+    # The reset token changes with each request second and with the password: one mail per link.
+    notify([user], "accounts/password_reset", context, key=f"accounts:password-reset:{uid}:{token}")

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, UpdateView, View
 
 from . import services
-from .forms import LoginForm, ProfileForm, ResendVerificationForm, SignUpForm
+from .forms import (
+    LoginForm,
+    OutboxPasswordResetForm,
+    ProfileForm,
+    ResendVerificationForm,
+    SignUpForm,
+)
 
 
 class SignUpView(FormView):
@@ -93,8 +99,7 @@ class ProfileView(LoginRequiredMixin, UpdateView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/mail/password_reset.txt"
-    subject_template_name = "accounts/mail/password_reset_subject.txt"
+    form_class = OutboxPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

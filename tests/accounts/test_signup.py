@@ -164,9 +164,13 @@ def test_profile_edits_language_and_announcement_choice(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_mails_a_working_link(client, mailoutbox):
+def test_password_reset_mails_a_working_link(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     UserFactory(email="forgetful@example.org")
-    client.post(reverse("accounts:password_reset"), {"email": "forgetful@example.org"})
+    # The mail goes through the outbox, which sends after commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "forgetful@example.org"})
     [mail] = mailoutbox
     path = re.search(r"https?://[^/]+(/\S+/)", mail.body).group(1)
     form = client.get(path, follow=True)
