@@ -1,1 +1,283 @@
-from django.db import models  # noqa: F401
+import secrets
+
+import urlman
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+# Photos: what a badge needs, no more. Larger uploads are refused, accepted ones re-encoded.
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 6000 * 6000
+PHOTO_MIN_SIDE = 200
+PHOTO_STORED_SIDE = 800
+
+
+def new_code() -> str:
+    """A code people can type: 10 characters without 0/O/1/I."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Category(models.Model):
+    """A kind of forum participant: delegate, speaker, press, VIP guest, exhibitor staff, …"""
+
+    class Access(models.TextChoices):
+        OPEN = "open", _("open: anyone may register")
+        INVITATION = "invitation", _("invitation only")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    colour = models.CharField(
+        _("badge colour"), max_length=7, default="#12386b", help_text=_("#RRGGBB")
+    )
+    access = models.CharField(_("access"), max_length=12, choices=Access, default=Access.OPEN)
+    needs_approval = models.BooleanField(
+        _("needs approval"),
+        default=True,
+        help_text=_("Registrations wait for the accreditation desk unless an invitation is used."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"), name="category_colour_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.access == self.Access.OPEN
+
+
+class Delegation(models.Model):
+    """A group registered by one coordinator: a country's or an organization's delegation."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("country or territory")
+        ORGANIZATION = "organization", _("organization")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.ORGANIZATION)
+    country = CountryField(_("country or territory"), blank=True)
+    coordinator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="coordinated_delegation",
+        verbose_name=_("coordinator"),
+    )
+    edits_close_at = models.DateTimeField(
+        _("coordinator edits close at"),
+        null=True,
+        blank=True,
+        help_text=_("After this moment the coordinator can no longer change members' details."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    class urls(urlman.Urls):
+        detail = "/delegates/delegations/{self.pk}/"
+
+    def edits_open(self, now=None) -> bool:
+        return self.edits_close_at is None or (now or timezone.now()) < self.edits_close_at
+
+
+class DelegationMember(models.Model):
+    """A place in a delegation: invited by email, taken when the person accepts."""
+
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="members", verbose_name=_("delegation")
+    )
+    email = models.EmailField(_("email address"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="delegation_membership",
+        verbose_name=_("person"),
+        help_text=_("A person belongs to at most one delegation."),
+    )
+    token = models.CharField(_("invitation token"), max_length=64, unique=True, default=new_token)
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation member")
+        verbose_name_plural = _("delegation members")
+        ordering = ["delegation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "email"], name="delegation_member_email_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=True) | Q(accepted_at__isnull=False),
+                name="delegation_member_accepted_when_joined",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.email
+
+    class urls(urlman.Urls):
+        join = "/delegates/join/{self.token}/"
+        edit = "{self.delegation.urls.detail}members/{self.pk}/"
+
+
+class Invitation(models.Model):
+    """A code that pre-approves a person (email set) or a group for one category."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, default=new_code)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("category")
+    )
+    email = models.EmailField(
+        _("email address"),
+        blank=True,
+        help_text=_("Leave empty for a code a whole group may use."),
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    max_uses = models.PositiveIntegerField(_("use limit"), default=1)
+    uses = models.PositiveIntegerField(_("uses"), default=0, editable=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uses__lte=F("max_uses")), name="invitation_uses_within_limit"
+            ),
+            models.CheckConstraint(condition=Q(max_uses__gte=1), name="invitation_max_uses_min"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Registration.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Registration.Status.PENDING)
+
+
+def photo_path(instance, filename):
+    return f"delegates/photos/{secrets.token_hex(16)}.jpg"
+
+
+class Registration(models.Model):
+    """A person's accreditation for the forum: one per account."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="registration",
+        verbose_name=_("account"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("category")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("invitation"),
+    )
+    name = models.CharField(_("name (Latin script)"), max_length=150)
+    name_zh = models.CharField(_("Chinese name"), max_length=60, blank=True)
+    organization = models.CharField(_("organization"), max_length=200)
+    title = models.CharField(_("title or position"), max_length=200, blank=True)
+    country = CountryField(_("country or territory"))
+    # Sensitive personal information (PIPL art. 28): only with its own explicit consent.
+    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"))
+    sensitive_consent_at = models.DateTimeField(
+        _("consent to sensitive data given at"), null=True, blank=True
+    )
+    sensitive_purged_at = models.DateTimeField(_("sensitive data purged at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    deletion_requested_at = models.DateTimeField(_("deletion requested at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at", "pk"]
+        permissions = [
+            ("review_registration", _("Can approve and reject registrations")),
+            ("confirm_deletion", _("Can confirm deletion requests")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sensitive_consent_at__isnull=False)
+                | (Q(photo="") & Q(dietary_needs="") & Q(accessibility_needs="")),
+                name="registration_sensitive_data_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="registration_rejection_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "category"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
+
+    class urls(urlman.Urls):
+        mine = "/delegates/me/"
+        edit = "{mine}edit/"
+        export = "{mine}export.json"
+        delete = "{mine}delete/"
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None

@@ -1,0 +1,281 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .forms import InvitationImportForm, RejectForm
+from .models import Category, Delegation, DelegationMember, Invitation, Registration
+
+
+@admin.register(Category)
+class CategoryAdmin(TranslationAdmin):
+    list_display = ["name", "slug", "colour", "access", "needs_approval", "position"]
+    list_editable = ["position"]
+    list_filter = ["access", "needs_approval"]
+    search_fields = ["name_en", "name_zh_hans", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Registration)
+class RegistrationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "name_zh",
+        "category",
+        "country",
+        "organization",
+        "status",
+        "deletion_requested_at",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        "category",
+        "country",
+        ("deletion_requested_at", admin.EmptyFieldListFilter),
+    ]
+    # The user row is shown as the account column; category is in every row.
+    list_select_related = ["category", "user"]
+    search_fields = ["name", "name_zh", "organization", "user__email"]
+    readonly_fields = [
+        "user",
+        "status",
+        "invitation",
+        "rejection_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "terms_accepted_at",
+        "sensitive_consent_at",
+        "sensitive_purged_at",
+        "deletion_requested_at",
+        "anonymised_at",
+        "created_at",
+    ]
+    fields = [
+        "user",
+        "category",
+        "status",
+        "invitation",
+        "name",
+        "name_zh",
+        "organization",
+        "title",
+        "country",
+        "photo",
+        "dietary_needs",
+        "accessibility_needs",
+        "rejection_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "terms_accepted_at",
+        "sensitive_consent_at",
+        "sensitive_purged_at",
+        "deletion_requested_at",
+        "anonymised_at",
+        "created_at",
+    ]
+    actions = ["approve_selected", "reject_selected", "confirm_deletion_selected"]
+    change_form_template = "admin/delegates/registration/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # people register themselves; invitations pre-approve them
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deletion requests anonymise, so the counts stay right
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("delegates.review_registration")
+
+    def has_confirm_deletion_permission(self, request):
+        return request.user.has_perm("delegates.confirm_deletion")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Sensitive data is the person's to change (with consent), not the desk's.
+        return [*self.readonly_fields, "photo", "dietary_needs", "accessibility_needs"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="delegates_registration_approve",
+            ),
+            path(
+                "<int:pk>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="delegates_registration_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _changelist(self):
+        return reverse("admin:delegates_registration_changelist")
+
+    @admin.action(description=_("Approve selected registrations"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        done = 0
+        for registration in queryset:
+            try:
+                services.approve_registration(registration, by=request.user)
+                done += 1
+            except services.RegistrationError as exc:
+                self.message_user(request, f"{registration}: {exc}", messages.WARNING)
+        if done:
+            self.message_user(
+                request, _("%(n)d registrations approved.") % {"n": done}, messages.SUCCESS
+            )
+
+    @admin.action(description=_("Reject selected registrations…"), permissions=["review"])
+    def reject_selected(self, request, queryset):
+        return self._reject(request, queryset, action=True)
+
+    def _reject(self, request, queryset, *, action):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            done = 0
+            for registration in queryset:
+                try:
+                    services.reject_registration(
+                        registration, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                    done += 1
+                except services.RegistrationError as exc:
+                    self.message_user(request, f"{registration}: {exc}", messages.WARNING)
+            if done:
+                self.message_user(
+                    request, _("%(n)d registrations rejected.") % {"n": done}, messages.SUCCESS
+                )
+            return None if action else redirect(self._changelist())
+        return TemplateResponse(
+            request,
+            "admin/delegates/registration/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Reject registrations"),
+                "registrations": list(queryset.select_related("category")),
+                "form": form,
+                "action": action,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(
+        description=_("Confirm deletion requests (anonymise)"), permissions=["confirm_deletion"]
+    )
+    def confirm_deletion_selected(self, request, queryset):
+        done = 0
+        for registration in queryset:
+            try:
+                services.confirm_deletion(registration, by=request.user)
+                done += 1
+            except services.RegistrationError as exc:
+                self.message_user(request, f"{registration}: {exc}", messages.WARNING)
+        if done:
+            self.message_user(
+                request, _("%(n)d registrations anonymised.") % {"n": done}, messages.SUCCESS
+            )
+
+    def approve_view(self, request, pk):
+        if request.method != "POST" or not self.has_review_permission(request):
+            raise PermissionDenied
+        registration = get_object_or_404(Registration, pk=pk)
+        try:
+            services.approve_registration(registration, by=request.user)
+            self.message_user(request, _("Registration approved."), messages.SUCCESS)
+        except services.RegistrationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        return redirect(self._changelist())
+
+    def reject_view(self, request, pk):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        queryset = Registration.objects.filter(pk=pk)
+        if not queryset.exists():
+            raise PermissionDenied
+        return self._reject(request, queryset, action=False)
+
+
+class InvitationImportMixin:
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="delegates_invitation_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import an invitation list"),
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            text = request.POST.get("csv", "")
+            try:
+                rows = services.parse_invitation_csv(text)
+                invitations = services.import_invitations(rows)
+            except services.InvitationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return redirect("admin:delegates_invitation_import")
+            self.message_user(
+                request,
+                _("%(n)d invitations created.") % {"n": len(invitations)},
+                messages.SUCCESS,
+            )
+            return redirect("admin:delegates_invitation_changelist")
+        form = InvitationImportForm(request.POST or None, request.FILES or None)
+        if form.is_valid():
+            try:
+                text = form.cleaned_data["file"].read().decode("utf-8-sig")
+                rows = services.parse_invitation_csv(text)
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file must be UTF-8 text."))
+            except services.InvitationError as exc:
+                form.add_error("file", str(exc))
+            else:
+                context.update(
+                    rows=rows,
+                    csv=text,
+                    has_errors=any(row.errors for row in rows),
+                    title=_("Preview the invitation list"),
+                )
+        context["form"] = form
+        return TemplateResponse(request, "admin/delegates/invitation/import.html", context)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(InvitationImportMixin, admin.ModelAdmin):
+    list_display = ["code", "category", "email", "name", "uses", "max_uses", "expires_at"]
+    list_filter = ["category"]
+    list_select_related = ["category"]
+    search_fields = ["code", "email", "name"]
+    readonly_fields = ["uses", "created_at"]
+    change_list_template = "admin/delegates/invitation/change_list.html"
+
+
+class DelegationMemberInline(admin.TabularInline):
+    model = DelegationMember
+    fields = ["email", "name", "user", "invited_at", "accepted_at"]
+    readonly_fields = ["user", "invited_at", "accepted_at"]
+    extra = 0
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "coordinator", "edits_close_at"]
+    list_filter = ["kind"]
+    list_select_related = ["coordinator"]
+    search_fields = ["name", "coordinator__email"]
+    raw_id_fields = ["coordinator"]
+    inlines = [DelegationMemberInline]

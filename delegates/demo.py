@@ -1,0 +1,262 @@
+"""Demo delegates: 1,000 × scale people from 50+ countries and territories, a dozen delegations."""
+
+from datetime import timedelta
+
+from accounts.models import User
+from zgcforum.demo import DEMO_DOMAIN, EPOCH, chinese_name, international_name
+
+from .models import Category, Delegation, DelegationMember, Invitation, Registration
+
+CATEGORIES = [
+    # slug, English, Chinese, colour, access, needs approval, share of delegates
+    ("delegate", "Delegate", "参会代表", "#12386b", "open", True, 0.58),
+    ("speaker", "Speaker", "演讲嘉宾", "#8c1f1f", "invitation", False, 0.10),
+    ("press", "Press", "媒体记者", "#7a4b0b", "open", True, 0.06),
+    ("vip", "VIP guest", "贵宾", "#6b1f5e", "invitation", False, 0.04),
+    ("exhibitor-staff", "Exhibitor staff", "展商工作人员", "#0b7a5c", "invitation", False, 0.10),
+    ("organizer-staff", "Organizer staff", "组委会工作人员", "#3d4f5c", "invitation", False, 0.03),
+    ("participant", "Participant", "参会观众", "#0b5e7a", "open", False, 0.09),
+]
+CHINESE_ORGANIZATIONS = [
+    "Tsinghua University",
+    "Peking University",
+    "Chinese Academy of Sciences",
+    "Chinese Academy of Engineering",
+    "Beijing Academy of Artificial Intelligence",
+    "Beijing Institute of Technology",
+    "Zhongguancun Development Group",
+    "Beijing Municipal Science and Technology Commission",
+    "China Association for Science and Technology",
+    "Haidian Innovation Park",
+    "Beijing Quantum Information Science Research Institute",
+    "Peking Union Medical College Hospital",
+]
+INTERNATIONAL_ORGANIZATIONS = [
+    "{country} Academy of Sciences",
+    "University of {country}",
+    "{country} Innovation Agency",
+    "{country} Chamber of Commerce in China",
+    "{country} Institute of Technology",
+    "Embassy of {country}",
+    "{country} Clean Energy Council",
+    "{country} Biomedical Research Centre",
+]
+TITLES = [
+    "Professor",
+    "Director",
+    "Chief Executive Officer",
+    "Research Fellow",
+    "Chief Technology Officer",
+    "Vice President",
+    "Senior Engineer",
+    "Journalist",
+    "Founder",
+    "Programme Manager",
+    "",
+]
+DIETARY = ["vegetarian", "halal", "no pork", "gluten-free", "vegan", "nut allergy"]
+ACCESSIBILITY = ["wheelchair access", "sign-language interpretation", "seat near the front"]
+REJECTION_REASONS = [
+    "The organization could not be verified.",
+    "Registration for this category closed before the application.",
+]
+DELEGATES = 1000
+DELEGATIONS = 12
+
+
+def _categories() -> dict[str, Category]:
+    categories = {}
+    for position, (slug, en, zh, colour, access, approval, _share) in enumerate(CATEGORIES):
+        categories[slug], _created = Category.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name_en": en,
+                "name_zh_hans": zh,
+                "colour": colour,
+                "access": access,
+                "needs_approval": approval,
+                "position": position,
+            },
+        )
+    return categories
+
+
+def _people(ctx, n: int) -> list[dict]:
+    """Deterministic delegate rows; the same list on every run whatever is stored."""
+    rng = ctx.rng("delegates")
+    slugs = [c[0] for c in CATEGORIES]
+    shares = [c[6] for c in CATEGORIES]
+    people = []
+    for i in range(1, n + 1):
+        if rng.random() < 0.45:
+            latin, zh = chinese_name(rng)
+            country = rng.choices(["CN", "HK", "MO"], weights=[85, 10, 5])[0]
+            organization = rng.choice(CHINESE_ORGANIZATIONS)
+            language = "zh-hans"
+        else:
+            latin, country = international_name(rng)
+            zh = ""
+            from django_countries import countries
+
+            organization = rng.choice(INTERNATIONAL_ORGANIZATIONS).format(
+                country=countries.name(country)
+            )
+            language = "en"
+        slug = rng.choices(slugs, weights=shares)[0]
+        category = next(c for c in CATEGORIES if c[0] == slug)
+        roll = rng.random()
+        if category[5]:  # needs approval
+            status = "approved" if roll < 0.82 else "pending" if roll < 0.94 else "rejected"
+        else:
+            status = "approved"
+        consent = rng.random() < 0.35
+        people.append(
+            {
+                "email": f"delegate{i:05d}@{DEMO_DOMAIN}",
+                "name": latin,
+                "name_zh": zh,
+                "language": language,
+                "country": country,
+                "organization": organization,
+                "title": rng.choice(TITLES),
+                "category": slug,
+                "status": status,
+                "reason": rng.choice(REJECTION_REASONS) if status == "rejected" else "",
+                "dietary": rng.choice(DIETARY) if consent and rng.random() < 0.8 else "",
+                "accessibility": rng.choice(ACCESSIBILITY)
+                if consent and rng.random() < 0.15
+                else "",
+                "consent": consent,
+                "registered": EPOCH + timedelta(minutes=17 * i),
+            }
+        )
+    return people
+
+
+def seed(ctx) -> None:
+    categories = _categories()
+    n = DELEGATES * ctx.scale
+    people = _people(ctx, n)
+
+    # Users: bulk, skipping addresses that exist (a second run creates nothing).
+    existing = set(
+        User.objects.filter(
+            email__endswith=f"@{DEMO_DOMAIN}", email__startswith="delegate"
+        ).values_list("email", flat=True)
+    )
+    User.objects.bulk_create(
+        [
+            User(
+                email=p["email"],
+                name=p["name"],
+                name_zh=p["name_zh"],
+                language=p["language"],
+                password=ctx.password_hash,
+                email_verified_at=EPOCH,
+                date_joined=EPOCH,
+            )
+            for p in people
+            if p["email"] not in existing
+        ],
+        batch_size=500,
+    )
+    users = dict(
+        User.objects.filter(email__in=[p["email"] for p in people]).values_list("email", "pk")
+    )
+
+    # One group code per invitation-only category; its uses are the registrations made with it.
+    invitations = {}
+    for slug, en, _zh, _colour, access, _approval, _share in CATEGORIES:
+        if access != "invitation":
+            continue
+        used = sum(1 for p in people if p["category"] == slug)
+        invitations[slug], _created = Invitation.objects.update_or_create(
+            code=f"ZGC2021-{slug.upper()}"[:20],
+            defaults={
+                "category": categories[slug],
+                "max_uses": max(used, 1) + 50 * ctx.scale,
+                "uses": used,
+                "expires_at": EPOCH + timedelta(days=110),
+                "note": f"{en} group code",
+                "created_at": EPOCH,
+            },
+        )
+
+    registered = set(
+        Registration.objects.filter(user_id__in=users.values()).values_list("user_id", flat=True)
+    )
+    Registration.objects.bulk_create(
+        [
+            Registration(
+                user_id=users[p["email"]],
+                category=categories[p["category"]],
+                invitation=invitations.get(p["category"]),
+                status=p["status"],
+                name=p["name"],
+                name_zh=p["name_zh"],
+                organization=p["organization"],
+                title=p["title"],
+                country=p["country"],
+                dietary_needs=p["dietary"],
+                accessibility_needs=p["accessibility"],
+                terms_accepted_at=p["registered"],
+                sensitive_consent_at=p["registered"] if p["consent"] else None,
+                rejection_reason=p["reason"],
+                reviewed_at=None if p["status"] == "pending" else p["registered"],
+                created_at=p["registered"],
+            )
+            for p in people
+            if users[p["email"]] not in registered
+        ],
+        batch_size=500,
+    )
+    ctx.count("delegates", n)
+    _delegations(ctx, people, users)
+
+
+def _delegations(ctx, people: list[dict], users: dict[str, int]) -> None:
+    rng = ctx.rng("delegations")
+    # Delegations of countries with several approved delegates, then of organizations.
+    by_country: dict[str, list[dict]] = {}
+    for p in people:
+        if p["category"] == "delegate" and p["country"] not in ("CN", "HK", "MO"):
+            by_country.setdefault(p["country"], []).append(p)
+    countries = sorted(by_country, key=lambda c: (-len(by_country[c]), c))
+    taken: set[str] = set()
+    count = DELEGATIONS * ctx.scale
+    from django_countries import countries as country_names
+
+    for i in range(count):
+        country = countries[i % len(countries)]
+        pool = [p for p in by_country[country] if p["email"] not in taken]
+        if len(pool) < 2:
+            continue
+        coordinator, *members = pool[: 2 + rng.randrange(3, 9)]
+        taken.update(p["email"] for p in [coordinator, *members])
+        delegation, _created = Delegation.objects.update_or_create(
+            coordinator_id=users[coordinator["email"]],
+            defaults={
+                "name": f"Delegation of {country_names.name(country)}"
+                + (f" ({i // len(countries) + 1})" if i >= len(countries) else ""),
+                "kind": Delegation.Kind.COUNTRY,
+                "country": country,
+                "edits_close_at": EPOCH + timedelta(days=100),
+                "created_at": EPOCH,
+            },
+        )
+        rows = [coordinator, *members]
+        for j, p in enumerate(rows):
+            # The last member of every other delegation has not accepted yet.
+            pending = j == len(rows) - 1 and i % 2 == 1
+            DelegationMember.objects.update_or_create(
+                delegation=delegation,
+                email=p["email"],
+                defaults={
+                    "name": p["name"],
+                    "user_id": None if pending else users[p["email"]],
+                    "token": f"demo-{i:03d}-{j:03d}-{rng.randrange(10**8):08d}",
+                    "invited_at": EPOCH + timedelta(days=1),
+                    "accepted_at": None if pending else EPOCH + timedelta(days=2),
+                },
+            )
+    ctx.count("delegations", count)

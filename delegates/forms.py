@@ -1,0 +1,189 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from . import services
+from .models import Category, Delegation
+
+
+def _helper(submit_label, *layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = True
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class PhotoField(forms.FileField):
+    """A PNG/JPEG photo, re-encoded (EXIF stripped) while the form is cleaned."""
+
+    widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg"})
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return upload
+        try:
+            return services.clean_photo(upload)
+        except services.RegistrationError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class DetailsMixin(forms.Form):
+    name = forms.CharField(label=_("Name in Latin script"), max_length=150)
+    name_zh = forms.CharField(label=_("Name in Chinese (optional)"), max_length=60, required=False)
+    organization = forms.CharField(label=_("Organization"), max_length=200)
+    title = forms.CharField(label=_("Title or position"), max_length=200, required=False)
+    country = CountryField(blank=False).formfield(label=_("Country or territory"))
+
+
+class RegistrationForm(DetailsMixin, forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        help_text=_("Invited? Enter your code below instead."),
+    )
+    code = forms.CharField(label=_("Invitation code"), max_length=20, required=False)
+    photo = PhotoField(
+        label=_("Photo for your badge (optional)"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 5 MB. Location and camera data are removed."),
+    )
+    dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=300, required=False)
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"), max_length=300, required=False
+    )
+    accepts_terms = forms.BooleanField(
+        label=_("I accept the terms of participation and the privacy notice."), required=True
+    )
+    consents_to_sensitive_data = forms.BooleanField(
+        label=_(
+            "I separately consent to the processing of my photo, dietary and accessibility "
+            "needs, which are sensitive personal information, for accreditation and catering."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.helper = _helper(
+            _("Register"),
+            Fieldset(_("Category"), "category", "code"),
+            Fieldset(_("About you"), "name", "name_zh", "organization", "title", "country"),
+            Fieldset(
+                _("Sensitive personal information (optional)"),
+                "photo",
+                "dietary_needs",
+                "accessibility_needs",
+            ),
+            Fieldset(_("Consents"), "accepts_terms", "consents_to_sensitive_data"),
+        )
+        self.helper.form_id = "registration-form"
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("category") and not cleaned.get("code", "").strip():
+            self.add_error("category", _("Choose a category or enter an invitation code."))
+        sensitive = (
+            cleaned.get("photo")
+            or cleaned.get("dietary_needs", "").strip()
+            or cleaned.get("accessibility_needs", "").strip()
+        )
+        if sensitive and not cleaned.get("consents_to_sensitive_data"):
+            self.add_error(
+                "consents_to_sensitive_data",
+                _(
+                    "A photo, dietary or accessibility needs are sensitive personal information: "
+                    "give your separate consent, or leave them empty."
+                ),
+            )
+        return cleaned
+
+    def registration_data(self) -> services.RegistrationData:
+        c = self.cleaned_data
+        return services.RegistrationData(
+            name=c["name"],
+            name_zh=c["name_zh"],
+            organization=c["organization"],
+            title=c["title"],
+            country=c["country"],
+            dietary_needs=c["dietary_needs"],
+            accessibility_needs=c["accessibility_needs"],
+            photo=c["photo"] or None,
+            accepts_terms=c["accepts_terms"],
+            consents_to_sensitive_data=c["consents_to_sensitive_data"],
+        )
+
+
+class DetailsForm(DetailsMixin, forms.Form):
+    """The public details of a registration, for its person or their coordinator."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+
+
+class SensitiveDataForm(forms.Form):
+    photo = PhotoField(label=_("New photo"), required=False)
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+    dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=300, required=False)
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"), max_length=300, required=False
+    )
+    consents_to_sensitive_data = forms.BooleanField(
+        label=_(
+            "I consent to the processing of my photo, dietary and accessibility needs. "
+            "Without this consent they are erased."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+
+
+class DelegationForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["name", "kind", "country"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Register the delegation"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Delegation.Kind.COUNTRY and not cleaned.get("country"):
+            self.add_error("country", _("Choose the country or territory."))
+        return cleaned
+
+
+class InviteMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send invitation"))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection (sent to the delegate)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InvitationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: email, name, category (slug), max_uses, expires (YYYY-MM-DD)."),
+    )

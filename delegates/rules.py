@@ -1,0 +1,33 @@
+"""Who may see and change what: named predicates, combined per permission."""
+
+import rules
+
+from .roles import ACCREDITATION_DESK
+
+
+@rules.predicate
+def is_coordinator(user, delegation):
+    return delegation is not None and delegation.coordinator_id == user.pk
+
+
+@rules.predicate
+def coordinates_member(user, member):
+    return member is not None and member.delegation.coordinator_id == user.pk
+
+
+@rules.predicate
+def edits_open(user, member):
+    return member is not None and member.delegation.edits_open()
+
+
+@rules.predicate
+def owns_registration(user, registration):
+    return registration is not None and registration.user_id == user.pk
+
+
+is_desk = rules.is_group_member(ACCREDITATION_DESK) | rules.is_superuser
+
+rules.add_perm("delegates.manage_delegation", is_coordinator | is_desk)
+rules.add_perm("delegates.view_member", coordinates_member | is_desk)
+rules.add_perm("delegates.edit_member", (coordinates_member & edits_open) | is_desk)
+rules.add_perm("delegates.edit_registration", owns_registration)

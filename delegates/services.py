@@ -1,0 +1,636 @@
+"""Every write to delegates: registrations, their review, invitations, delegations, data rights."""
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .models import (
+    PHOTO_MAX_BYTES,
+    PHOTO_MAX_PIXELS,
+    PHOTO_MIN_SIDE,
+    PHOTO_STORED_SIDE,
+    Category,
+    Delegation,
+    DelegationMember,
+    Invitation,
+    Registration,
+)
+
+User = get_user_model()
+
+SENSITIVE_FIELDS = ("photo", "dietary_needs", "accessibility_needs")
+# Fields a person (or their coordinator) may change after registering.
+EDITABLE_FIELDS = ("name", "name_zh", "organization", "title", "country")
+
+
+class RegistrationError(Exception):
+    """A request about a registration that cannot be carried out; the message is shown."""
+
+
+class InvitationError(RegistrationError):
+    """An invitation code that cannot be used (unknown, expired, used up, for someone else)."""
+
+
+class DelegationError(Exception):
+    """A delegation request that cannot be carried out; the message is shown."""
+
+
+def _notify(recipients, template_key: str, context: dict, *, key: str) -> None:
+    # Imported here: notifications is built alongside and must not be needed to import delegates.
+    from notifications.services import notify
+
+    notify(recipients, template_key, context, key=key)
+
+
+# --- Photos ---------------------------------------------------------------------------------
+
+
+def clean_photo(upload) -> ContentFile:
+    """A re-encoded JPEG of an uploaded PNG/JPEG, without EXIF; raises RegistrationError."""
+    if upload.size > PHOTO_MAX_BYTES:
+        raise RegistrationError(
+            _("The photo is too large: at most %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // 2**20}
+        )
+    bad = _("Upload a photo as a PNG or JPEG image.")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.format not in ("PNG", "JPEG"):
+                raise RegistrationError(bad)
+            width, height = probe.size
+            if width * height > PHOTO_MAX_PIXELS:
+                raise RegistrationError(_("The photo has too many pixels."))
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            # Honour the camera's orientation, then drop EXIF (location, device) for good.
+            image = ImageOps.exif_transpose(image)
+            if min(image.size) < PHOTO_MIN_SIDE:
+                raise RegistrationError(
+                    _("The photo is too small: at least %(px)d pixels on each side.")
+                    % {"px": PHOTO_MIN_SIDE}
+                )
+            image = image.convert("RGB")
+            image.thumbnail((PHOTO_STORED_SIDE, PHOTO_STORED_SIDE))
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85)
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise RegistrationError(bad) from exc
+    return ContentFile(out.getvalue(), name="photo.jpg")
+
+
+# --- Registration ---------------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationData:
+    name: str
+    organization: str
+    country: str
+    name_zh: str = ""
+    title: str = ""
+    dietary_needs: str = ""
+    accessibility_needs: str = ""
+    photo: ContentFile | None = None
+    accepts_terms: bool = False
+    consents_to_sensitive_data: bool = False
+
+
+def _check_consents(data: RegistrationData) -> None:
+    if not data.accepts_terms:
+        raise RegistrationError(_("Please accept the terms of participation."))
+    has_sensitive = bool(
+        data.photo or data.dietary_needs.strip() or data.accessibility_needs.strip()
+    )
+    if has_sensitive and not data.consents_to_sensitive_data:
+        raise RegistrationError(
+            _(
+                "A photo, dietary or accessibility needs are sensitive personal information: "
+                "give your separate consent, or leave them empty."
+            )
+        )
+
+
+def _lock_invitation(code: str, user) -> Invitation:
+    """The invitation behind a code, row-locked, checked usable by this person."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("category")
+        .filter(code__iexact=code.strip())
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError(_("This invitation code is not valid."))
+    if invitation.expires_at is not None and invitation.expires_at <= timezone.now():
+        raise InvitationError(_("This invitation code has expired."))
+    if invitation.uses >= invitation.max_uses:
+        raise InvitationError(_("This invitation code has been used up."))
+    if invitation.email and invitation.email.lower() != user.email.lower():
+        raise InvitationError(_("This invitation code was issued to another person."))
+    return invitation
+
+
+@transaction.atomic
+def register(
+    user, data: RegistrationData, *, category: Category | None = None, code: str = ""
+) -> Registration:
+    """Register a person once: approved at once when the category or an invitation allows it."""
+    _check_consents(data)
+    # The account row serialises two submissions of the same person.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if Registration.objects.filter(user=user).exists():
+        raise RegistrationError(_("You have already registered."))
+    invitation = None
+    if code:
+        invitation = _lock_invitation(code, user)
+        category = invitation.category
+    elif category is None:
+        raise RegistrationError(_("Choose a category or enter an invitation code."))
+    elif not category.is_open:
+        raise InvitationError(_("This category needs an invitation code."))
+    now = timezone.now()
+    approved = invitation is not None or not category.needs_approval
+    registration = Registration(
+        user=user,
+        category=category,
+        invitation=invitation,
+        status=Registration.Status.APPROVED if approved else Registration.Status.PENDING,
+        reviewed_at=now if approved else None,
+        name=data.name.strip(),
+        name_zh=data.name_zh.strip(),
+        organization=data.organization.strip(),
+        title=data.title.strip(),
+        country=data.country,
+        dietary_needs=data.dietary_needs.strip(),
+        accessibility_needs=data.accessibility_needs.strip(),
+        terms_accepted_at=now,
+        sensitive_consent_at=now if data.consents_to_sensitive_data else None,
+    )
+    if data.photo:
+        registration.photo.save(data.photo.name, data.photo, save=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        if registration.photo:
+            registration.photo.delete(save=False)
+        raise RegistrationError(_("You have already registered.")) from exc
+    if invitation is not None:
+        # Counted in SQL under the row lock taken above: the last use goes to one person only.
+        Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
+    if approved:
+        _notify(
+            [user],
+            "delegates/approved",
+            {"registration": registration},
+            key=f"registration:{registration.pk}:approved",
+        )
+    return registration
+
+
+@transaction.atomic
+def update_registration(registration: Registration, *, by, **fields) -> Registration:
+    """Change the person's public details (never status, category or consents)."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.is_anonymised:
+        raise RegistrationError(_("This registration has been anonymised."))
+    changed = []
+    for name in EDITABLE_FIELDS:
+        if name in fields and getattr(registration, name) != fields[name]:
+            setattr(registration, name, fields[name])
+            changed.append(name)
+    if changed:
+        registration.save(update_fields=[*changed, "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def update_sensitive_data(
+    registration: Registration,
+    *,
+    consent: bool,
+    dietary_needs: str = "",
+    accessibility_needs: str = "",
+    photo: ContentFile | None = None,
+    remove_photo: bool = False,
+) -> Registration:
+    """Change sensitive data; withdrawing consent erases it (PIPL art. 15, 47)."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not consent:
+        _erase_sensitive(registration)
+        registration.sensitive_consent_at = None
+        registration.save(update_fields=[*SENSITIVE_FIELDS, "sensitive_consent_at", "updated_at"])
+        return registration
+    if registration.sensitive_consent_at is None:
+        registration.sensitive_consent_at = timezone.now()
+    registration.dietary_needs = dietary_needs.strip()
+    registration.accessibility_needs = accessibility_needs.strip()
+    if photo or remove_photo:
+        if registration.photo:
+            old = registration.photo.name
+            storage = registration.photo.storage
+            transaction.on_commit(lambda: storage.delete(old))
+        registration.photo = ""
+        if photo:
+            registration.photo.save(photo.name, photo, save=False)
+    registration.save(update_fields=[*SENSITIVE_FIELDS, "sensitive_consent_at", "updated_at"])
+    return registration
+
+
+def _erase_sensitive(registration: Registration) -> None:
+    if registration.photo:
+        name, storage = registration.photo.name, registration.photo.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    registration.photo = ""
+    registration.dietary_needs = ""
+    registration.accessibility_needs = ""
+
+
+# --- Review by the accreditation desk -------------------------------------------------------
+
+
+def _check_transition(registration: Registration, to: str) -> None:
+    allowed = {
+        Registration.Status.PENDING: {Registration.Status.APPROVED, Registration.Status.REJECTED},
+        Registration.Status.REJECTED: {Registration.Status.APPROVED},
+        Registration.Status.APPROVED: {Registration.Status.REJECTED},
+    }
+    if registration.is_anonymised:
+        raise RegistrationError(_("This registration has been anonymised."))
+    if to not in allowed[registration.status]:
+        raise RegistrationError(
+            _("A registration that is %(status)s cannot become %(to)s.")
+            % {
+                "status": registration.get_status_display(),
+                "to": Registration.Status(to).label,
+            }
+        )
+
+
+@transaction.atomic
+def approve_registration(registration: Registration, *, by) -> Registration:
+    """Approve a pending (or earlier rejected) registration and mail the delegate."""
+    registration = (
+        Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    )
+    _check_transition(registration, Registration.Status.APPROVED)
+    registration.status = Registration.Status.APPROVED
+    registration.rejection_reason = ""
+    registration.reviewed_by = by
+    registration.reviewed_at = timezone.now()
+    registration.save(
+        update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+    _notify(
+        [registration.user],
+        "delegates/approved",
+        {"registration": registration},
+        key=f"registration:{registration.pk}:approved:{registration.reviewed_at.isoformat()}",
+    )
+    return registration
+
+
+@transaction.atomic
+def reject_registration(registration: Registration, *, by, reason: str) -> Registration:
+    """Reject with a reason the delegate reads in the mail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegistrationError(_("Give a reason for the rejection."))
+    registration = (
+        Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    )
+    _check_transition(registration, Registration.Status.REJECTED)
+    registration.status = Registration.Status.REJECTED
+    registration.rejection_reason = reason
+    registration.reviewed_by = by
+    registration.reviewed_at = timezone.now()
+    registration.save(
+        update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+    _notify(
+        [registration.user],
+        "delegates/rejected",
+        {"registration": registration, "reason": reason},
+        key=f"registration:{registration.pk}:rejected:{registration.reviewed_at.isoformat()}",
+    )
+    return registration
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_invitation(
+    category: Category,
+    *,
+    email: str = "",
+    name: str = "",
+    max_uses: int = 1,
+    expires_at=None,
+    note: str = "",
+) -> Invitation:
+    """A new code for a category; a personal one (with email) is mailed to its holder."""
+    invitation = Invitation.objects.create(
+        category=category,
+        email=email.strip().lower(),
+        name=name.strip(),
+        max_uses=max_uses,
+        expires_at=expires_at,
+        note=note,
+    )
+    return invitation
+
+
+@dataclass
+class InvitationRow:
+    line: int
+    email: str
+    name: str
+    category: Category | None
+    max_uses: int
+    expires_at: object
+    errors: list
+
+
+def parse_invitation_csv(text: str) -> list[InvitationRow]:
+    """Rows of an invitation list (email,name,category,max_uses,expires) with their errors."""
+    import csv
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    categories = {c.slug: c for c in Category.objects.all()}
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    rows = []
+    missing = {"email", "category"} - set(reader.fieldnames or [])
+    if missing:
+        raise InvitationError(
+            _("The file needs the columns %(columns)s.") % {"columns": ", ".join(sorted(missing))}
+        )
+    seen = set()
+    for line, raw in enumerate(reader, start=2):
+        errors = []
+        email = (raw.get("email") or "").strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(_("not a valid email address"))
+        if email in seen:
+            errors.append(_("email listed twice"))
+        seen.add(email)
+        category = categories.get((raw.get("category") or "").strip())
+        if category is None:
+            errors.append(_("unknown category"))
+        try:
+            max_uses = int((raw.get("max_uses") or "1").strip())
+            if max_uses < 1:
+                raise ValueError
+        except ValueError:
+            max_uses = 1
+            errors.append(_("use limit must be a whole number of at least 1"))
+        expires_at = None
+        expires = (raw.get("expires") or "").strip()
+        if expires:
+            expires_at = parse_datetime(expires)
+            if expires_at is None and (day := parse_date(expires)):
+                expires_at = timezone.make_aware(
+                    timezone.datetime.combine(day, timezone.datetime.max.time())
+                )
+            if expires_at is None:
+                errors.append(_("expiry must be a date (YYYY-MM-DD)"))
+            elif timezone.is_naive(expires_at):
+                expires_at = timezone.make_aware(expires_at)
+        rows.append(
+            InvitationRow(
+                line, email, (raw.get("name") or "").strip(), category, max_uses, expires_at, errors
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def import_invitations(rows: list[InvitationRow]) -> list[Invitation]:
+    """Create one personal invitation per valid row; refuses a list with any error."""
+    if not rows or any(row.errors for row in rows):
+        raise InvitationError(_("Correct the list first: it has errors or no rows."))
+    invitations = [
+        create_invitation(
+            row.category,
+            email=row.email,
+            name=row.name,
+            max_uses=row.max_uses,
+            expires_at=row.expires_at,
+            note=_("imported"),
+        )
+        for row in rows
+    ]
+    return invitations
+
+
+# --- Delegations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_delegation(coordinator, *, name: str, kind: str, country: str = "") -> Delegation:
+    """Register a delegation; its coordinator is its first member."""
+    coordinator = User.objects.select_for_update().get(pk=coordinator.pk)
+    if Delegation.objects.filter(coordinator=coordinator).exists():
+        raise DelegationError(_("You already coordinate a delegation."))
+    if DelegationMember.objects.filter(user=coordinator).exists():
+        raise DelegationError(_("You already belong to a delegation."))
+    delegation = Delegation.objects.create(
+        name=name.strip(), kind=kind, country=country, coordinator=coordinator
+    )
+    DelegationMember.objects.create(
+        delegation=delegation,
+        email=coordinator.email,
+        name=coordinator.name,
+        user=coordinator,
+        accepted_at=timezone.now(),
+    )
+    return delegation
+
+
+@transaction.atomic
+def invite_member(delegation: Delegation, *, email: str, name: str = "") -> DelegationMember:
+    """Invite a person by mail; they accept by logging in or creating an account."""
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    email = email.strip().lower()
+    if delegation.members.filter(email__iexact=email).exists():
+        raise DelegationError(_("This person is already invited."))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and DelegationMember.objects.filter(user=existing).exists():
+        raise DelegationError(_("This person already belongs to a delegation."))
+    member = DelegationMember.objects.create(delegation=delegation, email=email, name=name.strip())
+    from notifications.services import Recipient
+
+    recipient = existing or Recipient(email, delegation.coordinator.language)
+    _notify(
+        [recipient],
+        "delegates/delegation_invite",
+        {
+            "member": member,
+            "delegation": delegation,
+            "coordinator": delegation.coordinator,
+            "site_url": settings.SITE_URL,
+        },
+        key=f"delegation-member:{member.pk}:invited",
+    )
+    return member
+
+
+@transaction.atomic
+def accept_membership(token: str, user) -> DelegationMember:
+    """Join the delegation behind an invitation link (once, one delegation per person)."""
+    member = (
+        DelegationMember.objects.select_for_update()
+        .select_related("delegation")
+        .filter(token=token)
+        .first()
+    )
+    if member is None:
+        raise DelegationError(_("This invitation link is not valid."))
+    if member.user_id == user.pk:
+        return member
+    if member.user_id is not None:
+        raise DelegationError(_("This invitation has already been accepted."))
+    if DelegationMember.objects.filter(user=user).exists():
+        raise DelegationError(_("You already belong to a delegation."))
+    member.user = user
+    member.accepted_at = timezone.now()
+    if not member.name:
+        member.name = user.name
+    try:
+        with transaction.atomic():
+            member.save(update_fields=["user", "accepted_at", "name"])
+    except IntegrityError as exc:
+        raise DelegationError(_("You already belong to a delegation.")) from exc
+    return member
+
+
+def edit_member(member: DelegationMember, *, by, **fields) -> Registration:
+    """A coordinator changes a member's registration details while edits are open."""
+    if not member.delegation.edits_open():
+        raise DelegationError(_("The deadline for changes has passed."))
+    registration = Registration.objects.filter(user_id=member.user_id).first()
+    if registration is None:
+        raise DelegationError(_("This member has not registered yet."))
+    return update_registration(registration, by=by, **fields)
+
+
+# --- Personal data rights -------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_deletion(registration: Registration) -> Registration:
+    """Record the person's request; the accreditation desk confirms it."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.is_anonymised:
+        raise RegistrationError(_("This registration has been anonymised."))
+    if registration.deletion_requested_at is None:
+        registration.deletion_requested_at = timezone.now()
+        registration.save(update_fields=["deletion_requested_at", "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def cancel_deletion_request(registration: Registration) -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.is_anonymised:
+        raise RegistrationError(_("This registration has been anonymised."))
+    registration.deletion_requested_at = None
+    registration.save(update_fields=["deletion_requested_at", "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def confirm_deletion(registration: Registration, *, by) -> Registration:
+    """Anonymise a registration whose person asked for deletion; the row stays for the counts."""
+    registration = (
+        Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    )
+    if registration.deletion_requested_at is None:
+        raise RegistrationError(_("No deletion was requested for this registration."))
+    if registration.is_anonymised:
+        return registration
+    now = timezone.now()
+    _erase_sensitive(registration)
+    registration.name = _("Anonymised delegate")
+    registration.name_zh = ""
+    registration.organization = "—"
+    registration.title = ""
+    registration.rejection_reason = registration.rejection_reason and "—"
+    registration.sensitive_consent_at = None
+    registration.anonymised_at = now
+    registration.reviewed_by = by
+    registration.save()
+    # Past history rows still hold the personal data: remove them too.
+    if hasattr(registration, "history"):
+        registration.history.exclude(history_date__gte=now).delete()
+    DelegationMember.objects.filter(Q(user=registration.user)).update(
+        email=f"deleted-{registration.pk}@invalid", name=""
+    )
+    user = User.objects.select_for_update().get(pk=registration.user_id)
+    user.email = f"deleted-{user.pk}@anonymised.invalid"
+    user.name = ""
+    user.name_zh = ""
+    user.is_active = False
+    user.receives_announcements = False
+    user.set_unusable_password()
+    user.save()
+    return registration
+
+
+def purge_after_days() -> int:
+    return getattr(settings, "DELEGATES_PURGE_SENSITIVE_AFTER_DAYS", 30)
+
+
+def forum_last_day() -> date | None:
+    from events.models import Forum
+
+    forum = Forum.objects.order_by("-edition").only("ends_on").first()
+    return forum.ends_on if forum else None
+
+
+@transaction.atomic
+def purge_sensitive_data(*, last_day: date | None = None, today: date | None = None) -> int:
+    """Erase photos, dietary and accessibility needs N days after the forum; returns rows purged.
+
+    Rows purged once carry ``sensitive_purged_at`` and are skipped, so repeated runs do nothing.
+    """
+    last_day = last_day or forum_last_day()
+    today = today or timezone.localdate()
+    if last_day is None or today < last_day + timedelta(days=purge_after_days()):
+        return 0
+    rows = list(
+        Registration.objects.select_for_update()
+        .filter(sensitive_purged_at__isnull=True)
+        .exclude(photo="", dietary_needs="", accessibility_needs="")
+        .only("pk", "photo")
+    )
+    photos = [r.photo.name for r in rows if r.photo]
+    if rows:
+        storage = Registration._meta.get_field("photo").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in photos])
+    now = timezone.now()
+    purged = Registration.objects.filter(pk__in=[r.pk for r in rows]).update(
+        photo="", dietary_needs="", accessibility_needs="", sensitive_purged_at=now
+    )
+    return purged

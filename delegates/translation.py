@@ -1,0 +1,19 @@
+import simple_history
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Category, Registration
+
+
+@register(Category)
+class CategoryTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+# History after translation registration, or translated columns are not recorded.
+# Sensitive fields stay out of history: the purge and withdrawn consent must erase them for good.
+simple_history.register(Category, app=__package__)
+simple_history.register(
+    Registration,
+    app=__package__,
+    excluded_fields=["updated_at", "photo", "dietary_needs", "accessibility_needs"],
+)

@@ -1,0 +1,308 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from . import selectors, services
+from .forms import (
+    DelegationForm,
+    DetailsForm,
+    InviteMemberForm,
+    RegistrationForm,
+    SensitiveDataForm,
+)
+from .models import Delegation, DelegationMember
+
+
+def _details(registration) -> dict:
+    return {name: getattr(registration, name) for name in services.EDITABLE_FIELDS}
+
+
+class RegisterView(LoginRequiredMixin, View):
+    template_name = "delegates/register.html"
+
+    def get_form(self, data=None, files=None):
+        initial = {"name": self.request.user.name, "name_zh": self.request.user.name_zh}
+        if code := self.request.GET.get("code"):
+            initial["code"] = code
+        return RegistrationForm(
+            data, files, initial=initial, categories=selectors.open_categories()
+        )
+
+    def get(self, request):
+        if selectors.registration_of(request.user) is not None:
+            return redirect("delegates:mine")
+        return render(request, self.template_name, {"form": self.get_form()})
+
+    def post(self, request):
+        form = self.get_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                registration = services.register(
+                    request.user,
+                    form.registration_data(),
+                    category=form.cleaned_data["category"],
+                    code=form.cleaned_data["code"],
+                )
+            except services.InvitationError as exc:
+                form.add_error("code", str(exc))
+            except services.RegistrationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if registration.status == registration.Status.APPROVED:
+                    messages.success(request, _("You are registered and approved."))
+                else:
+                    messages.success(
+                        request,
+                        _("Thank you. The accreditation desk will review your registration."),
+                    )
+                return redirect("delegates:mine")
+        return render(request, self.template_name, {"form": form}, status=200)
+
+
+class MyRegistrationView(LoginRequiredMixin, View):
+    def get(self, request):
+        registration = selectors.registration_of(request.user)
+        membership = selectors.membership_of(request.user)
+        return render(
+            request,
+            "delegates/mine.html",
+            {"registration": registration, "membership": membership},
+        )
+
+
+class _OwnRegistrationMixin(LoginRequiredMixin):
+    def get_registration(self):
+        registration = selectors.registration_of(self.request.user)
+        if registration is None or registration.is_anonymised:
+            raise Http404
+        return registration
+
+
+class EditRegistrationView(_OwnRegistrationMixin, View):
+    template_name = "delegates/edit.html"
+
+    def get(self, request):
+        registration = self.get_registration()
+        return render(
+            request,
+            self.template_name,
+            {
+                "registration": registration,
+                "form": DetailsForm(initial=_details(registration)),
+                "sensitive_form": SensitiveDataForm(
+                    initial={
+                        "dietary_needs": registration.dietary_needs,
+                        "accessibility_needs": registration.accessibility_needs,
+                        "consents_to_sensitive_data": registration.sensitive_consent_at is not None,
+                    }
+                ),
+            },
+        )
+
+    def post(self, request):
+        registration = self.get_registration()
+        form, sensitive_form = DetailsForm(initial=_details(registration)), None
+        if "sensitive" in request.POST:
+            sensitive_form = SensitiveDataForm(request.POST, request.FILES)
+            if sensitive_form.is_valid():
+                c = sensitive_form.cleaned_data
+                services.update_sensitive_data(
+                    registration,
+                    consent=c["consents_to_sensitive_data"],
+                    dietary_needs=c["dietary_needs"],
+                    accessibility_needs=c["accessibility_needs"],
+                    photo=c["photo"] or None,
+                    remove_photo=c["remove_photo"],
+                )
+                messages.success(request, _("Your changes are saved."))
+                return redirect("delegates:mine")
+        else:
+            form = DetailsForm(request.POST)
+            if form.is_valid():
+                services.update_registration(registration, by=request.user, **form.cleaned_data)
+                messages.success(request, _("Your changes are saved."))
+                return redirect("delegates:mine")
+        return render(
+            request,
+            self.template_name,
+            {
+                "registration": registration,
+                "form": form,
+                "sensitive_form": sensitive_form or SensitiveDataForm(),
+            },
+        )
+
+
+class ExportView(_OwnRegistrationMixin, View):
+    def get(self, request):
+        data = selectors.personal_data(request.user)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="zgc-forum-my-data.json"'
+        return response
+
+
+class RequestDeletionView(_OwnRegistrationMixin, View):
+    def get(self, request):
+        return render(request, "delegates/delete.html", {"registration": self.get_registration()})
+
+    def post(self, request):
+        registration = self.get_registration()
+        try:
+            if "cancel" in request.POST:
+                services.cancel_deletion_request(registration)
+                messages.info(request, _("Your deletion request is withdrawn."))
+            else:
+                services.request_deletion(registration)
+                messages.info(
+                    request,
+                    _("Your request is recorded. The accreditation desk will confirm it."),
+                )
+        except services.RegistrationError as exc:
+            messages.error(request, str(exc))
+        return redirect("delegates:mine")
+
+
+# --- Delegations ----------------------------------------------------------------------------
+
+
+class DelegationCreateView(LoginRequiredMixin, View):
+    template_name = "delegates/delegation_form.html"
+
+    def get(self, request):
+        existing = Delegation.objects.filter(coordinator=request.user).first()
+        if existing is not None:
+            return redirect("delegates:delegation", pk=existing.pk)
+        return render(request, self.template_name, {"form": DelegationForm()})
+
+    def post(self, request):
+        form = DelegationForm(request.POST)
+        if form.is_valid():
+            try:
+                delegation = services.create_delegation(request.user, **form.cleaned_data)
+            except services.DelegationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your delegation is registered."))
+                return redirect("delegates:delegation", pk=delegation.pk)
+        return render(request, self.template_name, {"form": form})
+
+
+class _DelegationMixin(LoginRequiredMixin):
+    def get_delegation(self, pk):
+        delegation = get_object_or_404(Delegation.objects.select_related("coordinator"), pk=pk)
+        if not self.request.user.has_perm("delegates.manage_delegation", delegation):
+            raise PermissionDenied
+        return delegation
+
+
+class DelegationDetailView(_DelegationMixin, View):
+    template_name = "delegates/delegation.html"
+
+    def render_page(self, delegation, invite_form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "delegation": delegation,
+                "members": selectors.delegation_members(delegation),
+                "invite_form": invite_form,
+                "edits_open": delegation.edits_open(),
+            },
+        )
+
+    def get(self, request, pk):
+        delegation = self.get_delegation(pk)
+        invite_form = InviteMemberForm()
+        invite_form.helper.form_action = reverse("delegates:delegation", kwargs={"pk": pk})
+        return self.render_page(delegation, invite_form)
+
+    def post(self, request, pk):
+        delegation = self.get_delegation(pk)
+        form = InviteMemberForm(request.POST)
+        if form.is_valid():
+            try:
+                member = services.invite_member(delegation, **form.cleaned_data)
+            except services.DelegationError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": member.email}
+                )
+                return redirect("delegates:delegation", pk=pk)
+        return self.render_page(delegation, form)
+
+
+class MemberEditView(_DelegationMixin, View):
+    template_name = "delegates/member_edit.html"
+
+    def get_member(self, pk, member_pk):
+        delegation = self.get_delegation(pk)
+        member = get_object_or_404(
+            DelegationMember.objects.select_related("user"), delegation=delegation, pk=member_pk
+        )
+        member.delegation = delegation
+        registration = selectors.registration_of(member.user) if member.user_id else None
+        if registration is None or registration.is_anonymised:
+            raise Http404
+        return member, registration
+
+    def get(self, request, pk, member_pk):
+        member, registration = self.get_member(pk, member_pk)
+        if not request.user.has_perm("delegates.edit_member", member):
+            raise PermissionDenied
+        form = DetailsForm(initial=_details(registration))
+        return render(
+            request,
+            self.template_name,
+            {"member": member, "registration": registration, "form": form},
+        )
+
+    def post(self, request, pk, member_pk):
+        member, registration = self.get_member(pk, member_pk)
+        if not request.user.has_perm("delegates.edit_member", member):
+            raise PermissionDenied
+        form = DetailsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.edit_member(member, by=request.user, **form.cleaned_data)
+            except (services.DelegationError, services.RegistrationError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect("delegates:delegation", pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {"member": member, "registration": registration, "form": form},
+        )
+
+
+class JoinDelegationView(LoginRequiredMixin, View):
+    def get(self, request, token):
+        member = get_object_or_404(
+            DelegationMember.objects.select_related("delegation__coordinator"), token=token
+        )
+        if member.user_id is not None and member.user_id != request.user.pk:
+            raise Http404
+        return render(request, "delegates/join.html", {"member": member})
+
+    def post(self, request, token):
+        try:
+            services.accept_membership(token, request.user)
+        except services.DelegationError as exc:
+            messages.error(request, str(exc))
+            return redirect("delegates:mine")
+        messages.success(request, _("You have joined the delegation."))
+        if selectors.registration_of(request.user) is None:
+            return redirect("delegates:register")
+        return redirect("delegates:mine")
