@@ -157,7 +157,16 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE: dict = {
     # Re-enqueues mail a down broker or a killed worker left in the outbox.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    # Erases delegates' photos and needs once the retention period after the forum is over.
+    "delegates-purge-sensitive-data": {
+        "task": "delegates.purge_sensitive_data",
+        "schedule": 24 * 3600.0,
+    },
 }
+# Days after the forum's last day at which delegates' sensitive data is purged.
+DELEGATES_PURGE_SENSITIVE_AFTER_DAYS = int(
+    os.environ.get("DELEGATES_PURGE_SENSITIVE_AFTER_DAYS", "30")
+)
 # Outbox: first retry delay (doubles each attempt), and when queued/sending rows count as stuck.
 NOTIFICATIONS_RETRY_BASE = float(os.environ.get("NOTIFICATIONS_RETRY_BASE", "60"))
 NOTIFICATIONS_STUCK_AFTER = float(os.environ.get("NOTIFICATIONS_STUCK_AFTER", "300"))
