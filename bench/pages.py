@@ -1,0 +1,77 @@
+"""The pages ``make bench`` measures: the foundation's here, each app's in ``bench/<app>_pages.py``.
+
+An app's module holds ``PAGES``, a list of entries, one per page::
+
+    PAGES = [
+        ("schedule day", "/schedule/?day=2021-09-24"),                      # cache warm
+        ("schedule day, cache off", "/schedule/?day=2021-09-24", {"cache": "off"}),
+    ]
+
+``(label, path)`` or ``(label, path, {"cache": "warm" | "off"})``. The path is a canonical URL that
+answers 200 to an anonymous GET (a redirect counts as a failure). ``"warm"`` (the default) measures
+the page as served, after the warm-up filled the caches; ``"off"`` measures it on a second server
+whose Django caches are all ``DummyCache`` (``bench/nocache_settings.py``).
+"""
+
+import importlib
+from dataclasses import dataclass
+
+FLOOR = ("floor (template, no database)", "/healthz/")
+
+FOUNDATION = [
+    ("home", "/"),
+    ("home, Chinese", "/zh-hans/"),
+    ("login", "/accounts/login/"),
+]
+
+# Modules other issues add; each is optional until its issue lands.
+OPTIONAL_MODULES = ["bench.schedule_pages", "bench.exhibitor_pages"]
+
+CACHE_MODES = ("warm", "off")
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    path: str
+    cache: str = "warm"
+
+
+class PageError(ValueError):
+    """A registry entry that cannot be benchmarked as written."""
+
+
+def parse_entry(entry, *, source: str) -> Page:
+    """One ``(label, path[, {"cache": ...}])`` entry as a Page; a clear error otherwise."""
+    if not isinstance(entry, tuple | list) or len(entry) not in (2, 3):
+        raise PageError(f"{source}: {entry!r} is not (label, path) or (label, path, options)")
+    label, path, *rest = entry
+    options = rest[0] if rest else {}
+    if not isinstance(label, str) or not label:
+        raise PageError(f"{source}: {entry!r}: the label must be a non-empty string")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise PageError(f"{source}: {entry!r}: the path must start with '/'")
+    if not isinstance(options, dict) or set(options) - {"cache"}:
+        raise PageError(f"{source}: {entry!r}: options may only be {{'cache': 'warm' | 'off'}}")
+    cache = options.get("cache", "warm")
+    if cache not in CACHE_MODES:
+        raise PageError(f"{source}: {entry!r}: cache must be 'warm' or 'off', not {cache!r}")
+    return Page(label, path, cache)
+
+
+def load_pages(modules=OPTIONAL_MODULES) -> list[Page]:
+    """The foundation's pages, then those of each optional module that exists, in that order."""
+    pages = [parse_entry(entry, source="bench/pages.py") for entry in FOUNDATION]
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # the module exists but imports something missing: say so
+                raise
+            continue
+        pages += [parse_entry(entry, source=module.__file__) for entry in module.PAGES]
+    labels = [page.label for page in pages]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise PageError(f"duplicate page labels: {', '.join(duplicates)}")
+    return pages

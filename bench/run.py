@@ -1,0 +1,446 @@
+"""``make bench``: serve the project with gunicorn on PostgreSQL + Redis and measure pages with wrk.
+
+For each scale: ``seed_demo --flush --scale S``, empty the bench's Redis database, serve with
+gunicorn (``DEBUG=0``, no SSL redirect), warm each page up with 20 requests, then run
+``wrk -t2 -c8 -d10s`` three times on it. The floor (``/healthz/``: a template, no database, the
+full middleware) is measured in the same run; each page's median req/s is shown as a share of it.
+Any answer other than 2xx (a redirect included) or any socket error fails the run (exit 1).
+Writes ``bench/results/<date>-scale<S>.md`` and prints it. See bench/README.md.
+
+    .venv/bin/python bench/run.py [--scales 1 10] [--quick] [--fresh-db]
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pages import FLOOR, Page, load_pages  # noqa: E402
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zgc_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+GUNICORN = [
+    str(Path(sys.executable).with_name("gunicorn")),
+    "zgcforum.wsgi",
+    "--worker-class=gthread",
+    "--workers=4",
+    "--threads=8",
+]
+WRK = ["wrk", "-t2", "-c8"]
+WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
+RESULTS = ROOT / "bench" / "results"
+WARM_UP_REQUESTS = 20
+FULL = {"repeats": 3, "seconds": 10}
+QUICK = {"repeats": 1, "seconds": 3}
+SECRET_KEY = secrets.token_urlsafe(50)  # this run's only: nothing signed outlives it
+
+
+class BenchError(Exception):
+    """The harness itself could not run (database, server, wrk): exit 2."""
+
+
+# --- wrk output ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrkRun:
+    """One wrk run, in the numbers the table shows."""
+
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non2xx: int
+    first_non2xx: int
+    socket_errors: int
+
+
+def parse_wrk(output: str) -> WrkRun:
+    """wrk's ``Requests/sec`` line plus the ``BENCH`` line that bench/wrk_report.lua prints."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)\s*$", output, re.MULTILINE)
+    line = re.search(r"^BENCH (.+)$", output, re.MULTILINE)
+    if not rps or not line:
+        raise ValueError(f"not a wrk report made with bench/wrk_report.lua:\n{output}")
+    values = {key: int(value) for key, value in (item.split("=") for item in line[1].split())}
+    return WrkRun(
+        requests=values["requests"],
+        seconds=values["duration_us"] / 1e6,
+        rps=float(rps[1]),
+        p50_ms=values["p50_us"] / 1000,
+        p99_ms=values["p99_us"] / 1000,
+        non2xx=values["non2xx"],
+        first_non2xx=values["first_non2xx"],
+        socket_errors=values["socket_errors"],
+    )
+
+
+# --- results and the table -------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """A page's runs, or why it could not be measured."""
+
+    page: Page
+    runs: list[WrkRun] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(run.rps for run in self.runs)
+
+    @property
+    def failure(self) -> str:
+        non2xx = sum(run.non2xx for run in self.runs)
+        socket_errors = sum(run.socket_errors for run in self.runs)
+        if self.error:
+            return self.error
+        if non2xx:
+            first = next(run.first_non2xx for run in self.runs if run.non2xx)
+            return f"{non2xx} non-2xx responses (first: {first})"
+        if socket_errors:
+            return f"{socket_errors} socket errors (connect, read, write or timeout)"
+        return ""
+
+
+def number(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def table_row(result: Result, floor_rps: float | None) -> str:
+    page = result.page
+    cache = "–" if page.path == FLOOR[1] else page.cache
+    status = f"**FAIL**: {result.failure}" if result.failure else "ok"
+    if not result.runs:
+        return f"| {page.label} | `{page.path}` | {cache} | – | – | – | – | {status} |"
+    rates = [run.rps for run in result.runs]
+    share = f"{100 * result.rps / floor_rps:.0f} %" if floor_rps else "–"
+    p50 = statistics.median(run.p50_ms for run in result.runs)
+    p99 = statistics.median(run.p99_ms for run in result.runs)
+    spread = f" ({number(min(rates))}–{number(max(rates))})" if len(rates) > 1 else ""
+    return (
+        f"| {page.label} | `{page.path}` | {cache} | {number(result.rps)}{spread} "
+        f"| {share} | {p50:.1f} | {p99:.1f} | {status} |"
+    )
+
+
+def render_table(floor: Result, results: list[Result]) -> str:
+    """The markdown table: the floor first, then each page with its share of the floor's req/s."""
+    floor_rps = floor.rps if floor.runs and not floor.failure else None
+    lines = [
+        "| page | path | cache | req/s median (min–max) | % of floor | p50 ms | p99 ms | status |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    lines += [table_row(result, floor_rps) for result in [floor, *results]]
+    return "\n".join(lines)
+
+
+def render_report(*, scale: int, meta: dict, table: str, extras: list[str]) -> str:
+    header = [
+        f"# Benchmark at scale {scale}, {meta['date']}",
+        "",
+        f"- commit {meta['commit']}",
+        f"- data: {meta['seeded']}",
+        f"- load average (1, 5, 15 min): before {meta['load_before']}, after {meta['load_after']}"
+        f" ({os.cpu_count()} CPUs)",
+        f"- gunicorn gthread 4 workers × 8 threads, DEBUG=0, PostgreSQL, Redis cache; "
+        f"{meta['method']}",
+        "",
+        table,
+    ]
+    return "\n".join(header + [f"\n{extra.strip()}" for extra in extras]) + "\n"
+
+
+# --- the project: database, data, server -----------------------------------------------------
+
+
+def bench_env(settings: str = "zgcforum.settings") -> dict:
+    """Production settings on plain HTTP, against the bench's own database and Redis."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EMAIL_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE=settings,
+        DEBUG="0",
+        SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+    )
+    return env
+
+
+def manage(*args: str) -> str:
+    """Run a management command under the bench settings; its output, or BenchError."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=bench_env(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    if done.returncode:
+        raise BenchError(f"manage.py {' '.join(args)} failed:\n{done.stdout}")
+    return done.stdout.strip()
+
+
+def prepare_database(*, fresh: bool) -> None:
+    """Create the bench database if it is missing (drop it first with --fresh-db)."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(DATABASE_URL)
+    if "postgresql" not in config["ENGINE"]:
+        raise BenchError(f"BENCH_DATABASE_URL must be a PostgreSQL URL, not {DATABASE_URL}")
+    name = sql.Identifier(config["NAME"])
+    server = {"user": "USER", "password": "PASSWORD", "host": "HOST", "port": "PORT"}
+    server = {arg: config[key] for arg, key in server.items() if config.get(key)}
+    try:
+        connection = psycopg2.connect(dbname="postgres", **server)
+    except psycopg2.OperationalError as exc:
+        raise BenchError(f"PostgreSQL does not answer at {DATABASE_URL}: {exc}") from exc
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        if fresh:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    connection.close()
+
+
+def empty_cache() -> None:
+    """A fresh cache for each scale: a page cached at scale 1 must not answer at scale 10."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    except redis.RedisError as exc:
+        raise BenchError(f"Redis does not answer at {REDIS_URL}: {exc}") from exc
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(base: str, path: str) -> tuple[int, str]:
+    """One GET, redirects not followed: (status, Location)."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location", "")
+    finally:
+        connection.close()
+
+
+@contextmanager
+def serve(settings: str = "zgcforum.settings"):
+    """gunicorn on a free port of 127.0.0.1, answering /healthz/ with 200; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = RESULTS / "gunicorn.log"
+    with open(log_path, "a") as log:
+        server = subprocess.Popen(
+            [*GUNICORN, f"--bind=127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=bench_env(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise BenchError(f"gunicorn exited with {server.returncode}: see {log_path}")
+            try:
+                status, location = get(base, FLOOR[1])
+            except OSError as exc:
+                if time.monotonic() > deadline:
+                    raise BenchError(f"gunicorn did not answer in 60 s: see {log_path}") from exc
+                time.sleep(0.25)
+                continue
+            if status != 200:
+                raise BenchError(f"{FLOOR[1]} answered {status} {location}: see {log_path}")
+            break
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def warm_up(base: str, path: str) -> str:
+    """WARM_UP_REQUESTS GETs; the first answer that is not 2xx, as an error message, or ""."""
+    for _ in range(WARM_UP_REQUESTS):
+        try:
+            status, location = get(base, path)
+        except OSError as exc:  # the server died or hung: say so in the table
+            return f"warm-up: {exc}"
+        if not 200 <= status < 300:
+            return f"warm-up answered {status}" + (f" → {location}" if location else "")
+    return ""
+
+
+def run_wrk(url: str, seconds: int) -> WrkRun:
+    command = [*WRK, f"-d{seconds}s", "-s", str(WRK_SCRIPT), url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    if done.returncode:
+        raise BenchError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return parse_wrk(done.stdout)
+
+
+def measure(base: str, page: Page, *, repeats: int, seconds: int) -> Result:
+    result = Result(page, error=warm_up(base, page.path))
+    if not result.error:
+        for _ in range(repeats):
+            result.runs.append(run_wrk(base + page.path, seconds))
+            run = result.runs[-1]
+            print(
+                f"  {page.label}: {number(run.rps)} req/s, p50 {run.p50_ms:.1f} ms, "
+                f"p99 {run.p99_ms:.1f} ms, non-2xx {run.non2xx}",
+                file=sys.stderr,
+            )
+    if result.failure:
+        print(f"  {page.label}: FAIL {result.failure}", file=sys.stderr)
+    return result
+
+
+def run_scripts(base: str, *, scale: int, quick: bool) -> tuple[list[str], list[str]]:
+    """Each bench/*_bench.py (e.g. notifications_bench.py): (their stdouts, failures)."""
+    outputs, failures = [], []
+    env = bench_env() | {
+        "BENCH_URL": base,
+        "BENCH_SCALE": str(scale),
+        "BENCH_QUICK": str(int(quick)),
+    }
+    for script in sorted((ROOT / "bench").glob("*_bench.py")):
+        print(f"  {script.name} …", file=sys.stderr)
+        done = subprocess.run(
+            [sys.executable, str(script)], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE
+        )
+        outputs.append(f"## {script.name}\n\n{done.stdout.strip() or '(no output)'}")
+        if done.returncode:
+            failures.append(f"bench/{script.name} exited with {done.returncode}")
+    return outputs, failures
+
+
+def git_commit() -> str:
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no").strip()
+    return commit + (" (the working tree has uncommitted changes)" if dirty else "")
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, list[str]]:
+    """Seed, serve and measure one scale: (the report, failures)."""
+    mode = QUICK if quick else FULL
+    print(f"scale {scale}: seed_demo --flush --scale {scale}", file=sys.stderr)
+    output = manage("seed_demo", "--flush", "--scale", str(scale)).splitlines()
+    seeded = next((line for line in output if line.startswith("Demo forum loaded")), "?")
+    empty_cache()
+    floor_page = Page(*FLOOR)
+    warm = [page for page in pages if page.cache == "warm"]
+    off = [page for page in pages if page.cache == "off"]
+    results = {}
+    load_before = load_average()
+    with serve() as base:
+        floor = measure(base, floor_page, **mode)
+        results |= {page: measure(base, page, **mode) for page in warm}
+        extras, failures = run_scripts(base, scale=scale, quick=quick)
+    if off:
+        with serve("bench.nocache_settings") as base:
+            results |= {page: measure(base, page, **mode) for page in off}
+    load_after = load_average()
+    ordered = [results[page] for page in pages]
+    failures = [
+        f"{result.page.label} ({result.page.path}): {result.failure}"
+        for result in [floor, *ordered]
+        if result.failure
+    ] + failures
+    method = (
+        f"wrk -t2 -c8 -d{mode['seconds']}s, {WARM_UP_REQUESTS}-request warm-up, "
+        f"{mode['repeats']} repeat(s); p50/p99 are medians of the repeats"
+        + (" (--quick: a smoke run, not a measurement)" if quick else "")
+    )
+    meta = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git_commit(),
+        "seeded": seeded,
+        "load_before": load_before,
+        "load_after": load_after,
+        "method": method,
+    }
+    table = render_table(floor, ordered)
+    return render_report(scale=scale, meta=meta, table=table, extras=extras), failures
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", nargs="+", type=int, default=[1, 10], metavar="S")
+    parser.add_argument("--quick", action="store_true", help="1 run of 3 s per page")
+    parser.add_argument("--fresh-db", action="store_true", help="drop the bench database first")
+    args = parser.parse_args(argv)
+    try:
+        pages = load_pages()
+        for tool in ("wrk", GUNICORN[0]):
+            if not shutil.which(tool):
+                raise BenchError(f"{tool} is missing (see scripts/system-deps.sh, make install)")
+        RESULTS.mkdir(exist_ok=True)
+        prepare_database(fresh=args.fresh_db)
+        print(f"migrate, collectstatic ({DATABASE_URL})", file=sys.stderr)
+        manage("migrate", "--noinput")
+        manage("collectstatic", "--noinput")
+        failures = []
+        for scale in args.scales:
+            report, failed = bench_scale(scale, pages, quick=args.quick)
+            stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
+            path = RESULTS / f"{stamp}-scale{scale}.md"
+            path.write_text(report)
+            print(f"\n{report}\n(written to {path.relative_to(ROOT)})\n")
+            failures += [f"scale {scale}: {failure}" for failure in failed]
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+    if failures:
+        print("bench FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""The pure parts of bench/run.py: reading wrk's report, the table, the page registry.
+
+The wrk reports below were captured from real runs (wrk 4.1.0 with bench/wrk_report.lua): two
+against the project under gunicorn, one against Python's http.server.
+"""
+
+import http.server
+import threading
+
+import pytest
+
+from bench import run
+from bench.pages import FOUNDATION, Page, PageError, load_pages, parse_entry
+
+# GET /zh-hans/ on gunicorn, 2 s: all 200.
+WRK_ZH_HANS = (
+    "Running 2s test @ http://127.0.0.1:39425/zh-hans/\n"
+    "  2 threads and 8 connections\n"
+    "  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"
+    "    Latency    52.73ms   63.83ms 475.84ms   90.80%\n"
+    "    Req/Sec    95.03     41.90   160.00     65.00%\n"
+    "  383 requests in 2.03s, 2.74MB read\n"
+    "Requests/sec:    188.71\n"
+    "Transfer/sec:      1.35MB\n"
+    "BENCH requests=383 duration_us=2029564 p50_us=33193 p99_us=355379 non2xx=0 first_non2xx=0"
+    " socket_errors=0\n"
+)
+# GET /accounts/profile/ anonymously on gunicorn: every answer a 302 to the login page. wrk itself
+# says nothing (it only counts statuses above 399); the Lua hook counts them.
+WRK_REDIRECT = (
+    "Running 2s test @ http://127.0.0.1:39425/accounts/profile/\n"
+    "  2 threads and 8 connections\n"
+    "  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"
+    "    Latency     9.23ms   26.01ms 345.16ms   96.82%\n"
+    "    Req/Sec     0.95k   636.08     2.24k    62.50%\n"
+    "  3808 requests in 2.06s, 2.29MB read\n"
+    "Requests/sec:   1848.16\n"
+    "Transfer/sec:      1.11MB\n"
+    "BENCH requests=3808 duration_us=2060429 p50_us=3740 p99_us=128760 non2xx=3808"
+    " first_non2xx=302 socket_errors=0\n"
+)
+# GET of a missing file from http.server: wrk's own "Non-2xx or 3xx" line appears for 4xx.
+WRK_NOT_FOUND = (
+    "Running 1s test @ http://127.0.0.1:18765/nothere\n"
+    "  2 threads and 8 connections\n"
+    "  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"
+    "    Latency     2.72ms  568.47us   6.89ms   76.11%\n"
+    "    Req/Sec     1.11k   421.43     2.13k    80.95%\n"
+    "  2323 requests in 1.10s, 1.15MB read\n"
+    "  Non-2xx or 3xx responses: 2323\n"
+    "Requests/sec:   2112.38\n"
+    "Transfer/sec:      1.05MB\n"
+    "BENCH requests=2323 duration_us=1099710 p50_us=2698 p99_us=4446 non2xx=2323"
+    " first_non2xx=404 socket_errors=0\n"
+)
+
+
+def run_of(rps, p50=10.0, p99=50.0, non2xx=0, first=0, errors=0):
+    return run.WrkRun(1000, 10.0, rps, p50, p99, non2xx, first, errors)
+
+
+# --- wrk's report ----------------------------------------------------------------------------
+
+
+def test_a_real_wrk_report_becomes_numbers():
+    assert run.parse_wrk(WRK_ZH_HANS) == run.WrkRun(
+        requests=383,
+        seconds=2.029564,
+        rps=188.71,
+        p50_ms=33.193,
+        p99_ms=355.379,
+        non2xx=0,
+        first_non2xx=0,
+        socket_errors=0,
+    )
+
+
+def test_redirects_count_as_failures_though_wrk_itself_does_not_report_them():
+    assert "Non-2xx" not in WRK_REDIRECT
+    parsed = run.parse_wrk(WRK_REDIRECT)
+    assert (parsed.non2xx, parsed.first_non2xx, parsed.rps) == (3808, 302, 1848.16)
+    result = run.Result(Page("profile", "/accounts/profile/"), [parsed])
+    assert result.failure == "3808 non-2xx responses (first: 302)"
+
+
+def test_a_not_found_page_fails():
+    result = run.Result(Page("missing", "/nothere"), [run.parse_wrk(WRK_NOT_FOUND)])
+    assert result.failure == "2323 non-2xx responses (first: 404)"
+
+
+def test_a_report_without_the_lua_line_is_refused():
+    plain = WRK_ZH_HANS.split("BENCH")[0]
+    with pytest.raises(ValueError, match="wrk_report.lua"):
+        run.parse_wrk(plain)
+
+
+def test_socket_errors_fail_the_page():
+    result = run.Result(Page("home", "/"), [run_of(300.0), run_of(310.0, errors=4)])
+    assert result.failure == "4 socket errors (connect, read, write or timeout)"
+
+
+class Answers(http.server.BaseHTTPRequestHandler):
+    """/ok answers 200; anything else a redirect to it."""
+
+    def do_GET(self):
+        self.send_response(200 if self.path == "/ok" else 302)
+        if self.path != "/ok":
+            self.send_header("Location", "/ok")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_wrk_with_the_lua_script_counts_redirects_from_a_real_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        ok = run.run_wrk(f"{base}/ok", 1)
+        moved = run.run_wrk(f"{base}/moved", 1)
+        assert run.warm_up(base, "/moved") == "warm-up answered 302 → /ok"
+        assert run.warm_up(base, "/ok") == ""
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ok.requests > 0 and ok.non2xx == 0 and ok.socket_errors == 0
+    assert moved.requests > 0 and moved.non2xx == moved.requests and moved.first_non2xx == 302
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def test_the_table_shows_median_range_latency_and_share_of_the_floor():
+    floor = run.Result(Page("floor", "/healthz/"), [run_of(1000.0), run_of(900.0), run_of(1100.0)])
+    home = run.Result(
+        Page("home", "/"),
+        [run_of(280.0, p50=20.0, p99=70.0), run_of(250.0, 25.0, 90.0), run_of(300.4, 18.0, 60.0)],
+    )
+    slow = run.Result(Page("search, cache off", "/exhibitors/?q=ai", "off"), [run_of(42.3)])
+    lines = run.render_table(floor, [home, slow]).splitlines()
+    assert lines[0] == (
+        "| page | path | cache | req/s median (min–max) | % of floor | p50 ms | p99 ms | status |"
+    )
+    assert lines[2] == "| floor | `/healthz/` | – | 1,000 (900–1,100) | 100 % | 10.0 | 50.0 | ok |"
+    assert lines[3] == "| home | `/` | warm | 280 (250–300) | 28 % | 20.0 | 70.0 | ok |"
+    assert (
+        lines[4]
+        == "| search, cache off | `/exhibitors/?q=ai` | off | 42.3 | 4 % | 10.0 | 50.0 | ok |"
+    )
+    assert len(lines) == 5
+
+
+def test_failed_pages_say_why_in_the_table():
+    floor = run.Result(Page("floor", "/healthz/"), [run_of(1000.0)])
+    moved = run.Result(Page("profile", "/accounts/profile/"), error="warm-up answered 302 → /x")
+    not_found = run.Result(Page("missing", "/nothere"), [run.parse_wrk(WRK_NOT_FOUND)])
+    lines = run.render_table(floor, [moved, not_found]).splitlines()
+    assert lines[3] == (
+        "| profile | `/accounts/profile/` | warm | – | – | – | – "
+        "| **FAIL**: warm-up answered 302 → /x |"
+    )
+    assert lines[4].endswith("| **FAIL**: 2323 non-2xx responses (first: 404) |")
+
+
+def test_no_share_of_a_failed_floor():
+    floor = run.Result(Page("floor", "/healthz/"), [run_of(1000.0, non2xx=3, first=500)])
+    home = run.Result(Page("home", "/"), [run_of(250.0)])
+    assert run.render_table(floor, [home]).splitlines()[3] == (
+        "| home | `/` | warm | 250 | – | 10.0 | 50.0 | ok |"
+    )
+
+
+def test_the_report_records_scale_commit_load_and_extra_sections():
+    meta = {
+        "date": "2026-11-26 10:00 UTC",
+        "commit": "5451861",
+        "seeded": "Demo forum loaded at scale 10: 200 visitors.",
+        "load_before": "0.21 0.28 0.15",
+        "load_after": "1.90 0.80 0.30",
+        "method": "wrk -t2 -c8 -d10s",
+    }
+    report = run.render_report(scale=10, meta=meta, table="| t |", extras=["## mail\n\n| m |\n"])
+    assert report.startswith("# Benchmark at scale 10, 2026-11-26 10:00 UTC\n")
+    assert "- commit 5451861\n" in report
+    assert "before 0.21 0.28 0.15, after 1.90 0.80 0.30" in report
+    assert report.endswith("| t |\n\n## mail\n\n| m |\n")
+
+
+# --- the page registry -----------------------------------------------------------------------
+
+
+def test_the_foundation_pages_come_first_and_warm():
+    pages = load_pages(modules=[])
+    assert [(page.label, page.path, page.cache) for page in pages] == [
+        (label, path, "warm") for label, path in FOUNDATION
+    ]
+
+
+def test_an_app_module_adds_its_pages_and_a_missing_one_is_skipped(tmp_path, monkeypatch):
+    (tmp_path / "zgc_bench_demo_pages.py").write_text(
+        "PAGES = [\n"
+        '    ("schedule day", "/schedule/?day=2021-09-24"),\n'
+        '    ("schedule day, cache off", "/schedule/?day=2021-09-24", {"cache": "off"}),\n'
+        '    ("ics", "/schedule.ics", {"cache": "warm"}),\n'
+        "]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    pages = load_pages(modules=["zgc_bench_no_such_pages", "zgc_bench_demo_pages"])
+    assert pages[len(FOUNDATION) :] == [
+        Page("schedule day", "/schedule/?day=2021-09-24", "warm"),
+        Page("schedule day, cache off", "/schedule/?day=2021-09-24", "off"),
+        Page("ics", "/schedule.ics", "warm"),
+    ]
+
+
+def test_a_module_that_fails_to_import_is_not_silently_skipped(tmp_path, monkeypatch):
+    (tmp_path / "zgc_bench_broken_pages.py").write_text("import zgc_bench_not_installed\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError, match="zgc_bench_not_installed"):
+        load_pages(modules=["zgc_bench_broken_pages"])
+
+
+def test_duplicate_labels_are_refused(tmp_path, monkeypatch):
+    (tmp_path / "zgc_bench_dup_pages.py").write_text('PAGES = [("home", "/schedule/")]\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(PageError, match="duplicate page labels: home"):
+        load_pages(modules=["zgc_bench_dup_pages"])
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("/schedule/", "is not \\(label, path\\)"),
+        (("schedule",), "is not \\(label, path\\)"),
+        (("", "/schedule/"), "label must be a non-empty string"),
+        (("schedule", "schedule/"), "path must start with '/'"),
+        (("schedule", "/schedule/", "off"), "options may only be"),
+        (("schedule", "/schedule/", {"cache": "off", "repeat": 5}), "options may only be"),
+        (("schedule", "/schedule/", {"cache": "cold"}), "cache must be 'warm' or 'off'"),
+    ],
+)
+def test_malformed_entries_are_refused_with_the_reason(entry, message):
+    with pytest.raises(PageError, match=message):
+        parse_entry(entry, source="bench/schedule_pages.py")
+
+
+def test_cache_off_pages_run_with_every_cache_a_no_op():
+    from bench import nocache_settings
+    from zgcforum import settings
+
+    assert set(nocache_settings.CACHES) == set(settings.CACHES)
+    assert {cache["BACKEND"] for cache in nocache_settings.CACHES.values()} == {
+        "django.core.cache.backends.dummy.DummyCache"
+    }
