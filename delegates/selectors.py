@@ -127,7 +127,23 @@ def users_by_status(status: str):
     return _users_with(status=status)
 
 
-def users_by_delegation(delegation: int):
+def users_by_delegation(delegation):
     from accounts.models import User
 
     return User.objects.filter(is_active=True, delegation_membership__delegation_id=delegation)
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(c.slug, c.name) for c in Category.objects.all()]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The countries and territories delegates come from, by name."""
+    from django_countries import countries
+
+    codes = Registration.objects.order_by().values_list("country", flat=True).distinct()
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda c: str(c[1]))
+
+
+def delegation_choices() -> list[tuple[str, str]]:
+    return [(str(d.pk), d.name) for d in Delegation.objects.all()]

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from notifications.services import Recipient, notify
+
 from .models import (
     PHOTO_MAX_BYTES,
     PHOTO_MAX_PIXELS,
@@ -42,13 +44,6 @@ class InvitationError(RegistrationError):
 
 class DelegationError(Exception):
     """A delegation request that cannot be carried out; the message is shown."""
-
-
-def _notify(recipients, template_key: str, context: dict, *, key: str) -> None:
-    # Imported here: notifications is built alongside and must not be needed to import delegates.
-    from notifications.services import notify
-
-    notify(recipients, template_key, context, key=key)
 
 
 # --- Photos ---------------------------------------------------------------------------------
@@ -195,11 +190,12 @@ def register(
         # Counted in SQL under the row lock taken above: the last use goes to one person only.
         Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
     if approved:
-        _notify(
+        notify(
             [user],
             "delegates/approved",
             {"registration": registration},
             key=f"registration:{registration.pk}:approved",
+            related=registration,
         )
     return registration
 
@@ -297,11 +293,12 @@ def approve_registration(registration: Registration, *, by) -> Registration:
     registration.save(
         update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"]
     )
-    _notify(
+    notify(
         [registration.user],
         "delegates/approved",
         {"registration": registration},
         key=f"registration:{registration.pk}:approved:{registration.reviewed_at.isoformat()}",
+        related=registration,
     )
     return registration
 
@@ -323,11 +320,12 @@ def reject_registration(registration: Registration, *, by, reason: str) -> Regis
     registration.save(
         update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"]
     )
-    _notify(
+    notify(
         [registration.user],
         "delegates/rejected",
         {"registration": registration, "reason": reason},
         key=f"registration:{registration.pk}:rejected:{registration.reviewed_at.isoformat()}",
+        related=registration,
     )
     return registration
 
@@ -479,17 +477,14 @@ def invite_member(delegation: Delegation, *, email: str, name: str = "") -> Dele
     if existing is not None and DelegationMember.objects.filter(user=existing).exists():
         raise DelegationError(_("This person already belongs to a delegation."))
     member = DelegationMember.objects.create(delegation=delegation, email=email, name=name.strip())
-    from notifications.services import Recipient
-
     recipient = existing or Recipient(email, delegation.coordinator.language)
-    _notify(
+    notify(
         [recipient],
         "delegates/delegation_invite",
         {
             "member": member,
             "delegation": delegation,
             "coordinator": delegation.coordinator,
-            "site_url": settings.SITE_URL,
         },
         key=f"delegation-member:{member.pk}:invited",
     )

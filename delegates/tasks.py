@@ -3,7 +3,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task
+@shared_task(name="delegates.purge_sensitive_data")
 def purge_sensitive_data() -> int:
     """Beat task: erase sensitive fields once the retention period after the forum is over."""
     return services.purge_sensitive_data()
