@@ -1,9 +1,12 @@
-"""Demo exhibition: the four theme sections of 2021 and the general section."""
+"""Demo exhibition: the four theme sections of 2021, the general section and 576 exhibitors."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .models import ExhibitionSection
+from django.utils.text import slugify
+
+from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
+from .validators import credit_code_check_character
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -72,3 +75,417 @@ def seed(ctx) -> None:
                 "applications_close_at": datetime(2021, 8, 31, 18, 0, tzinfo=TZ),
             },
         )
+    seed_organizations(ctx)
+
+
+# --- Exhibiting organizations ---------------------------------------------------------------
+
+# (English, Chinese) parts of Chinese company names: city, brand, line of business.
+CITIES = [
+    ("Beijing", "北京", "110108"),
+    ("Shanghai", "上海", "310115"),
+    ("Shenzhen", "深圳", "440300"),
+    ("Hangzhou", "杭州", "330106"),
+    ("Tianjin", "天津", "120116"),
+    ("Hefei", "合肥", "340100"),
+    ("Wuhan", "武汉", "420100"),
+    ("Chengdu", "成都", "510100"),
+    ("Xi'an", "西安", "610100"),
+    ("Nanjing", "南京", "320100"),
+    ("Suzhou", "苏州", "320500"),
+    ("Guangzhou", "广州", "440100"),
+    ("Changsha", "长沙", "430100"),
+    ("Jinan", "济南", "370100"),
+    ("Shenyang", "沈阳", "210100"),
+    ("Chongqing", "重庆", "500000"),
+    ("Xiamen", "厦门", "350200"),
+    ("Qingdao", "青岛", "370200"),
+    ("Harbin", "哈尔滨", "230100"),
+    ("Zhangjiakou", "张家口", "130700"),
+]
+BRANDS = [
+    ("Zhiyuan", "智源"),
+    ("Huachuang", "华创"),
+    ("Zhongke", "中科"),
+    ("Yunzhi", "云智"),
+    ("Tianrui", "天瑞"),
+    ("Bo'ao", "博奥"),
+    ("Xinghe", "星河"),
+    ("Qingneng", "清能"),
+    ("Lingyun", "凌云"),
+    ("Weixin", "微芯"),
+    ("Jiuzhou", "九州"),
+    ("Hengxin", "恒信"),
+    ("Haiguang", "海光"),
+    ("Lingxi", "灵犀"),
+    ("Jiguang", "极光"),
+    ("Yuanjing", "远景"),
+    ("Ruikang", "瑞康"),
+    ("Ruisi", "睿思"),
+    ("Xinyuan", "新源"),
+    ("Langrun", "朗润"),
+    ("Qiming", "启明"),
+    ("Taihe", "泰和"),
+    ("Huaqing", "华清"),
+    ("Antai", "安泰"),
+    ("Shenlan", "深蓝"),
+    ("Yifei", "翼飞"),
+    ("Jinshi", "金石"),
+    ("Hongtu", "宏图"),
+    ("Zhonghe", "众合"),
+    ("Dingxin", "鼎新"),
+    ("Xuebao", "雪豹"),
+    ("Bingfeng", "冰峰"),
+]
+# (English, Chinese, exhibit field) lines of business per section.
+BUSINESSES = {
+    "winter-olympics": [
+        ("Ice and Snow Equipment", "冰雪装备", "winter-sports"),
+        ("Intelligent Equipment", "智能装备", "manufacturing"),
+        ("Sports Technology", "体育科技", "winter-sports"),
+        ("Information Technology", "信息技术", "ai"),
+    ],
+    "medical-healthcare": [
+        ("Biopharmaceutical", "生物医药", "biomedicine"),
+        ("Medical Devices", "医疗器械", "biomedicine"),
+        ("Gene Technology", "基因科技", "biomedicine"),
+        ("Health Data", "健康数据", "digital"),
+    ],
+    "carbon-neutrality": [
+        ("New Energy", "新能源", "energy"),
+        ("Environmental Technology", "环保科技", "energy"),
+        ("Hydrogen Energy", "氢能", "energy"),
+        ("Energy Storage", "储能科技", "energy"),
+    ],
+    "regional-achievements": [
+        ("Technology", "科技", "other"),
+        ("Intelligent Manufacturing", "智能制造", "manufacturing"),
+        ("Data Technology", "数据科技", "digital"),
+        ("New Materials", "新材料", "manufacturing"),
+    ],
+    "general": [
+        ("Semiconductor", "半导体", "ic"),
+        ("Quantum Technology", "量子科技", "quantum"),
+        ("Robotics", "机器人", "ai"),
+        ("Artificial Intelligence", "人工智能", "ai"),
+    ],
+}
+COMPANY_FORMS = [("Co., Ltd.", "有限公司"), ("Corporation", "股份有限公司")]
+# Foreign exhibitors: (country, legal form, register number prefix).
+FOREIGN = [
+    ("DE", "GmbH", "有限公司", "HRB "),
+    ("US", "Inc.", "公司", "EIN "),
+    ("GB", "Ltd.", "有限公司", "CRN "),
+    ("JP", "K.K.", "株式会社", "法人番号 "),
+    ("FR", "SAS", "公司", "SIREN "),
+    ("SE", "AB", "公司", "Org.nr "),
+    ("CH", "AG", "股份公司", "CHE-"),
+    ("SG", "Pte. Ltd.", "私人有限公司", "UEN "),
+    ("IL", "Ltd.", "有限公司", "CN "),
+    ("FI", "Oy", "公司", "Y-tunnus "),
+]
+FOREIGN_BRANDS = [
+    ("Nordic", "北欧"),
+    ("Alpine", "阿尔卑斯"),
+    ("Pacific", "太平洋"),
+    ("Atlas", "阿特拉斯"),
+    ("Helix", "赫利克斯"),
+    ("Aurora", "奥罗拉"),
+    ("Vertex", "维泰克斯"),
+    ("Orion", "猎户座"),
+    ("Lumen", "卢门"),
+    ("Meridian", "子午线"),
+]
+# Organizations per section at scale 1 (576 in all, as in 2021).
+SECTION_SHARES = {
+    "winter-olympics": 118,
+    "medical-healthcare": 132,
+    "carbon-neutrality": 120,
+    "regional-achievements": 110,
+    "general": 96,
+}
+STATUS_WEIGHTS = [
+    (Application.Status.APPROVED, 84),
+    (Application.Status.SUBMITTED, 4),
+    (Application.Status.WAITLISTED, 3),
+    (Application.Status.REJECTED, 3),
+    (Application.Status.WITHDRAWN, 3),
+    (Application.Status.DRAFT, 3),
+]
+PREFERENCES = [p for p, _label in Application.Preference.choices]
+REJECTION = "展品与本展区主题不符。 / The exhibits do not match the section's theme."
+
+
+def _code(rng) -> str:
+    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(rng.choice(alphabet) for _ in range(12))
+
+
+def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
+    en_biz, zh_biz, field = rng.choice(BUSINESSES[section_slug])
+    if foreign:
+        country, form_en, form_zh, prefix = rng.choice(FOREIGN)
+        brand_en, brand_zh = rng.choice(FOREIGN_BRANDS)
+        return {
+            "name_en": f"{brand_en} {en_biz} {form_en}",
+            "name_zh_hans": f"{brand_zh}{zh_biz}{form_zh}",
+            "country": country,
+            "credit_code": "",
+            "registration_number": f"{prefix}{100000 + index * 7919 % 900000}",
+            "field": field,
+            "biz": (en_biz, zh_biz),
+            "city": None,
+        }
+    city_en, city_zh, region = rng.choice(CITIES)
+    brand_en, brand_zh = rng.choice(BRANDS)
+    form_en, form_zh = rng.choice(COMPANY_FORMS)
+    first17 = f"91{region}{index:09d}"
+    return {
+        "name_en": f"{city_en} {brand_en} {en_biz} {form_en}",
+        "name_zh_hans": f"{city_zh}{brand_zh}{zh_biz}{form_zh}",
+        "country": "CN",
+        "credit_code": first17 + credit_code_check_character(first17),
+        "registration_number": "",
+        "field": field,
+        "biz": (en_biz, zh_biz),
+        "city": (city_en, city_zh),
+    }
+
+
+def seed_organizations(ctx) -> None:
+    from accounts.models import User
+    from zgcforum.demo import ADMIN_EMAIL, DEMO_DOMAIN, EPOCH, chinese_name, international_name
+
+    rng = ctx.rng("exhibitors")
+    organizer = User.objects.get(email=ADMIN_EMAIL)
+    sections = {s.slug: s for s in ExhibitionSection.objects.all()}
+    users, organizations, plans = [], [], []
+    seen_names: set[str] = set()
+    index = 0
+    for slug, share in SECTION_SHARES.items():
+        for _n in range(share * ctx.scale):
+            index += 1
+            foreign = rng.random() < 0.12
+            company = _company(rng, slug, index, foreign)
+            while company["name_en"] in seen_names or company["name_zh_hans"] in seen_names:
+                company = _company(rng, slug, index, foreign)
+            seen_names.update({company["name_en"], company["name_zh_hans"]})
+            if foreign:
+                name, _country = international_name(rng)
+                person = {"name": name, "name_zh": "", "language": "en"}
+            else:
+                latin, zh = chinese_name(rng)
+                person = {"name": latin, "name_zh": zh, "language": "zh-hans"}
+            email = f"exhibitor{index:05d}@{DEMO_DOMAIN}"
+            users.append(
+                User(
+                    email=email,
+                    password=ctx.password_hash,
+                    email_verified_at=EPOCH,
+                    date_joined=EPOCH,
+                    **person,
+                )
+            )
+            en_biz, zh_biz = company["biz"]
+            where_en = f" from {company['city'][0]}" if company["city"] else ""
+            where_zh = company["city"][1] if company["city"] else ""
+            organizations.append(
+                Organization(
+                    code=_code(rng),
+                    slug=f"{slugify(company['name_en'])[:60]}-{index}",
+                    name_en=company["name_en"],
+                    name_zh_hans=company["name_zh_hans"],
+                    country=company["country"],
+                    website=f"https://www.{slugify(company['name_en'])[:40]}.example",
+                    credit_code=company["credit_code"],
+                    registration_number=company["registration_number"],
+                    description_en=(
+                        f"A {en_biz.lower()} company{where_en}, showing its latest products "
+                        f"and research results at the Zhongguancun Forum."
+                    ),
+                    description_zh_hans=(
+                        f"一家{where_zh}{zh_biz}企业，在中关村论坛展示最新产品与科研成果。"
+                    ),
+                    is_published=rng.random() < 0.97,
+                    created_at=EPOCH + timedelta(hours=index % 500),
+                )
+            )
+            status = rng.choices(
+                [s for s, _w in STATUS_WEIGHTS], weights=[w for _s, w in STATUS_WEIGHTS]
+            )[0]
+            raw = rng.random() < 0.2
+            area = rng.choice([36, 48, 54, 72, 96]) if raw else 9 * rng.choice([1, 1, 2, 2, 3, 4])
+            prefs = rng.sample(PREFERENCES, rng.randint(0, 3))
+            plans.append(
+                {
+                    "email": email,
+                    "slug": organizations[-1].slug,
+                    "section": sections[slug],
+                    "status": status,
+                    "booth_type": "raw" if raw else "standard",
+                    "area_m2": area,
+                    "prefs": prefs + [""] * (3 - len(prefs)),
+                    "field": company["field"],
+                    "exhibits": f"{company['name_zh_hans']}：{zh_biz}新产品展示。 / "
+                    f"New {en_biz.lower()} products of {company['name_en']}.",
+                    "day": index % 90,
+                }
+            )
+    User.objects.bulk_create(
+        users,
+        update_conflicts=True,
+        unique_fields=["email"],
+        update_fields=[
+            "name",
+            "name_zh",
+            "language",
+            "password",
+            "email_verified_at",
+            "date_joined",
+        ],
+    )
+    user_ids = dict(
+        User.objects.filter(email__in=[u.email for u in users]).values_list("email", "pk")
+    )
+    for organization, plan in zip(organizations, plans, strict=True):
+        organization.main_contact_id = user_ids[plan["email"]]
+    Organization.objects.bulk_create(
+        organizations,
+        update_conflicts=True,
+        unique_fields=["slug"],
+        update_fields=[
+            "name",
+            "name_en",
+            "name_zh_hans",
+            "country",
+            "website",
+            "credit_code",
+            "registration_number",
+            "description",
+            "description_en",
+            "description_zh_hans",
+            "is_published",
+            "created_at",
+            "main_contact",
+        ],
+    )
+    org_ids = dict(
+        Organization.objects.filter(slug__in=[o.slug for o in organizations]).values_list(
+            "slug", "pk"
+        )
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                organization_id=org_ids[p["slug"]],
+                user_id=user_ids[p["email"]],
+                role=Membership.Role.ADMIN,
+                joined_at=EPOCH,
+            )
+            for p in plans
+        ],
+        ignore_conflicts=True,
+    )
+    # Floor area: an approval that does not fit becomes a waitlisting, as in review.
+    taken = dict.fromkeys(sections, 0)
+    applications = []
+    for p in plans:
+        section = p["section"]
+        status = p["status"]
+        if status == Application.Status.APPROVED:
+            if taken[section.slug] + p["area_m2"] > section.capacity_m2:
+                status = Application.Status.WAITLISTED
+            else:
+                taken[section.slug] += p["area_m2"]
+        p["status"] = status
+        created = datetime(2021, 5, 3, 10, 0, tzinfo=TZ) + timedelta(days=p["day"], minutes=7)
+        submitted = None if status == Application.Status.DRAFT else created + timedelta(hours=2)
+        decided = created + timedelta(days=9)
+        p["times"] = (created, submitted, decided)
+        applications.append(
+            Application(
+                organization_id=org_ids[p["slug"]],
+                section=section,
+                applicant_id=user_ids[p["email"]],
+                status=status,
+                booth_type=p["booth_type"],
+                area_m2=p["area_m2"],
+                preference_1=p["prefs"][0],
+                preference_2=p["prefs"][1],
+                preference_3=p["prefs"][2],
+                exhibit_field=p["field"],
+                exhibits=p["exhibits"],
+                declares_accuracy=status != Application.Status.DRAFT,
+                accepts_rules=status != Application.Status.DRAFT,
+                declares_safety=status != Application.Status.DRAFT,
+                decision_reason=REJECTION if status == Application.Status.REJECTED else "",
+                created_at=created,
+                submitted_at=submitted,
+                status_changed_at=submitted
+                if status == Application.Status.SUBMITTED
+                else (decided if submitted else created),
+            )
+        )
+    Application.objects.bulk_create(
+        applications,
+        update_conflicts=True,
+        unique_fields=["organization", "section"],
+        update_fields=[
+            "applicant",
+            "status",
+            "booth_type",
+            "area_m2",
+            "preference_1",
+            "preference_2",
+            "preference_3",
+            "exhibit_field",
+            "exhibits",
+            "declares_accuracy",
+            "accepts_rules",
+            "declares_safety",
+            "decision_reason",
+            "created_at",
+            "submitted_at",
+            "status_changed_at",
+        ],
+    )
+    app_ids = dict(
+        Application.objects.filter(organization_id__in=org_ids.values()).values_list(
+            "organization_id", "pk"
+        )
+    )
+    with_history = set(
+        ApplicationEvent.objects.filter(application_id__in=app_ids.values()).values_list(
+            "application_id", flat=True
+        )
+    )
+    S = Application.Status
+    events = []
+    for p in plans:
+        application_id = app_ids[org_ids[p["slug"]]]
+        if application_id in with_history:
+            continue
+        created, submitted, decided = p["times"]
+        applicant = user_ids[p["email"]]
+        steps = [("", S.DRAFT, applicant, "", created)]
+        if submitted:
+            steps.append((S.DRAFT, S.SUBMITTED, applicant, "", submitted))
+        status = p["status"]
+        if status in (S.APPROVED, S.WAITLISTED, S.REJECTED):
+            reason = REJECTION if status == S.REJECTED else ""
+            steps.append((S.SUBMITTED, status, organizer.pk, reason, decided))
+        elif status == S.WITHDRAWN:
+            steps.append((S.SUBMITTED, S.WITHDRAWN, applicant, "", decided))
+        events += [
+            ApplicationEvent(
+                application_id=application_id,
+                from_status=a,
+                to_status=b,
+                actor_id=who,
+                reason=why,
+                at=when,
+            )
+            for a, b, who, why, when in steps
+        ]
+    ApplicationEvent.objects.bulk_create(events)
+    ctx.count("exhibitors", len(organizations))

@@ -1,0 +1,9 @@
+"""Exhibitor pages for the benchmark: (label, URL path). Imported by the bench runner."""
+
+PAGES = [
+    ("exhibitor directory", "/exhibitors/"),
+    ("exhibitor directory, section filter", "/exhibitors/?section=carbon-neutrality"),
+    ("exhibitor search", "/exhibitors/?q=%E7%A7%91%E6%8A%80"),
+    ("exhibitor search, English", "/exhibitors/?q=Energy"),
+    ("exhibitor directory, letter B, page 2", "/exhibitors/?letter=B&page=2"),
+]
