@@ -1,8 +1,20 @@
-"""Demo programme: the 2021 forum, its six sections, venues and rooms."""
+"""Demo programme: the 2021 forum, its sections, venues, rooms, 60 events, sessions, speakers.
 
-from datetime import date
+Events take fixed half-day blocks in rooms, so no two sessions share a room at once, and an event
+keeps its block at every ``--scale`` (extra breakout rooms hold the extra events).
+"""
 
-from .models import Forum, Room, Section, Venue
+import math
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import Group
+from django.utils import translation
+from django_countries import countries
+
+from zgcforum.demo import DEMO_DOMAIN, EPOCH, INTERNATIONAL_NAMES, TZ, chinese_name
+
+from .models import Event, Forum, Room, Section, Session, Speaker, Theme, Venue
+from .roles import EVENT_HOSTS, PROGRAMME_TEAM
 
 SECTIONS = [
     # slug, English, Chinese, colour, description en, description zh
@@ -101,7 +113,7 @@ VENUES = [
 ]
 
 
-def seed(ctx) -> None:
+def seed_places(ctx) -> Forum:
     forum, _created = Forum.objects.update_or_create(
         edition=2021,
         defaults={
@@ -164,3 +176,537 @@ def seed(ctx) -> None:
                     "accessibility_zh_hans": "无障碍通道；电梯",
                 },
             )
+    return forum
+
+
+def seed(ctx) -> None:
+    forum = seed_places(ctx)
+    themes = seed_themes()
+    speakers = seed_speakers(ctx)
+    hosts = seed_hosts(ctx)
+    seed_programme(ctx, forum, themes, speakers, hosts)
+    if forum.release_number == 0:
+        from .services import release_schedule
+
+        release_schedule(forum, by=None, at=EPOCH + timedelta(days=100), comment="First programme")
+
+
+THEMES = [
+    ("intelligence", "Intelligence", "智慧"),
+    ("health", "Health", "健康"),
+    ("carbon-neutrality", "Carbon neutrality", "碳中和"),
+    ("artificial-intelligence", "Artificial intelligence", "人工智能"),
+    ("ai-ethics", "AI ethics", "人工智能伦理"),
+    ("quantum", "Quantum information", "量子信息"),
+    ("integrated-circuits", "Integrated circuits", "集成电路"),
+    ("biomedicine", "Biomedicine", "生物医药"),
+    ("winter-olympics", "Technology for the Winter Olympics", "科技冬奥"),
+    ("digital-economy", "Digital economy", "数字经济"),
+    ("clean-energy", "Clean energy", "清洁能源"),
+]
+
+# Topics of generated events: (slug, English, Chinese, theme slugs).
+TOPICS = [
+    ("ai", "Artificial Intelligence", "人工智能", ["intelligence", "artificial-intelligence"]),
+    ("ai-ethics", "AI Governance and Ethics", "人工智能治理与伦理", ["intelligence", "ai-ethics"]),
+    ("quantum", "Quantum Information", "量子信息", ["intelligence", "quantum"]),
+    ("chips", "Integrated Circuits", "集成电路", ["intelligence", "integrated-circuits"]),
+    ("biomed", "Biomedicine", "生物医药", ["health", "biomedicine"]),
+    (
+        "infectious",
+        "Prevention and Control of Major Infectious Diseases",
+        "重大传染病防控",
+        ["health"],
+    ),
+    ("smart-health", "Smart Healthcare", "智慧医疗", ["health", "intelligence"]),
+    ("carbon", "Carbon Neutrality", "碳中和", ["carbon-neutrality"]),
+    ("clean-energy", "Clean Energy", "清洁能源", ["carbon-neutrality", "clean-energy"]),
+    ("digital-economy", "Digital Economy", "数字经济", ["digital-economy", "intelligence"]),
+    (
+        "brain",
+        "Brain Science and Brain-inspired Intelligence",
+        "脑科学与类脑智能",
+        ["health", "intelligence"],
+    ),
+    ("synbio", "Synthetic Biology", "合成生物学", ["health", "biomedicine"]),
+    ("materials", "Advanced Materials", "新材料", ["carbon-neutrality"]),
+    ("winter-olympics", "Technology for the Winter Olympics", "科技冬奥", ["winter-olympics"]),
+    ("autonomous", "Autonomous Driving", "自动驾驶", ["intelligence", "artificial-intelligence"]),
+    ("open-source", "Open Source Software", "开源软件", ["digital-economy"]),
+    ("green-finance", "Green Finance", "绿色金融", ["carbon-neutrality"]),
+    ("data-security", "Data Security", "数据安全", ["digital-economy", "intelligence"]),
+]
+
+# Event formats per section: (section slug, event type, English, Chinese).
+FORMATS = [
+    ("forum-meetings", Event.Type.FORUM, "{t} Forum", "{t}论坛"),
+    ("forum-meetings", Event.Type.FORUM, "International Forum on {t}", "{t}国际论坛"),
+    ("forum-meetings", Event.Type.FORUM, "{t} Summit", "{t}峰会"),
+    ("technology-trading", Event.Type.TRADING, "{t} Investment Matchmaking", "{t}投资对接会"),
+    (
+        "technology-trading",
+        Event.Type.TRADING,
+        "{t} Technology Transfer Roadshow",
+        "{t}技术转移路演",
+    ),
+    ("results-release", Event.Type.RELEASE, "{t} Results Release", "{t}成果发布会"),
+    (
+        "frontier-competitions",
+        Event.Type.COMPETITION,
+        "Frontier Competition: {t} Track",
+        "前沿大赛：{t}赛道",
+    ),
+    ("supporting-activities", Event.Type.SUPPORTING, "{t} Innovation Salon", "{t}创新沙龙"),
+    ("supporting-activities", Event.Type.SUPPORTING, "Open Lab Day: {t}", "开放实验室日：{t}"),
+    ("exhibition", Event.Type.EXHIBITION, "{t} Showcase", "{t}成果展示"),
+]
+
+PHRASES = [
+    ("The Next Decade of {t}", "{t}的下一个十年"),
+    ("{t}: From the Laboratory to Industry", "{t}：从实验室到产业"),
+    ("Open Collaboration in {t}", "{t}领域的开放合作"),
+    ("Standards and Governance for {t}", "{t}的标准与治理"),
+    ("Talent and Capital for {t}", "{t}的人才与资本"),
+    ("{t} on the Road to Carbon Neutrality", "碳中和之路上的{t}"),
+    ("Beijing's Roadmap for {t}", "北京{t}发展路线图"),
+    ("Frontier Advances in {t}", "{t}前沿进展"),
+    ("Safety, Trust and Ethics in {t}", "{t}的安全、可信与伦理"),
+    ("International Cooperation on {t}", "{t}国际合作"),
+    ("{t} and Public Health", "{t}与公共卫生"),
+    ("Start-ups Shaping {t}", "引领{t}的初创企业"),
+]
+
+HOSTS = [
+    ("Ministry of Science and Technology", "科学技术部"),
+    ("Chinese Academy of Sciences", "中国科学院"),
+    ("Chinese Academy of Engineering", "中国工程院"),
+    ("China Association for Science and Technology", "中国科学技术协会"),
+    ("Beijing Municipal Science and Technology Commission", "北京市科学技术委员会"),
+    ("Zhongguancun Science Park Administrative Committee", "中关村科技园区管理委员会"),
+    ("Beijing Academy of Artificial Intelligence", "北京智源人工智能研究院"),
+    ("Beijing Academy of Quantum Information Sciences", "北京量子信息科学研究院"),
+    ("Haidian District People's Government", "海淀区人民政府"),
+    ("Zhongguancun Development Group", "中关村发展集团"),
+]
+
+CHINESE_AFFILIATIONS = [
+    ("Tsinghua University", "清华大学"),
+    ("Peking University", "北京大学"),
+    ("Chinese Academy of Sciences", "中国科学院"),
+    ("Beijing Academy of Artificial Intelligence", "北京智源人工智能研究院"),
+    ("Beijing Academy of Quantum Information Sciences", "北京量子信息科学研究院"),
+    ("Changping Laboratory", "昌平实验室"),
+    ("Peking Union Medical College Hospital", "北京协和医院"),
+    ("Beijing Institute of Technology", "北京理工大学"),
+    ("Beihang University", "北京航空航天大学"),
+    ("Renmin University of China", "中国人民大学"),
+    ("Institute of Microelectronics, CAS", "中国科学院微电子研究所"),
+    ("China Energy Investment Corporation", "国家能源投资集团"),
+]
+FOREIGN_AFFILIATIONS = [
+    ("National Academy of Sciences", "国家科学院"),
+    ("University of Technology", "理工大学"),
+    ("Institute for Advanced Study", "高等研究院"),
+    ("National Laboratory for Energy", "国家能源实验室"),
+    ("Medical Research Council", "医学研究理事会"),
+    ("Innovation Agency", "创新署"),
+]
+
+SESSION_KINDS = [
+    # type, English, Chinese (None: a phrase on the topic), weight
+    (Session.Type.KEYNOTE, None, None, 5),
+    (Session.Type.PANEL, "Panel discussion: {p}", "圆桌对话：{p}", 3),
+    (Session.Type.ROUNDTABLE, "Roundtable: {p}", "圆桌会议：{p}", 1),
+    (Session.Type.RELEASE, "Release: {p}", "发布：{p}", 1),
+    (Session.Type.PITCH, "Start-up pitches: {t}", "{t}创业项目路演", 1),
+]
+
+# Curated events: slug, section, type, English, Chinese, topic, block (room, day, half).
+CURATED = [
+    (
+        "opening-ceremony",
+        "forum-meetings",
+        Event.Type.CEREMONY,
+        "Opening Ceremony of the 2021 Zhongguancun Forum",
+        "2021中关村论坛开幕式",
+        "ai",
+        ("main-hall", 0, 0),
+    ),
+    (
+        "plenary-session",
+        "forum-meetings",
+        Event.Type.FORUM,
+        "Plenary Session: Intelligence, Health and Carbon Neutrality",
+        "全体会议：智慧·健康·碳中和",
+        "carbon",
+        ("main-hall", 0, 1),
+    ),
+    (
+        "ai-code-of-ethics",
+        "results-release",
+        Event.Type.RELEASE,
+        "Release of the New Generation AI Code of Ethics",
+        "《新一代人工智能伦理规范》发布会",
+        "ai-ethics",
+        ("auditorium", 0, 1),
+    ),
+    (
+        "superconducting-qubits",
+        "results-release",
+        Event.Type.RELEASE,
+        "Major Results Release: Long-life Superconducting Qubits",
+        "重大成果发布：长寿命超导量子比特",
+        "quantum",
+        ("auditorium", 1, 0),
+    ),
+    (
+        "investment-fund",
+        "technology-trading",
+        Event.Type.TRADING,
+        "Launch of the 10-Billion-Yuan Science and Technology Investment Fund",
+        "百亿元科技创新投资基金启动仪式",
+        "green-finance",
+        ("hall-a", 1, 1),
+    ),
+    (
+        "technology-trading-conference",
+        "technology-trading",
+        Event.Type.TRADING,
+        "International Technology Trading Conference",
+        "国际技术交易大会",
+        "digital-economy",
+        ("hall-1", 2, 0),
+    ),
+    (
+        "frontier-competition-finals",
+        "frontier-competitions",
+        Event.Type.COMPETITION,
+        "Frontier Technology Innovation Competition: Finals",
+        "前沿科技创新大赛总决赛",
+        "chips",
+        ("main-hall", 3, 1),
+    ),
+    (
+        "closing-ceremony",
+        "forum-meetings",
+        Event.Type.CEREMONY,
+        "Closing Ceremony and Awards",
+        "闭幕式暨颁奖仪式",
+        "biomed",
+        ("main-hall", 4, 1),
+    ),
+]
+# Exhibitions run all day, every day, in the two exhibition halls.
+EXHIBITIONS = [
+    (
+        "exhibition-winter-olympics",
+        "Exhibition: Technology for the Winter Olympics",
+        "展览：科技冬奥",
+        "winter-olympics",
+        "exhibition-hall-e1",
+    ),
+    (
+        "exhibition-health-carbon",
+        "Exhibition: Medical Care, Health and Carbon Neutrality",
+        "展览：医药健康与碳中和",
+        "carbon",
+        "exhibition-hall-e2",
+    ),
+]
+EVENTS_PER_SCALE = 60
+SESSIONS_BY_HALF = [(time(9, 0), 180), (time(14, 0), 210)]  # start, minutes
+DAYS = 5
+
+
+def seed_themes() -> dict[str, Theme]:
+    themes = {}
+    for position, (slug, en, zh) in enumerate(THEMES):
+        themes[slug], _created = Theme.objects.update_or_create(
+            slug=slug, defaults={"name_en": en, "name_zh_hans": zh, "position": position}
+        )
+    return themes
+
+
+def seed_speakers(ctx) -> list[Speaker]:
+    rng = ctx.rng("events:speakers")
+    n = 250 * ctx.scale
+    with translation.override("zh-hans"):
+        zh_countries = {code: str(countries.name(code)) for code, _g, _f in INTERNATIONAL_NAMES}
+    speakers = []
+    for i in range(n):
+        if i % 5 in (0, 2, 4):
+            latin, zh = chinese_name(rng)
+            aff_en, aff_zh = CHINESE_AFFILIATIONS[rng.randrange(len(CHINESE_AFFILIATIONS))]
+            country = "CN"
+        else:
+            # Every country of the list in turn: guests from 50+ countries at any scale.
+            country, given, family = INTERNATIONAL_NAMES[
+                (i // 5 * 2 + i % 5 // 2) % len(INTERNATIONAL_NAMES)
+            ]
+            latin, zh = f"{rng.choice(given)} {rng.choice(family)}", ""
+            org_en, org_zh = FOREIGN_AFFILIATIONS[rng.randrange(len(FOREIGN_AFFILIATIONS))]
+            aff_en = f"{countries.name(country)} {org_en}"
+            aff_zh = f"{zh_countries[country]}{org_zh}"
+        field_en, field_zh = TOPICS[rng.randrange(len(TOPICS))][1:3]
+        speaker, _created = Speaker.objects.update_or_create(
+            slug=f"speaker-{i + 1:05d}",
+            defaults={
+                "name": latin,
+                "name_zh": zh,
+                "country": country,
+                "affiliation_en": aff_en,
+                "affiliation_zh_hans": aff_zh,
+                "bio_en": f"{latin} works on {field_en.lower()} at {aff_en}.",
+                "bio_zh_hans": f"{zh or latin}，就职于{aff_zh}，研究方向为{field_zh}。",
+            },
+        )
+        speakers.append(speaker)
+    ctx.count("speakers", n)
+    return speakers
+
+
+def seed_hosts(ctx) -> list:
+    """Three event hosts (managers of some events) and one programme-team organizer."""
+    from accounts.demo import upsert_user
+
+    rng = ctx.rng("events:hosts")
+    hosts_group = Group.objects.get(name=EVENT_HOSTS)
+    team_group = Group.objects.get(name=PROGRAMME_TEAM)
+    latin, zh = chinese_name(rng)
+    team = upsert_user(ctx, "programme@zgcforum.example", name=latin, name_zh=zh, is_staff=True)
+    team.groups.set([team_group])
+    hosts = []
+    for i in range(1, 4):
+        latin, zh = chinese_name(rng)
+        host = upsert_user(
+            ctx, f"host{i}@{DEMO_DOMAIN}", name=latin, name_zh=zh, language="zh-hans", is_staff=True
+        )
+        host.groups.set([hosts_group])
+        hosts.append(host)
+    return hosts
+
+
+def _at(day: date, clock: time, minutes: int = 0) -> datetime:
+    return datetime.combine(day, clock, tzinfo=TZ) + timedelta(minutes=minutes)
+
+
+def _blocks(rooms: list[Room], reserved: set):
+    """Half-day blocks (room, day, half) in a fixed order, spread over base rooms first."""
+    base = len(rooms)
+    per_room = DAYS * 2
+    total = base * per_room
+    step = next(k for k in (37, 41, 43, 47, 53) if math.gcd(k, total) == 1)
+    for i in range(total):
+        j = (i * step) % total
+        block = (rooms[j // per_room], (j % per_room) // 2, j % 2)
+        if block not in reserved:
+            yield block
+
+
+def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
+    sections = {s.slug: s for s in forum.sections.all()}
+    rooms = {
+        r.slug: r
+        for r in Room.objects.select_related("venue").exclude(slug__startswith="breakout-")
+    }
+    block_rooms = [r for slug, r in rooms.items() if not slug.startswith("exhibition-hall")]
+    n_events = EVENTS_PER_SCALE * ctx.scale
+    reserved = {(rooms[room], day, half) for *_x, (room, day, half) in CURATED}
+    n_generated = n_events - len(CURATED) - len(EXHIBITIONS)
+    free_base = len(block_rooms) * DAYS * 2 - len(reserved)
+    extra_rooms = max(0, math.ceil((n_generated - free_base) / (DAYS * 2)))
+    venues = list(Venue.objects.order_by("position", "pk"))
+    breakout = []
+    for k in range(extra_rooms):
+        venue = venues[k % len(venues)]
+        room, _created = Room.objects.update_or_create(
+            venue=venue,
+            slug=f"breakout-{k + 1:03d}",
+            defaults={
+                "name_en": f"Breakout Room {k + 1}",
+                "name_zh_hans": f"分会场{k + 1}",
+                "capacity": 60,
+                "floor": str(4 + k // 30),
+                "position": 100 + k,
+                "accessibility_en": "Step-free access; lift",
+                "accessibility_zh_hans": "无障碍通道；电梯",
+            },
+        )
+        breakout.append(room)
+    blocks = list(_blocks(block_rooms, reserved))
+    blocks += [(room, day, half) for room in breakout for day in range(DAYS) for half in (0, 1)]
+    topics = {t[0]: t for t in TOPICS}
+    days = forum.days
+    plan = []  # (slug, section, type, title en, zh, topic, [(room, start, minutes)])
+    for slug, section, etype, en, zh, topic, (room, day, half) in CURATED:
+        clock, minutes = SESSIONS_BY_HALF[half]
+        plan.append(
+            (slug, section, etype, en, zh, topic, [(rooms[room], _at(days[day], clock), minutes)])
+        )
+    for slug, en, zh, topic, room in EXHIBITIONS:
+        windows = [(rooms[room], _at(day, time(9, 0)), 510) for day in days]
+        plan.append((slug, "exhibition", Event.Type.EXHIBITION, en, zh, topic, windows))
+    for i in range(n_generated):
+        rng = ctx.rng(f"events:event:{i}")
+        topic = TOPICS[(i * 7) % len(TOPICS)]
+        section, etype, f_en, f_zh = FORMATS[(i * 3 + i // len(TOPICS)) % len(FORMATS)]
+        room, day, half = blocks[i]
+        clock, minutes = SESSIONS_BY_HALF[half]
+        slug = f"{topic[0]}-{i + 1:04d}"
+        plan.append(
+            (
+                slug,
+                section,
+                etype,
+                f_en.format(t=topic[1]),
+                f_zh.format(t=topic[2]),
+                topic[0],
+                [(room, _at(days[day], clock), minutes)],
+            )
+        )
+
+    busy: dict[int, list] = {}
+    n_sessions = 0
+    for position, (slug, section, etype, en, zh, topic_slug, windows) in enumerate(plan):
+        rng = ctx.rng(f"events:plan:{slug}")
+        topic = topics[topic_slug]
+        host_en, host_zh = HOSTS[rng.randrange(len(HOSTS))]
+        co_en, co_zh = HOSTS[rng.randrange(len(HOSTS))]
+        is_published = not (position % 29 == 28 and etype != Event.Type.CEREMONY)
+        event, _created = Event.objects.update_or_create(
+            forum=forum,
+            slug=slug,
+            defaults={
+                "section": sections[section],
+                "type": etype,
+                "title_en": en,
+                "title_zh_hans": zh,
+                "description_en": (
+                    f"{en} brings researchers, companies and investors together on "
+                    f"{topic[1].lower()} at the 2021 Zhongguancun Forum."
+                ),
+                "description_zh_hans": f"{zh}汇聚科研人员、企业和投资者，在2021中关村论坛上共话{topic[2]}。",
+                "host_en": host_en,
+                "host_zh_hans": host_zh,
+                "co_organizers_en": co_en if co_en != host_en else "",
+                "co_organizers_zh_hans": co_zh if co_en != host_en else "",
+                "venue": windows[0][0].venue,
+                "is_public": rng.random() > 0.1 or etype == Event.Type.EXHIBITION,
+                "is_published": is_published,
+                "position": position,
+            },
+        )
+        event.themes.set([themes[t] for t in topic[3]])
+        event.managers.set([hosts[position % len(hosts)]] if position % 4 == 1 else [])
+        if etype == Event.Type.EXHIBITION:
+            for d, (room, start, minutes) in enumerate(windows):
+                _session(
+                    event,
+                    f"{slug}-d{d + 1}",
+                    (Session.Type.KEYNOTE, "Exhibition open: day {d}", "展览开放：第{d}天"),
+                    room,
+                    start,
+                    minutes,
+                    d + 1,
+                    rng,
+                    topic,
+                    themes,
+                    [],
+                    busy,
+                    speakers,
+                )
+                n_sessions += 1
+            continue
+        room, start, minutes = windows[0]
+        count = rng.randint(4, 7)
+        slot = minutes // count // 5 * 5
+        for k in range(count):
+            if k == 0:
+                kind = (Session.Type.KEYNOTE, "Opening remarks", "开幕致辞")
+            elif etype == Event.Type.COMPETITION and k == count - 1:
+                kind = (Session.Type.AWARD, "Award ceremony", "颁奖仪式")
+            elif count >= 6 and k == count // 2:
+                kind = (Session.Type.BREAK, "Tea break and networking", "茶歇与交流")
+            else:
+                weights = [w for *_x, w in SESSION_KINDS]
+                kind = rng.choices(SESSION_KINDS, weights=weights)[0][:3]
+                if etype == Event.Type.COMPETITION:
+                    kind = SESSION_KINDS[4][:3]
+            _session(
+                event,
+                f"{slug}-{k + 1}",
+                kind,
+                room,
+                start + timedelta(minutes=k * slot),
+                slot,
+                k,
+                rng,
+                topic,
+                themes,
+                None,
+                busy,
+                speakers,
+            )
+            n_sessions += 1
+    ctx.count("events", n_events)
+    ctx.count("sessions", n_sessions)
+
+
+def _session(
+    event, code, kind, room, start, minutes, k, rng, topic, themes, people, busy, speakers
+):
+    stype, f_en, f_zh = kind
+    phrase_en, phrase_zh = PHRASES[rng.randrange(len(PHRASES))]
+    p_en, p_zh = phrase_en.format(t=topic[1]), phrase_zh.format(t=topic[2])
+    if f_en is None:
+        title_en, title_zh = p_en, p_zh
+    else:
+        title_en = f_en.format(p=p_en, t=topic[1], d=k)
+        title_zh = f_zh.format(p=p_zh, t=topic[2], d=k)
+    end = start + timedelta(minutes=minutes)
+    language = rng.choices(["zh", "both", "en"], weights=[5, 3, 2])[0]
+    session, _created = Session.objects.update_or_create(
+        code=code,
+        defaults={
+            "event": event,
+            "type": stype,
+            "title_en": title_en,
+            "title_zh_hans": title_zh,
+            "description_en": f"{title_en}: part of {event.title_en}.",
+            "description_zh_hans": f"{title_zh}：{event.title_zh_hans}的一部分。",
+            "starts_at": start,
+            "ends_at": end,
+            "room": room,
+            "language": language,
+            "interpretation": language == "both" or rng.random() < 0.3,
+            "livestream_url": f"https://live.zgcforum.example/{code}" if rng.random() < 0.4 else "",
+            "capacity": room.capacity,
+            "rsvp_required": not event.is_public or rng.random() < 0.2,
+            "is_cancelled": k > 0 and stype != Session.Type.BREAK and rng.random() < 0.02,
+        },
+    )
+    session.themes.set([themes[t] for t in topic[3]])
+    wanted = {
+        Session.Type.KEYNOTE: (1, 0),
+        Session.Type.PANEL: (3, 1),
+        Session.Type.ROUNDTABLE: (4, 1),
+        Session.Type.RELEASE: (2, 0),
+        Session.Type.PITCH: (2, 0),
+        Session.Type.AWARD: (1, 0),
+        Session.Type.BREAK: (0, 0),
+    }[stype]
+    if people is not None:
+        wanted = (0, 0)
+    chosen = []
+    for _i in range(sum(wanted)):
+        for _attempt in range(20):
+            speaker = speakers[rng.randrange(len(speakers))]
+            if speaker in chosen:
+                continue
+            if any(s < end and start < e for s, e in busy.get(speaker.pk, [])):
+                continue  # a speaker is never in two places at once
+            chosen.append(speaker)
+            busy.setdefault(speaker.pk, []).append((start, end))
+            break
+    session.speakers.set(chosen[: wanted[0]])
+    session.moderators.set(chosen[wanted[0] :])

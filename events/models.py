@@ -1,7 +1,18 @@
+from datetime import timedelta
+
 import urlman
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+def language_prefix() -> str:
+    """The URL prefix of the active language: English lives at the root (i18n_patterns)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return "" if language == settings.LANGUAGE_CODE else f"/{language}"
 
 
 class Forum(models.Model):
@@ -18,6 +29,13 @@ class Forum(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     location = models.CharField(_("location"), max_length=200, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    release_number = models.PositiveIntegerField(
+        _("released schedule version"), default=0, editable=False
+    )
+    cache_version = models.PositiveIntegerField(_("cache version"), default=0, editable=False)
+    schedule_changed_at = models.DateTimeField(
+        _("schedule last changed"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("forum")
@@ -33,12 +51,20 @@ class Forum(models.Model):
         return self.name
 
     class urls(urlman.Urls):
-        public = "/"
+        public = "{self.prefix}/"
+        schedule = "{self.prefix}/schedule/"
+        grid = "{self.prefix}/schedule/grid/"
+        changelog = "{self.prefix}/schedule/changes/"
+        speakers = "{self.prefix}/speakers/"
+        ical = "{self.prefix}/schedule.ics"
+        json = "{self.prefix}/api/schedule.json"
+
+    @property
+    def prefix(self) -> str:
+        return language_prefix()
 
     @property
     def days(self):
-        from datetime import timedelta
-
         return [
             self.starts_on + timedelta(days=i)
             for i in range((self.ends_on - self.starts_on).days + 1)
@@ -70,6 +96,13 @@ class Section(models.Model):
 
     def __str__(self):
         return self.name
+
+    class urls(urlman.Urls):
+        public = "{self.prefix}/sections/{self.slug}/"
+
+    @property
+    def prefix(self) -> str:
+        return language_prefix()
 
 
 class Venue(models.Model):
@@ -112,3 +145,254 @@ class Room(models.Model):
 
     def __str__(self):
         return f"{self.venue} · {self.name}"
+
+
+class Theme(models.Model):
+    """A topic tag on events and sessions: intelligence, health, carbon neutrality, …"""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Speaker(models.Model):
+    """A person who speaks at or moderates sessions."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name (Latin script)"), max_length=150)
+    name_zh = models.CharField(_("Chinese name"), max_length=60, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
+    country = CountryField(_("country"), blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
+
+    class urls(urlman.Urls):
+        public = "{self.prefix}/speakers/{self.slug}/"
+
+    @property
+    def prefix(self) -> str:
+        return language_prefix()
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, forum__is_published=True)
+
+
+class Event(models.Model):
+    """One event of the forum: a conference, ceremony, exhibition, competition, …"""
+
+    class Type(models.TextChoices):
+        FORUM = "forum", _("Forum or conference")
+        CEREMONY = "ceremony", _("Ceremony")
+        EXHIBITION = "exhibition", _("Exhibition")
+        COMPETITION = "competition", _("Competition")
+        TRADING = "trading", _("Technology trading")
+        RELEASE = "release", _("Results release")
+        SUPPORTING = "supporting", _("Supporting activity")
+
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="events", verbose_name=_("forum")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="events", verbose_name=_("section")
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.FORUM)
+    host = models.CharField(_("host organization"), max_length=255, blank=True)
+    co_organizers = models.CharField(_("co-organizers"), max_length=500, blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_events",
+        verbose_name=_("managers"),
+        help_text=_("Event hosts who may edit this event, its sessions and speakers."),
+    )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("venue"),
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="events", verbose_name=_("themes")
+    )
+    is_public = models.BooleanField(
+        _("open to all delegates"), default=True, help_text=_("Off: by invitation only.")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["forum", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["forum", "slug"], name="event_slug_unique_per_forum"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    class urls(urlman.Urls):
+        public = "{self.prefix}/events/{self.slug}/"
+        ical = "{public}event.ics"
+
+    @property
+    def prefix(self) -> str:
+        return language_prefix()
+
+
+class SessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(event__is_published=True, event__forum__is_published=True)
+
+    def active(self):
+        return self.filter(is_cancelled=False)
+
+
+class Session(models.Model):
+    """A slot of an event in one room: a keynote, panel, release, pitch, …"""
+
+    class Type(models.TextChoices):
+        KEYNOTE = "keynote", _("Keynote")
+        PANEL = "panel", _("Panel")
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        RELEASE = "release", _("Release")
+        PITCH = "pitch", _("Pitch")
+        AWARD = "award", _("Award")
+        BREAK = "break", _("Break")
+
+    class Language(models.TextChoices):
+        ZH = "zh", _("Chinese")
+        EN = "en", _("English")
+        BOTH = "both", _("Chinese and English")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event")
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.KEYNOTE)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("room")
+    )
+    speakers = models.ManyToManyField(
+        Speaker, blank=True, related_name="sessions", verbose_name=_("speakers")
+    )
+    moderators = models.ManyToManyField(
+        Speaker, blank=True, related_name="moderated_sessions", verbose_name=_("moderators")
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="sessions", verbose_name=_("themes")
+    )
+    language = models.CharField(
+        _("language"), max_length=4, choices=Language.choices, default=Language.ZH
+    )
+    interpretation = models.BooleanField(_("simultaneous interpretation"), default=False)
+    livestream_url = models.URLField(_("livestream URL"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    rsvp_required = models.BooleanField(_("RSVP required"), default=False)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0, editable=False)
+    released_in = models.PositiveIntegerField(
+        _("first released in version"), null=True, blank=True, editable=False
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "room__venue__position", "room__position", "pk"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="session_time_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+        # The no-overlap rule per room is an exclusion constraint added on PostgreSQL only
+        # (migration 0003): SQLite cannot parse EXCLUDE, so services check it there.
+
+    def __str__(self):
+        return self.title
+
+    class urls(urlman.Urls):
+        public = "{self.prefix}/sessions/{self.code}/"
+        ical = "{public}session.ics"
+
+    @property
+    def prefix(self) -> str:
+        return language_prefix()
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+
+class Release(models.Model):
+    """A numbered version of the public schedule, with what changed since the one before."""
+
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="releases", verbose_name=_("forum")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    released_at = models.DateTimeField(_("released at"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    comment = models.CharField(_("comment"), max_length=255, blank=True)
+    # {code: {"starts_at", "ends_at", "room", "cancelled", "title_en", "title_zh_hans"}}
+    snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
+    # {"added": [...], "moved": [...], "cancelled": [...]}: rows for the public changelog.
+    changes = models.JSONField(_("changes"), default=dict, editable=False)
+
+    class Meta:
+        verbose_name = _("schedule release")
+        verbose_name_plural = _("schedule releases")
+        ordering = ["forum", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["forum", "number"], name="release_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.forum} v{self.number}"

@@ -1,6 +1,7 @@
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Forum, Room, Section, Venue
+from .models import Event, Forum, Room, Section, Session, Speaker, Theme, Venue
 
 
 @register(Forum)
@@ -21,3 +22,28 @@ class VenueTranslation(TranslationOptions):
 @register(Room)
 class RoomTranslation(TranslationOptions):
     fields = ("name", "accessibility")
+
+
+@register(Theme)
+class ThemeTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Speaker)
+class SpeakerTranslation(TranslationOptions):
+    fields = ("affiliation", "bio")
+
+
+@register(Event)
+class EventTranslation(TranslationOptions):
+    fields = ("title", "description", "host", "co_organizers")
+
+
+@register(Session)
+class SessionTranslation(TranslationOptions):
+    fields = ("title", "description")
+
+
+# History after translation, so the _en/_zh_hans columns are recorded too (TRAPS.md).
+for model in (Forum, Section, Venue, Room, Theme, Speaker, Event, Session):
+    simple_history.register(model, app=__package__)

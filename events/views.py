@@ -1,0 +1,278 @@
+"""Public programme pages and exports: thin, fed by selectors, cached per schedule version."""
+
+import hashlib
+import json
+import os
+from datetime import date
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from . import exports, selectors
+from .filters import ScheduleFilter
+from .models import Section
+
+# EVENTS_CACHE=0 turns the page cache off (benchmarks of the uncached path).
+CACHE_ON = os.environ.get("EVENTS_CACHE", "1") != "0"
+CACHE_SECONDS = 24 * 3600
+FILTER_PARAMS = ("q", "section", "theme", "type", "venue", "room", "language", "interpretation")
+SPEAKERS_PER_PAGE = 120
+
+
+def _forum():
+    forum = selectors.current_forum()
+    if forum is None:
+        raise Http404("No published forum")
+    return forum
+
+
+def cache_key(forum, kind: str, detail: str = "") -> str:
+    """Release and cache version in the key: a bumped version makes every older entry unreachable."""
+    digest = hashlib.md5(detail.encode(), usedforsecurity=False).hexdigest()
+    return (
+        f"events:{kind}:{forum.pk}:r{forum.release_number}:v{forum.cache_version}:"
+        f"{get_language()}:{digest}"
+    )
+
+
+def _cached(key: str, build):
+    if not CACHE_ON:
+        return build()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _day(request, forum) -> date:
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return selectors.default_day(forum)
+    return day if forum.starts_on <= day <= forum.ends_on else selectors.default_day(forum)
+
+
+def _filter_params(request) -> list[tuple[str, str]]:
+    return sorted((k, v) for k in FILTER_PARAMS for v in request.GET.getlist(k)[:1] if v.strip())
+
+
+def _day_tabs(forum, day, params) -> list[dict]:
+    return [
+        {"day": d, "current": d == day, "query": urlencode([("day", d.isoformat()), *params])}
+        for d in forum.days
+    ]
+
+
+@require_GET
+def schedule(request):
+    forum = _forum()
+    day = _day(request, forum)
+    params = _filter_params(request)
+
+    def build():
+        filterset = ScheduleFilter(
+            dict(params),
+            queryset=selectors.public_sessions(forum),
+            choices=selectors.filter_choices(forum),
+        )
+        sessions = list(selectors.sessions_on(filterset.qs, forum, day))
+        return render_to_string(
+            "events/includes/_schedule_day.html",
+            {
+                "forum": forum,
+                "day": day,
+                "tabs": _day_tabs(forum, day, params),
+                "filter": filterset,
+                "filtered": bool(params),
+                "slots": selectors.time_slots(sessions),
+                "count": len(sessions),
+                "grid_query": urlencode([("day", day.isoformat())]),
+            },
+        )
+
+    body = _cached(cache_key(forum, "day", f"{day}|{params}"), build)
+    return render(request, "events/schedule.html", {"forum": forum, "day": day, "body": body})
+
+
+@require_GET
+def grid(request):
+    forum = _forum()
+    day = _day(request, forum)
+
+    def build():
+        sessions = selectors.sessions_on(selectors.public_sessions(forum), forum, day)
+        return render_to_string(
+            "events/includes/_grid.html",
+            {
+                "forum": forum,
+                "day": day,
+                "tabs": _day_tabs(forum, day, []),
+                "grid": selectors.room_grid(sessions),
+            },
+        )
+
+    body = _cached(cache_key(forum, "grid", str(day)), build)
+    return render(request, "events/grid.html", {"forum": forum, "day": day, "body": body})
+
+
+@require_GET
+def event_detail(request, slug):
+    forum = _forum()
+    event = selectors.public_event(forum, slug)
+    if event is None:
+        raise Http404
+    sessions = list(selectors.public_sessions(forum).filter(event=event))
+    return render(
+        request,
+        "events/event.html",
+        {"forum": forum, "event": event, "slots": selectors.time_slots(sessions)},
+    )
+
+
+@require_GET
+def session_detail(request, code):
+    forum = _forum()
+    session = selectors.public_session(forum, code)
+    if session is None:
+        raise Http404
+    return render(request, "events/session.html", {"forum": forum, "session": session})
+
+
+@require_GET
+def speaker_list(request):
+    forum = _forum()
+    page = Paginator(selectors.public_speakers(forum), SPEAKERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "events/speakers.html", {"forum": forum, "page": page})
+
+
+@require_GET
+def speaker_detail(request, slug):
+    forum = _forum()
+    speaker = selectors.public_speakers(forum).filter(slug=slug).first()
+    if speaker is None:
+        raise Http404
+    sessions = selectors.speaker_sessions(forum, speaker)
+    return render(
+        request, "events/speaker.html", {"forum": forum, "speaker": speaker, "sessions": sessions}
+    )
+
+
+@require_GET
+def section_detail(request, slug):
+    forum = _forum()
+    section = Section.objects.filter(forum=forum, slug=slug).first()
+    if section is None:
+        raise Http404
+    events = list(selectors.section_events(forum, section))
+    return render(
+        request, "events/section.html", {"forum": forum, "section": section, "events": events}
+    )
+
+
+@require_GET
+def changelog(request):
+    forum = _forum()
+    return render(
+        request,
+        "events/changelog.html",
+        {"forum": forum, "releases": selectors.releases(forum)},
+    )
+
+
+def _conditional(request, forum, key: str, build, content_type: str, filename: str | None = None):
+    """ETag (the cache key) and Last-Modified; 304 when the client already holds this version."""
+    etag = quote_etag(hashlib.md5(key.encode(), usedforsecurity=False).hexdigest())
+    if_none_match = request.headers.get("If-None-Match", "")
+    if etag in [t.strip() for t in if_none_match.split(",")] or if_none_match.strip() == "*":
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(_cached(key, build), content_type=content_type)
+        if filename:
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["ETag"] = etag
+    if forum.schedule_changed_at:
+        response["Last-Modified"] = http_date(forum.schedule_changed_at.timestamp())
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+ICAL = "text/calendar; charset=utf-8"
+
+
+@require_GET
+def schedule_ics(request):
+    forum = _forum()
+
+    def build():
+        return exports.sessions_ical(forum, selectors.public_sessions(forum), name=forum.name)
+
+    return _conditional(
+        request, forum, cache_key(forum, "ics"), build, ICAL, f"zgcforum-{forum.edition}.ics"
+    )
+
+
+@require_GET
+def event_ics(request, slug):
+    forum = _forum()
+    event = selectors.public_event(forum, slug)
+    if event is None:
+        raise Http404
+
+    def build():
+        sessions = selectors.public_sessions(forum).filter(event=event)
+        return exports.sessions_ical(forum, sessions, name=event.title)
+
+    return _conditional(
+        request, forum, cache_key(forum, "event-ics", slug), build, ICAL, f"{slug}.ics"
+    )
+
+
+@require_GET
+def session_ics(request, code):
+    forum = _forum()
+    session = selectors.public_session(forum, code)
+    if session is None:
+        raise Http404
+
+    def build():
+        return exports.sessions_ical(forum, [session], name=session.title)
+
+    return _conditional(
+        request, forum, cache_key(forum, "session-ics", code), build, ICAL, f"{code}.ics"
+    )
+
+
+@require_GET
+def schedule_json(request):
+    forum = _forum()
+
+    def build():
+        document = exports.schedule_json(
+            forum,
+            selectors.public_sessions(forum),
+            release_number=forum.release_number,
+            language=get_language(),
+        )
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+    return _conditional(
+        request, forum, cache_key(forum, "json"), build, "application/json; charset=utf-8"
+    )
+
+
+@require_GET
+def schema(request):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "schema" / "schedule.schema.json"
+    return JsonResponse(json.loads(path.read_text()), json_dumps_params={"ensure_ascii": False})
