@@ -73,6 +73,10 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        # The list never shows the bodies: do not read them for 100 rows a page.
+        return super().get_queryset(request).defer("body_text", "body_html", "headers")
+
     @admin.display(description=_("rendered mail"))
     def rendered(self, obj):
         html = ""
@@ -122,6 +126,8 @@ class AnnouncementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "segment" not in self.fields:  # read-only once sent
+            return
         choices = services.segment_choices()
         self.fields["segment"].choices = choices
         stored = self.instance.segment if self.instance.pk else ""
