@@ -107,7 +107,13 @@ class ApplicationAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [ApplicationEventInline]
-    actions = ["approve_selected", "reject_selected", "waitlist_selected", "reopen_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "waitlist_selected",
+        "reopen_selected",
+        "withdraw_selected",
+    ]
     ordering = ["section__position", "submitted_at", "pk"]
 
     def _report(self, request, outcomes):

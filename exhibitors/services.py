@@ -534,8 +534,14 @@ class Outcome:
     message: str
 
 
+def withdraw_for_exhibitor(application: Application, *, by: User, reason: str = "") -> Application:
+    """Organizers withdraw an approved booth when the exhibitor asks them to."""
+    return withdraw_application(application, by=by, reason=reason, actor=ORGANIZER)
+
+
 ACTIONS = {
     "approve": approve_application,
+    "withdraw": withdraw_for_exhibitor,
     "reject": reject_application,
     "waitlist": waitlist_application,
     "reopen": reopen_application,

@@ -228,10 +228,6 @@ class InvitationView(LoginRequiredMixin, View):
 class ApplicationMixin(OrganizationMixin):
     permission = "exhibitors.portal_apply"
 
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        return response
-
     def get_application(self) -> Application:
         application = get_object_or_404(
             Application.objects.select_related("section", "organization"),
@@ -304,12 +300,19 @@ class ApplicationEditView(ApplicationMixin, TemplateView):
         )
         return context
 
-    def get(self, request, *args, **kwargs):
+    def _draft_or_redirect(self):
         self.application = self.get_application()
-        return super().get(request, *args, **kwargs)
+        if self.application.status not in services.EDITABLE:
+            messages.error(self.request, _("Only a draft can be changed."))
+            return redirect(self.application.urls.portal)
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self._draft_or_redirect() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        self.application = self.get_application()
+        if refused := self._draft_or_redirect():
+            return refused
         form = ApplicationForm(request.POST, instance=Application(), editing=True)
         if form.is_valid():
             try:
