@@ -153,6 +153,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Deployments (and test workers) sharing one Redis keep apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # Later issues add their periodic tasks here (name -> {"task": ..., "schedule": seconds}).
 CELERY_BEAT_SCHEDULE: dict = {
     # Re-enqueues mail a down broker or a killed worker left in the outbox.
