@@ -1,0 +1,128 @@
+"""iCalendar and JSON exports: parseable, zoned, stable, conditional; CSV for organizers."""
+
+import json
+from pathlib import Path
+
+import icalendar
+import jsonschema
+import pytest
+from django.conf import settings
+
+from events import services
+from tests.factories.events import EventFactory, SessionFactory, SpeakerFactory, at
+
+SCHEMA = json.loads(
+    (Path(settings.BASE_DIR) / "events" / "schema" / "schedule.schema.json").read_text()
+)
+
+
+@pytest.fixture
+def published(event, forum, section):
+    sessions = [
+        SessionFactory(
+            event=event, starts_at=at(d, 9), ends_at=at(d, 10), speakers=[SpeakerFactory()]
+        )
+        for d in range(3)
+    ]
+    hidden = EventFactory(forum=forum, section=section, is_published=False)
+    SessionFactory(event=hidden, title_en="Secret rehearsal")
+    return sessions
+
+
+def vevents(content: bytes):
+    cal = icalendar.Calendar.from_ical(content)
+    return cal, list(cal.walk("VEVENT"))
+
+
+def test_schedule_ics_has_one_zoned_vevent_per_published_session(client, published):
+    services.cancel_session(published[1])
+    response = client.get("/schedule.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    raw = response.content.decode()
+    assert "DTSTART;TZID=Asia/Shanghai:20210924T090000" in raw
+    cal, events = vevents(response.content)
+    assert len(events) == 3
+    assert "Secret rehearsal" not in raw
+    zones = [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
+    assert zones == ["Asia/Shanghai"]
+    by_uid = {str(e["UID"]): e for e in events}
+    assert set(by_uid) == {f"{s.code}@zgcforum" for s in published}
+    cancelled = by_uid[f"{published[1].code}@zgcforum"]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert int(cancelled["SEQUENCE"]) == 1
+    first = by_uid[f"{published[0].code}@zgcforum"]
+    assert first.decoded("DTSTART") == at(0, 9)
+    assert str(first["STATUS"]) == "CONFIRMED"
+
+
+def test_uid_stays_and_sequence_grows_when_a_session_moves(client, published):
+    session = published[0]
+    _cal, before = vevents(client.get(session.urls.ical).content)
+    services.update_session(session, starts_at=at(0, 14), ends_at=at(0, 15))
+    _cal, after = vevents(client.get(session.urls.ical).content)
+    assert len(before) == len(after) == 1
+    assert before[0]["UID"] == after[0]["UID"]
+    assert int(after[0]["SEQUENCE"]) == int(before[0]["SEQUENCE"]) + 1
+    assert after[0].decoded("DTSTART") == at(0, 14)
+
+
+def test_event_ics_holds_its_sessions(client, published):
+    response = client.get(published[0].event.urls.ical)
+    _cal, events = vevents(response.content)
+    assert len(events) == 3
+    assert 'filename="' in response["Content-Disposition"]
+
+
+def test_chinese_ics_has_chinese_titles(client, published):
+    raw = client.get("/zh-hans/schedule.ics").content.decode()
+    assert published[0].title_zh_hans in raw
+
+
+def test_json_validates_against_its_schema(client, published):
+    response = client.get("/api/schedule.json")
+    assert response.status_code == 200
+    document = response.json()
+    jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert len(document["sessions"]) == 3
+    assert document["version"] == 0 and document["language"] == "en"
+    zh = client.get("/zh-hans/api/schedule.json").json()
+    jsonschema.validate(zh, SCHEMA)
+    assert zh["sessions"][0]["title"] == published[0].title_zh_hans
+
+
+def test_json_answers_304_to_a_matching_etag(client, published, forum):
+    services.release_schedule(forum)
+    first = client.get("/api/schedule.json")
+    etag = first["ETag"]
+    assert etag and first["Last-Modified"]
+    again = client.get("/api/schedule.json", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    services.update_session(published[0], title_en="Renamed")
+    changed = client.get("/api/schedule.json", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "Renamed" in changed.content.decode()
+    assert (
+        client.get(
+            "/schedule.ics", HTTP_IF_NONE_MATCH=client.get("/schedule.ics")["ETag"]
+        ).status_code
+        == 304
+    )
+
+
+@pytest.mark.parametrize("n", [3, 9])
+def test_exports_queries_do_not_grow(client, event, n, django_assert_num_queries):
+    for i in range(n):
+        SessionFactory(
+            event=event, starts_at=at(i % 5, 9), ends_at=at(i % 5, 10), speakers=[SpeakerFactory()]
+        )
+    with django_assert_num_queries(4):  # forum, sessions, speakers, moderators
+        client.get("/schedule.ics")
+    with django_assert_num_queries(4):
+        client.get("/api/schedule.json")
+    with django_assert_num_queries(1):  # cached: the forum row only
+        client.get("/api/schedule.json")
+
+
+def test_schema_is_served(client):
+    assert client.get("/api/schedule.schema.json").json()["title"] == "ZGC Forum schedule"

@@ -1,0 +1,304 @@
+"""Public programme pages: query budgets that do not grow, filters, search, 404s."""
+
+import re
+
+import pytest
+from django.urls import resolve
+from django.utils import translation
+
+from events import services
+from events.models import Session
+from tests.factories.events import (
+    EventFactory,
+    RoomFactory,
+    SectionFactory,
+    SessionFactory,
+    SpeakerFactory,
+    ThemeFactory,
+    VenueFactory,
+    at,
+)
+
+# Cold cache: forum, filter choices (sections, themes, rooms), sessions, speakers, moderators.
+SCHEDULE_QUERIES = 7
+# Warm cache: the forum row alone (its versions are the cache key).
+SCHEDULE_WARM_QUERIES = 1
+GRID_QUERIES = 4
+EVENT_QUERIES = 6
+SESSION_QUERIES = 6
+SPEAKERS_QUERIES = 3
+SPEAKER_QUERIES = 5
+SECTION_QUERIES = 3
+CHANGELOG_QUERIES = 2
+
+
+def page_url(path, **params):
+    from urllib.parse import urlencode
+
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_schedule_day_queries_do_not_grow(client, programme, n, django_assert_num_queries):
+    programme(n)
+    with django_assert_num_queries(SCHEDULE_QUERIES):
+        response = client.get("/schedule/?day=2021-09-24")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-2 session-card') == n
+    with django_assert_num_queries(SCHEDULE_WARM_QUERIES):
+        assert client.get("/schedule/?day=2021-09-24").status_code == 200
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_filtered_schedule_queries_do_not_grow(client, programme, n, django_assert_num_queries):
+    programme(n)
+    with django_assert_num_queries(SCHEDULE_QUERIES):
+        response = client.get("/schedule/?day=2021-09-24&theme=carbon-neutrality&q=Talk")
+    assert response.content.decode().count('class="card mb-2 session-card') == n
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_grid_queries_do_not_grow(client, programme, n, django_assert_num_queries):
+    programme(n)
+    with django_assert_num_queries(GRID_QUERIES):
+        response = client.get("/schedule/grid/?day=2021-09-24")
+    assert response.status_code == 200
+    assert response.content.decode().count('scope="col"') == n + 1  # time + one column per room
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_event_page_queries_do_not_grow(client, programme, n, django_assert_num_queries):
+    sessions = programme(n)
+    with django_assert_num_queries(EVENT_QUERIES):
+        response = client.get(sessions[0].event.urls.public)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-2 session-card') == n
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_session_page_queries_do_not_grow(client, programme, n, django_assert_num_queries):
+    sessions = programme(n)
+    session = sessions[-1]
+    with django_assert_num_queries(SESSION_QUERIES):
+        response = client.get(session.urls.public)
+    html = response.content.decode()
+    assert session.title_en in html and session.urls.ical in html
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_speaker_list_queries_do_not_grow(client, programme, n, django_assert_num_queries):
+    programme(n)
+    SpeakerFactory(name="Nobody Speaks")  # in no session: not listed
+    with django_assert_num_queries(SPEAKERS_QUERIES):
+        response = client.get("/speakers/")
+    html = response.content.decode()
+    assert html.count("/speakers/speaker-t") == 3 * n
+    assert "Nobody Speaks" not in html
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_speaker_page_queries_do_not_grow(client, forum, section, n, django_assert_num_queries):
+    speaker = SpeakerFactory()
+    event = EventFactory(forum=forum, section=section)
+    for i in range(n):
+        SessionFactory(
+            event=event,
+            starts_at=at(i % 5, 9),
+            ends_at=at(i % 5, 10),
+            speakers=[speaker, SpeakerFactory()],
+        )
+    with django_assert_num_queries(SPEAKER_QUERIES):
+        response = client.get(speaker.urls.public)
+    assert response.content.decode().count('class="card mb-2 session-card') == n
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_section_page_queries_do_not_grow(client, forum, section, n, django_assert_num_queries):
+    for _i in range(n):
+        SessionFactory(event=EventFactory(forum=forum, section=section))
+    with django_assert_num_queries(SECTION_QUERIES):
+        response = client.get(section.urls.public)
+    assert response.content.decode().count('class="list-group-item"') == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_changelog_queries_do_not_grow(client, forum, programme, n, django_assert_num_queries):
+    for _i in range(n):
+        programme(2)
+        services.release_schedule(forum)
+    with django_assert_num_queries(CHANGELOG_QUERIES):
+        response = client.get("/schedule/changes/")
+    assert response.content.decode().count('id="release-') == n
+
+
+def cards(response) -> list[str]:
+    return re.findall(r'<h4 class="h6 mb-1"><a href="[^"]+">([^<]+)</a>', response.content.decode())
+
+
+@pytest.fixture
+def varied(forum):
+    """Sessions differing in one property each, all on the first day."""
+    meetings = SectionFactory(forum=forum, slug="forum-meetings")
+    trading = SectionFactory(forum=forum, slug="technology-trading")
+    carbon = ThemeFactory(
+        slug="carbon-neutrality", name_en="Carbon neutrality", name_zh_hans="碳中和"
+    )
+    quantum = ThemeFactory(slug="quantum", name_en="Quantum", name_zh_hans="量子")
+    venue = VenueFactory(slug="cncc")
+    hall = RoomFactory(venue=venue)
+    forum_event = EventFactory(
+        forum=forum,
+        section=meetings,
+        type="forum",
+        host_en="Haidian District",
+        host_zh_hans="海淀区",
+    )
+    trade_event = EventFactory(forum=forum, section=trading, type="trading")
+    trade_event.themes.set([quantum])
+    SessionFactory(
+        event=forum_event,
+        code="carbon-en",
+        title_en="Carbon Neutrality Roadmap",
+        title_zh_hans="碳中和路线图",
+        starts_at=at(0, 9),
+        ends_at=at(0, 10),
+        language="en",
+        themes=[carbon],
+    )
+    SessionFactory(
+        event=forum_event,
+        code="carbon-zh",
+        title_en="Green Finance",
+        title_zh_hans="绿色金融",
+        starts_at=at(0, 9),
+        ends_at=at(0, 10),
+        language="zh",
+        interpretation=True,
+        themes=[carbon],
+        room=hall,
+    )
+    SessionFactory(
+        event=trade_event,
+        code="qubits",
+        title_en="Long-life Superconducting Qubits",
+        title_zh_hans="长寿命超导量子比特",
+        starts_at=at(0, 11),
+        ends_at=at(0, 12),
+        language="both",
+        interpretation=True,
+        room=hall,
+        speakers=[SpeakerFactory(name="Ada Quantum", name_zh="量子艾达")],
+    )
+    return {"hall": hall}
+
+
+def codes(client, query: str, language: str = "en") -> set[str]:
+    prefix = "" if language == "en" else "/zh-hans"
+    html = client.get(f"{prefix}/schedule/?day=2021-09-24&{query}").content.decode()
+    return set(re.findall(r'href="(?:/zh-hans)?/sessions/([\w-]+)/"', html))
+
+
+def test_filters_combine(client, varied):
+    assert codes(client, "") == {"carbon-en", "carbon-zh", "qubits"}
+    assert codes(client, "theme=carbon-neutrality") == {"carbon-en", "carbon-zh"}
+    assert codes(client, "theme=quantum") == {"qubits"}  # through the event's themes
+    assert codes(client, "theme=carbon-neutrality&interpretation=on") == {"carbon-zh"}
+    assert codes(client, "section=technology-trading") == {"qubits"}
+    assert codes(client, "type=forum&language=en") == {"carbon-en"}
+    assert codes(client, "language=zh") == {"carbon-zh", "qubits"}  # bilingual counts for both
+    assert codes(client, f"venue=cncc&room={varied['hall'].pk}&interpretation=1") == {
+        "carbon-zh",
+        "qubits",
+    }
+    assert codes(client, "theme=quantum&section=forum-meetings") == set()
+
+
+def test_search_finds_both_languages_whatever_the_interface(client, varied):
+    assert codes(client, "q=碳中和") == {"carbon-en"}  # Chinese title, English interface
+    assert codes(client, "q=carbon", "zh-hans") == {"carbon-en"}  # English title, Chinese UI
+    assert codes(client, "q=量子艾达", "zh-hans") == {"qubits"}  # speaker's Chinese name
+    assert codes(client, "q=Ada") == {"qubits"}
+    assert codes(client, "q=海淀") == {"carbon-en", "carbon-zh"}  # host
+    assert codes(client, "q=qubits&theme=carbon-neutrality") == set()
+
+
+def test_bad_filter_values_show_a_form_error_not_a_500(client, varied):
+    response = client.get("/schedule/?day=not-a-day&section=nope&room=abc")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_day_tabs_are_links_keeping_the_filters(client, varied):
+    html = client.get("/schedule/?theme=carbon-neutrality").content.decode()
+    assert 'href="?day=2021-09-25&amp;theme=carbon-neutrality"' in html
+    assert 'aria-current="page"' in html
+    assert html.count('class="nav-link') >= 5
+    other_day = client.get("/schedule/?day=2021-09-25").content.decode()
+    assert "Carbon Neutrality Roadmap" not in other_day
+
+
+def test_default_day_is_today_during_the_forum(client, varied, settings):
+    from datetime import date
+
+    from events.selectors import default_day
+
+    forum = Session.objects.first().event.forum
+    assert default_day(forum, today=date(2021, 9, 26)) == date(2021, 9, 26)
+    assert default_day(forum, today=date(2021, 10, 1)) == date(2021, 9, 24)
+
+
+def test_unpublished_things_answer_404(client, forum, section):
+    hidden = EventFactory(forum=forum, section=section, is_published=False)
+    session = SessionFactory(event=hidden, speakers=[SpeakerFactory()])
+    speaker = session.speakers.get()
+    for url in [
+        hidden.urls.public,
+        hidden.urls.ical,
+        session.urls.public,
+        session.urls.ical,
+        speaker.urls.public,
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert session.title_en not in client.get("/schedule/").content.decode()
+    forum.is_published = False
+    forum.save()
+    assert client.get("/schedule/").status_code == 404
+
+
+def test_cancelled_sessions_are_marked(client, event):
+    session = SessionFactory(event=event)
+    services.cancel_session(session)
+    html = client.get("/schedule/").content.decode()
+    assert "is-cancelled" in html and "Cancelled" in html
+
+
+def test_a_change_shows_at_once_despite_the_cache(client, event):
+    session = SessionFactory(event=event, title_en="Before")
+    assert "Before" in client.get("/schedule/").content.decode()
+    services.update_session(session, title_en="After")
+    assert "After" in client.get("/schedule/").content.decode()
+
+
+def test_pages_are_translated(client, varied):
+    html = client.get("/zh-hans/schedule/").content.decode()
+    assert "碳中和路线图" in html and "日程" in html
+    assert 'href="/zh-hans/sessions/carbon-en/"' in html
+
+
+def test_every_model_url_resolves(programme):
+    session = programme(1)[0]
+    objects = [
+        session,
+        session.event,
+        session.event.forum,
+        session.event.section,
+        session.speakers.first(),
+    ]
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for obj in objects:
+                for name in obj.urls.urls:
+                    url = obj.urls.get_url(name)
+                    assert resolve(url.split("?")[0]), (obj, name, url)
+    with translation.override("zh-hans"):
+        assert session.urls.ical.startswith("/zh-hans/sessions/")
