@@ -185,5 +185,8 @@ class RejectForm(forms.Form):
 class InvitationImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Columns: email, name, category (slug), max_uses, expires (YYYY-MM-DD)."),
+        help_text=_(
+            "Columns: email, name, category (slug), max_uses, expires (YYYY-MM-DD), "
+            "language (en or zh-hans)."
+        ),
     )

@@ -342,6 +342,7 @@ def create_invitation(
     max_uses: int = 1,
     expires_at=None,
     note: str = "",
+    language: str = "en",
 ) -> Invitation:
     """A new code for a category; a personal one (with email) is mailed to its holder."""
     invitation = Invitation.objects.create(
@@ -352,6 +353,15 @@ def create_invitation(
         expires_at=expires_at,
         note=note,
     )
+    if invitation.email:
+        holder = User.objects.filter(email__iexact=invitation.email).first()
+        notify(
+            [holder or Recipient(invitation.email, language)],
+            "delegates/invitation",
+            {"invitation": invitation, "category": category},
+            key=f"invitation:{invitation.pk}:sent",
+            related=invitation,
+        )
     return invitation
 
 
@@ -364,10 +374,11 @@ class InvitationRow:
     max_uses: int
     expires_at: object
     errors: list
+    language: str = "en"
 
 
 def parse_invitation_csv(text: str) -> list[InvitationRow]:
-    """Rows of an invitation list (email,name,category,max_uses,expires) with their errors."""
+    """Rows of an invitation list (email,name,category,max_uses,expires,language), with errors."""
     import csv
 
     from django.core.exceptions import ValidationError
@@ -415,9 +426,19 @@ def parse_invitation_csv(text: str) -> list[InvitationRow]:
                 errors.append(_("expiry must be a date (YYYY-MM-DD)"))
             elif timezone.is_naive(expires_at):
                 expires_at = timezone.make_aware(expires_at)
+        language = (raw.get("language") or "en").strip().lower().replace("_", "-")
+        if language not in dict(settings.LANGUAGES):
+            errors.append(_("language must be en or zh-hans"))
         rows.append(
             InvitationRow(
-                line, email, (raw.get("name") or "").strip(), category, max_uses, expires_at, errors
+                line,
+                email,
+                (raw.get("name") or "").strip(),
+                category,
+                max_uses,
+                expires_at,
+                errors,
+                language,
             )
         )
     return rows
@@ -436,6 +457,7 @@ def import_invitations(rows: list[InvitationRow]) -> list[Invitation]:
             max_uses=row.max_uses,
             expires_at=row.expires_at,
             note=_("imported"),
+            language=row.language,
         )
         for row in rows
     ]
