@@ -136,6 +136,13 @@ class ApplicationAdmin(admin.ModelAdmin):
         self._report(request, services.review_many(queryset, "reopen", by=request.user))
 
     @admin.action(
+        description=_("Withdraw selected applications (at the exhibitor's request)"),
+        permissions=["change"],
+    )
+    def withdraw_selected(self, request, queryset):
+        self._report(request, services.review_many(queryset, "withdraw", by=request.user))
+
+    @admin.action(
         description=_("Reject selected applications (with a reason)"), permissions=["change"]
     )
     def reject_selected(self, request, queryset):

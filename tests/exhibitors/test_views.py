@@ -405,3 +405,27 @@ def test_admin_search_finds_chinese_names_under_english(client, section, organiz
     client.force_login(organizer)
     response = client.get(reverse("admin:exhibitors_organization_changelist"), {"q": "清能"})
     assert "1 exhibiting organization" in text(response)
+
+
+def test_admin_withdraws_an_approved_booth_and_promotes(client, organizer):
+    section = SectionFactory(capacity_m2=18)
+    booth = ApplicationFactory(section=section, status=S.SUBMITTED)
+    waiting = ApplicationFactory(section=section, status=S.SUBMITTED)
+    client.force_login(organizer)
+    url = reverse("admin:exhibitors_application_changelist")
+    client.post(url, {"action": "approve_selected", ACTION_CHECKBOX_NAME: [booth.pk, waiting.pk]})
+    assert dict(Application.objects.values_list("pk", "status")) == {
+        booth.pk: S.APPROVED,
+        waiting.pk: S.WAITLISTED,
+    }
+    client.post(url, {"action": "withdraw_selected", ACTION_CHECKBOX_NAME: [booth.pk]})
+    assert dict(Application.objects.values_list("pk", "status")) == {
+        booth.pk: S.WITHDRAWN,
+        waiting.pk: S.APPROVED,
+    }
+
+
+def test_directory_in_chinese(client, section):
+    approved(2, section)
+    page = text(client.get("/zh-hans/exhibitors/"))
+    assert "2 家展商" in page and "碳中和" in page and "展商" in page
