@@ -108,10 +108,20 @@ def _dispatch_on_commit(ids: list[int]) -> None:
     from .tasks import send_messages as send_task
 
     for start in range(0, len(ids), BATCH_SIZE):
-        chunk = ids[start : start + BATCH_SIZE]
         # robust: a broker that is down must not turn the caller's saved change into a 500;
         # the row stays queued and the beat sweep enqueues it later.
-        transaction.on_commit(partial(send_task.delay, chunk), robust=True)
+        transaction.on_commit(
+            _named(partial(send_task.delay, ids[start : start + BATCH_SIZE])), robust=True
+        )
+
+
+def _named(callback: partial) -> partial:
+    """Give a partial the ``__qualname__`` Django's robust on_commit logs on failure.
+
+    Without it the log line itself raises AttributeError and the broker error becomes a 500.
+    """
+    callback.__qualname__ = f"{callback.func.__qualname__}{callback.args!r}"[:200]
+    return callback
 
 
 @transaction.atomic
@@ -328,14 +338,18 @@ def sweep_outbox() -> list[int]:
         stuck = OutboundMessage.objects.select_for_update(skip_locked=True).filter(
             status=Status.SENDING, claimed_at__lt=cutoff
         )
-        OutboundMessage.objects.filter(pk__in=list(stuck.values_list("pk", flat=True))).update(
+        stuck_ids = list(stuck.values_list("pk", flat=True))
+        OutboundMessage.objects.filter(pk__in=stuck_ids).update(
             status=Status.QUEUED, claim_token="", next_attempt_at=timezone.now()
         )
+    # Rows queued within the last minute normally have their task on its way already.
+    grace = timedelta(seconds=min(_stuck_after(), 60))
     due = list(
         OutboundMessage.objects.filter(
-            status=Status.QUEUED, next_attempt_at__lte=timezone.now()
+            status=Status.QUEUED, next_attempt_at__lte=timezone.now() - grace
         ).values_list("pk", flat=True)
     )
+    due = sorted(set(due) | set(stuck_ids))
     for start in range(0, len(due), BATCH_SIZE):
         send_task.delay(due[start : start + BATCH_SIZE])
     return due
@@ -479,7 +493,7 @@ def send_announcement(announcement: Announcement, *, by: User) -> Announcement:
     announcement.sent_by = by
     announcement.send_requested_at = timezone.now()
     announcement.save(update_fields=["status", "sent_by", "send_requested_at"])
-    transaction.on_commit(partial(fan_out_announcement.delay, announcement.pk), robust=True)
+    transaction.on_commit(_named(partial(fan_out_announcement.delay, announcement.pk)), robust=True)
     return announcement
 
 

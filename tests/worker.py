@@ -60,6 +60,8 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "zgcforum.settings",
             "DATABASE_URL": test_database_url(),
             "REDIS_URL": broker_url,
+            # Tasks the worker itself sends (retries, the sweep's, fan-out) stay on its queue.
+            "CELERY_QUEUE": queue,
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
             "EMAIL_USE_TLS": "0",
@@ -188,8 +190,11 @@ def publishing_to(broker_url: str, queue: str):
     }
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps pools in a global registry keyed by URL: clear it, or a closed pool
+        # comes back for the next test on the same URL.
+        from kombu import pools
+
+        pools.reset()
         app._pool = None
         with contextlib.suppress(AttributeError, KeyError):
             app.__dict__["amqp"]._producer_pool = None
