@@ -6,6 +6,7 @@ permissions of ``events.rules``; an id outside the scope answers 404, never a re
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -34,6 +35,8 @@ SESSION_FORM_FIELDS = [
 
 class ProgrammeAdmin(TranslationAdmin, SimpleHistoryAdmin):
     """Bilingual fields side by side, with history."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ScopedAdmin(ProgrammeAdmin):
@@ -295,18 +298,26 @@ class EventAdmin(ScopedAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for removed in formset.deleted_forms:
             if removed.instance.pk and is_programme_team(request.user):
+                formset.deleted_objects.append(removed.instance)
                 removed.instance.delete()
         for session_form in formset.forms:
             if session_form in formset.deleted_forms or not session_form.has_changed():
                 continue
             instance = session_form.instance
             instance.event = form.instance
+            change = bool(instance.pk)
             try:
-                _save_session_through_services(session_form, instance, bool(instance.pk))
+                saved = _save_session_through_services(session_form, instance, change)
             except services.ScheduleError as exc:
                 self.message_user(request, f"{instance.code}: {exc.message}", messages.ERROR)
+                continue
+            if change:
+                formset.changed_objects.append((saved, session_form.changed_data))
+            else:
+                formset.new_objects.append(saved)
         services.touch_schedule(form.instance.forum_id)
 
 

@@ -1,0 +1,309 @@
+"""Admin: the programme team sees everything; an event host only their own events."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import URLPattern
+
+from events.models import Event, Release, Session, Speaker
+from events.roles import EVENT_HOSTS, PROGRAMME_TEAM
+from tests.factories.accounts import UserFactory
+from tests.factories.events import EventFactory, RoomFactory, SessionFactory, SpeakerFactory, at
+
+
+@pytest.fixture
+def hosts(roles, forum, section):
+    """Two hosts, each managing one event with one session and one speaker."""
+    made = {}
+    for name in ("mine", "theirs"):
+        user = UserFactory(is_staff=True)
+        user.groups.set([Group.objects.get(name=EVENT_HOSTS)])
+        event = EventFactory(forum=forum, section=section, title_en=f"Event {name}")
+        event.managers.set([user])
+        speaker = SpeakerFactory(name=f"Speaker {name}")
+        session = SessionFactory(event=event, title_en=f"Session {name}", speakers=[speaker])
+        made[name] = {"user": user, "event": event, "session": session, "speaker": speaker}
+    return made
+
+
+def object_urls(obj) -> list[str]:
+    """Every admin URL of ``obj``'s model that takes an object id, filled in."""
+    model_admin = admin.site._registry[type(obj)]
+    prefix = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/"
+    history = obj.history.first()
+    urls = []
+    for pattern in model_admin.get_urls():
+        if not isinstance(pattern, URLPattern) or "object_id" not in str(pattern.pattern):
+            continue
+        route = str(pattern.pattern)
+        route = route.replace("<path:object_id>", str(obj.pk)).replace(
+            "<str:history_id>", str(history.history_id if history else 1)
+        )
+        route = re.sub(r"<\w+:version_id>", str(history.history_id if history else 1), route)
+        urls.append(prefix + route.lstrip("^").rstrip("$"))
+    return urls
+
+
+def test_event_host_cannot_open_anything_of_another_hosts_event(client, hosts):
+    client.force_login(hosts["mine"]["user"])
+    theirs = hosts["theirs"]
+    swept = 0
+    for obj in (theirs["event"], theirs["session"], theirs["speaker"]):
+        for url in object_urls(obj):
+            assert url.count("/") >= 5
+            response = client.get(url, follow=True)  # <id>/ redirects to <id>/change/
+            assert response.status_code in (403, 404), f"{url} answered {response.status_code}"
+            response = client.post(url, {"title_en": "hijacked", "post": "yes"}, follow=True)
+            assert response.status_code in (403, 404), f"POST {url} answered {response.status_code}"
+            swept += 1
+    assert swept >= 12  # <id>, change, delete, history, history versions of three objects
+    assert Event.objects.get(pk=theirs["event"].pk).title_en == "Event theirs"
+    assert Session.objects.filter(pk=theirs["session"].pk).exists()
+
+
+def test_event_host_lists_and_autocompletes_only_their_own(client, hosts):
+    client.force_login(hosts["mine"]["user"])
+    for path in ("/admin/events/event/", "/admin/events/session/", "/admin/events/speaker/"):
+        html = client.get(path).content.decode()
+        assert "mine" in html and "theirs" not in html, path
+    for field, model in [("event", "session"), ("speakers", "session"), ("moderators", "session")]:
+        response = client.get(
+            "/admin/autocomplete/",
+            {"app_label": "events", "model_name": model, "field_name": field, "term": ""},
+        )
+        assert response.status_code == 200
+        texts = [r["text"] for r in response.json()["results"]]
+        assert texts and all("theirs" not in t for t in texts), (field, texts)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "events", "model_name": "session", "field_name": "event", "term": "theirs"},
+    )
+    assert response.json()["results"] == []
+
+
+def test_event_host_cannot_reach_forums_or_releases(client, hosts, forum):
+    client.force_login(hosts["mine"]["user"])
+    assert client.get("/admin/events/forum/").status_code == 403
+    assert client.get(f"/admin/events/forum/{forum.pk}/change/").status_code in (403, 404)
+    assert client.get("/admin/events/release/").status_code == 403
+
+
+def test_event_host_edits_their_own_event_and_session(client, hosts):
+    mine = hosts["mine"]
+    client.force_login(mine["user"])
+    assert client.get(f"/admin/events/event/{mine['event'].pk}/change/").status_code == 200
+    session = mine["session"]
+    response = client.post(
+        f"/admin/events/session/{session.pk}/change/",
+        session_form(session, title_en="Renamed by host", event=mine["event"].pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session.refresh_from_db()
+    assert session.title_en == "Renamed by host"
+    # Pointing the session at another host's event is refused by the form.
+    response = client.post(
+        f"/admin/events/session/{session.pk}/change/",
+        session_form(session, event=hosts["theirs"]["event"].pk),
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def session_form(session, **changes) -> dict:
+    data = {
+        "event": session.event_id,
+        "code": session.code,
+        "title_en": session.title_en,
+        "title_zh_hans": session.title_zh_hans,
+        "description_en": "",
+        "description_zh_hans": "",
+        "type": session.type,
+        "starts_at_0": session.starts_at.strftime("%Y-%m-%d"),
+        "starts_at_1": session.starts_at.strftime("%H:%M:%S"),
+        "ends_at_0": session.ends_at.strftime("%Y-%m-%d"),
+        "ends_at_1": session.ends_at.strftime("%H:%M:%S"),
+        "room": session.room_id,
+        "language": session.language,
+        "speakers": [s.pk for s in session.speakers.all()],
+        "livestream_url": "",
+        "capacity": "",
+    }
+    for key, value in changes.items():
+        if key in ("starts_at", "ends_at"):
+            data[f"{key}_0"], data[f"{key}_1"] = (
+                value.strftime("%Y-%m-%d"),
+                value.strftime("%H:%M:%S"),
+            )
+        else:
+            data[key] = value
+    return data
+
+
+@pytest.fixture
+def organizer(roles):
+    user = UserFactory(is_staff=True)
+    user.groups.set([Group.objects.get(name=PROGRAMME_TEAM)])
+    return user
+
+
+def test_programme_team_opens_every_admin_page(client, organizer, hosts):
+    client.force_login(organizer)
+    session = hosts["theirs"]["session"]
+    for url in [
+        "/admin/events/",
+        "/admin/events/event/",
+        "/admin/events/session/",
+        "/admin/events/speaker/",
+        "/admin/events/forum/",
+        "/admin/events/section/",
+        "/admin/events/venue/",
+        "/admin/events/room/",
+        "/admin/events/theme/",
+        "/admin/events/release/",
+        "/admin/events/session/add/",
+        *object_urls(session.event)[:3],
+        *object_urls(session),
+    ]:
+        assert client.get(url, follow=True).status_code == 200, url
+
+
+def test_admin_search_covers_both_languages(client, organizer, event):
+    SessionFactory(event=event, title_en="Roadmap", title_zh_hans="碳中和路线图")
+    client.force_login(organizer)
+    assert "Roadmap" in client.get("/admin/events/session/", {"q": "碳中和"}).content.decode()
+    assert "Roadmap" in client.get("/admin/events/session/", {"q": "roadmap"}).content.decode()
+
+
+def test_admin_session_form_shows_room_and_speaker_clashes(client, organizer, event):
+    room = RoomFactory()
+    speaker = SpeakerFactory(name="Busy Person")
+    taken = SessionFactory(
+        event=event, room=room, starts_at=at(0, 9), ends_at=at(0, 10), speakers=[speaker]
+    )
+    other = SessionFactory(event=event, starts_at=at(1, 9), ends_at=at(1, 10))
+    client.force_login(organizer)
+    url = f"/admin/events/session/{other.pk}/change/"
+    response = client.post(
+        url, session_form(other, room=room.pk, starts_at=at(0, 9, 30), ends_at=at(0, 10, 30))
+    )
+    assert response.status_code == 200
+    assert "already booked" in response.content.decode()
+    response = client.post(
+        url,
+        session_form(other, starts_at=at(0, 9, 30), ends_at=at(0, 10, 30), speakers=[speaker.pk]),
+    )
+    html = response.content.decode()
+    assert "Busy Person" in html and "already speaks" in html
+    response = client.post(url, session_form(other, starts_at=at(6, 9), ends_at=at(6, 10)))
+    assert "during the forum" in response.content.decode()
+    assert Session.objects.get(pk=other.pk).starts_at == at(1, 9)
+    assert taken.pk
+
+
+def test_admin_actions_cancel_export_and_release(client, organizer, event, forum):
+    sessions = [SessionFactory(event=event, title_zh_hans=f"碳中和{i}") for i in range(3)]
+    client.force_login(organizer)
+    response = client.post(
+        "/admin/events/session/",
+        {"action": "export_sessions_csv", "_selected_action": [s.pk for s in sessions]},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("code,event,section")
+    assert len(body.strip().splitlines()) == 4 and "碳中和1" in body
+    client.post(
+        "/admin/events/session/",
+        {"action": "cancel_selected", "_selected_action": [sessions[0].pk]},
+    )
+    assert Session.objects.get(pk=sessions[0].pk).is_cancelled
+    response = client.post(
+        "/admin/events/forum/",
+        {"action": "release_selected", "_selected_action": [forum.pk]},
+        follow=True,
+    )
+    assert "version 1 released" in response.content.decode()
+    assert Release.objects.get(forum=forum).number == 1
+    response = client.post(
+        "/admin/events/forum/", {"action": "export_csv", "_selected_action": [forum.pk]}
+    )
+    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 4
+
+
+def test_speaker_added_by_a_host_stays_theirs(client, hosts):
+    client.force_login(hosts["mine"]["user"])
+    response = client.post(
+        "/admin/events/speaker/add/",
+        {
+            "slug": "new-person",
+            "name": "New Person",
+            "name_zh": "新人",
+            "country": "CN",
+            "affiliation_en": "",
+            "affiliation_zh_hans": "",
+            "bio_en": "",
+            "bio_zh_hans": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    speaker = Speaker.objects.get(slug="new-person")
+    assert client.get(f"/admin/events/speaker/{speaker.pk}/change/").status_code == 200
+    client.force_login(hosts["theirs"]["user"])
+    assert client.get(f"/admin/events/speaker/{speaker.pk}/change/").status_code in (403, 404)
+
+
+def event_form(event, sessions: list[dict]) -> dict:
+    data = {
+        "forum": event.forum_id,
+        "section": event.section_id,
+        "slug": event.slug,
+        "title_en": event.title_en,
+        "title_zh_hans": event.title_zh_hans,
+        "description_en": "",
+        "description_zh_hans": "",
+        "type": event.type,
+        "host_en": event.host_en,
+        "host_zh_hans": event.host_zh_hans,
+        "co_organizers_en": "",
+        "co_organizers_zh_hans": "",
+        "is_public": "on",
+        "is_published": "on",
+        "position": 0,
+        "sessions-TOTAL_FORMS": len(sessions),
+        "sessions-INITIAL_FORMS": 0,
+        "sessions-MIN_NUM_FORMS": 0,
+        "sessions-MAX_NUM_FORMS": 1000,
+    }
+    for i, row in enumerate(sessions):
+        for key, value in row.items():
+            if key in ("starts_at", "ends_at"):
+                data[f"sessions-{i}-{key}_0"] = value.strftime("%Y-%m-%d")
+                data[f"sessions-{i}-{key}_1"] = value.strftime("%H:%M:%S")
+            else:
+                data[f"sessions-{i}-{key}"] = value
+    return data
+
+
+def test_event_inline_checks_rooms_and_saves_through_the_services(client, organizer, event):
+    room = RoomFactory()
+    SessionFactory(event=event, room=room, starts_at=at(0, 9), ends_at=at(0, 10))
+    client.force_login(organizer)
+    url = f"/admin/events/event/{event.pk}/change/"
+    clash = {
+        "code": "clash",
+        "title_en": "Clash",
+        "title_zh_hans": "冲突",
+        "type": "panel",
+        "starts_at": at(0, 9, 30),
+        "ends_at": at(0, 10, 30),
+        "room": room.pk,
+    }
+    response = client.post(url, event_form(event, [clash]))
+    assert response.status_code == 200
+    assert "already booked" in response.content.decode()
+    assert not Session.objects.filter(code="clash").exists()
+    fine = {**clash, "code": "fine", "starts_at": at(0, 10), "ends_at": at(0, 11)}
+    response = client.post(url, event_form(event, [fine]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Session.objects.get(code="fine").event == event
