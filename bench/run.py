@@ -381,11 +381,11 @@ def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, lis
     with serve() as base:
         floor = measure(base, floor_page, **mode)
         results |= {page: measure(base, page, **mode) for page in warm}
+        if off:  # a second server beside the first, idle meanwhile
+            with serve("bench.nocache_settings") as nocache_base:
+                results |= {page: measure(nocache_base, page, **mode) for page in off}
+        load_after = load_average()
         extras, failures = run_scripts(base, scale=scale, quick=quick)
-    if off:
-        with serve("bench.nocache_settings") as base:
-            results |= {page: measure(base, page, **mode) for page in off}
-    load_after = load_average()
     ordered = [results[page] for page in pages]
     failures = [
         f"{result.page.label} ({result.page.path}): {result.failure}"
