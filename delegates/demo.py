@@ -215,48 +215,45 @@ def seed(ctx) -> None:
 
 
 def _delegations(ctx, people: list[dict], users: dict[str, int]) -> None:
-    rng = ctx.rng("delegations")
-    # Delegations of countries with several approved delegates, then of organizations.
-    by_country: dict[str, list[dict]] = {}
-    for p in people:
-        if p["category"] == "delegate" and p["country"] not in ("CN", "HK", "MO"):
-            by_country.setdefault(p["country"], []).append(p)
-    countries = sorted(by_country, key=lambda c: (-len(by_country[c]), c))
-    taken: set[str] = set()
-    count = DELEGATIONS * ctx.scale
+    """A dozen country delegations per thousand people, each drawn from its own thousand.
+
+    Block by block, so the delegations of a smaller scale reappear unchanged in a larger one.
+    """
     from django_countries import countries as country_names
 
-    for i in range(count):
-        country = countries[i % len(countries)]
-        pool = [p for p in by_country[country] if p["email"] not in taken]
-        if len(pool) < 2:
-            continue
-        coordinator, *members = pool[: 2 + rng.randrange(3, 9)]
-        taken.update(p["email"] for p in [coordinator, *members])
-        delegation, _created = Delegation.objects.update_or_create(
-            coordinator_id=users[coordinator["email"]],
-            defaults={
-                "name": f"Delegation of {country_names.name(country)}"
-                + (f" ({i // len(countries) + 1})" if i >= len(countries) else ""),
-                "kind": Delegation.Kind.COUNTRY,
-                "country": country,
-                "edits_close_at": EPOCH + timedelta(days=100),
-                "created_at": EPOCH,
-            },
-        )
-        rows = [coordinator, *members]
-        for j, p in enumerate(rows):
-            # The last member of every other delegation has not accepted yet.
-            pending = j == len(rows) - 1 and i % 2 == 1
-            DelegationMember.objects.update_or_create(
-                delegation=delegation,
-                email=p["email"],
+    for block in range(ctx.scale):
+        rng = ctx.rng(f"delegations:{block}")
+        by_country: dict[str, list[dict]] = {}
+        for p in people[block * DELEGATES : (block + 1) * DELEGATES]:
+            if p["category"] == "delegate" and p["country"] not in ("CN", "HK", "MO"):
+                by_country.setdefault(p["country"], []).append(p)
+        countries = sorted(by_country, key=lambda c: (-len(by_country[c]), c))[:DELEGATIONS]
+        suffix = f" ({block + 1})" if block else ""
+        for i, country in enumerate(countries):
+            coordinator, *members = by_country[country][: 2 + rng.randrange(3, 9)]
+            delegation, _created = Delegation.objects.update_or_create(
+                coordinator_id=users[coordinator["email"]],
                 defaults={
-                    "name": p["name"],
-                    "user_id": None if pending else users[p["email"]],
-                    "token": f"demo-{i:03d}-{j:03d}-{rng.randrange(10**8):08d}",
-                    "invited_at": EPOCH + timedelta(days=1),
-                    "accepted_at": None if pending else EPOCH + timedelta(days=2),
+                    "name": f"Delegation of {country_names.name(country)}{suffix}",
+                    "kind": Delegation.Kind.COUNTRY,
+                    "country": country,
+                    "edits_close_at": EPOCH + timedelta(days=100),
+                    "created_at": EPOCH,
                 },
             )
-    ctx.count("delegations", count)
+            rows = [coordinator, *members]
+            for j, p in enumerate(rows):
+                # The last member of every other delegation has not accepted yet.
+                pending = j == len(rows) - 1 and i % 2 == 1
+                DelegationMember.objects.update_or_create(
+                    delegation=delegation,
+                    email=p["email"],
+                    defaults={
+                        "name": p["name"],
+                        "user_id": None if pending else users[p["email"]],
+                        "token": f"demo-{block:03d}-{i:03d}-{j:03d}-{rng.randrange(10**8):08d}",
+                        "invited_at": EPOCH + timedelta(days=1),
+                        "accepted_at": None if pending else EPOCH + timedelta(days=2),
+                    },
+                )
+    ctx.count("delegations", DELEGATIONS * ctx.scale)
