@@ -11,6 +11,7 @@ Writes ``bench/results/<date>-scale<S>.md`` and prints it. See bench/README.md.
 """
 
 import argparse
+import fcntl
 import http.client
 import os
 import re
@@ -129,7 +130,8 @@ def table_row(result: Result, floor_rps: float | None) -> str:
     if not result.runs:
         return f"| {page.label} | `{page.path}` | {cache} | – | – | – | – | {status} |"
     rates = [run.rps for run in result.runs]
-    share = f"{100 * result.rps / floor_rps:.0f} %" if floor_rps else "–"
+    share = 100 * result.rps / floor_rps if floor_rps else None
+    share = "–" if share is None else f"{share:.0f} %" if share >= 10 else f"{share:.1f} %"
     p50 = statistics.median(run.p50_ms for run in result.runs)
     p99 = statistics.median(run.p99_ms for run in result.runs)
     spread = f" ({number(min(rates))}–{number(max(rates))})" if len(rates) > 1 else ""
@@ -353,6 +355,18 @@ def run_scripts(base: str, *, scale: int, quick: bool) -> tuple[list[str], list[
     return outputs, failures
 
 
+@contextmanager
+def exclusive_run():
+    """One bench/run.py at a time: a second would flush the database under the first."""
+    RESULTS.mkdir(exist_ok=True)
+    with open(RESULTS / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BenchError("another bench/run.py is running (bench/results/.lock)") from exc
+        yield
+
+
 def git_commit() -> str:
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
@@ -409,6 +423,23 @@ def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, lis
     return render_report(scale=scale, meta=meta, table=table, extras=extras), failures
 
 
+def bench_all(scales: list[int], pages: list[Page], *, quick: bool, fresh_db: bool) -> list[str]:
+    """Prepare the database once, then bench each scale and write its report: the failures."""
+    prepare_database(fresh=fresh_db)
+    print(f"migrate, collectstatic ({DATABASE_URL})", file=sys.stderr)
+    manage("migrate", "--noinput")
+    manage("collectstatic", "--noinput")
+    failures = []
+    for scale in scales:
+        report, failed = bench_scale(scale, pages, quick=quick)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
+        path = RESULTS / f"{stamp}-scale{scale}.md"
+        path.write_text(report)
+        print(f"\n{report}\n(written to {path.relative_to(ROOT)})\n")
+        failures += [f"scale {scale}: {failure}" for failure in failed]
+    return failures
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", nargs="+", type=int, default=[1, 10], metavar="S")
@@ -420,19 +451,8 @@ def main(argv=None) -> int:
         for tool in ("wrk", GUNICORN[0]):
             if not shutil.which(tool):
                 raise BenchError(f"{tool} is missing (see scripts/system-deps.sh, make install)")
-        RESULTS.mkdir(exist_ok=True)
-        prepare_database(fresh=args.fresh_db)
-        print(f"migrate, collectstatic ({DATABASE_URL})", file=sys.stderr)
-        manage("migrate", "--noinput")
-        manage("collectstatic", "--noinput")
-        failures = []
-        for scale in args.scales:
-            report, failed = bench_scale(scale, pages, quick=args.quick)
-            stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
-            path = RESULTS / f"{stamp}-scale{scale}.md"
-            path.write_text(report)
-            print(f"\n{report}\n(written to {path.relative_to(ROOT)})\n")
-            failures += [f"scale {scale}: {failure}" for failure in failed]
+        with exclusive_run():
+            failures = bench_all(args.scales, pages, quick=args.quick, fresh_db=args.fresh_db)
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2

@@ -148,7 +148,7 @@ def test_the_table_shows_median_range_latency_and_share_of_the_floor():
     assert lines[3] == "| home | `/` | warm | 280 (250–300) | 28 % | 20.0 | 70.0 | ok |"
     assert (
         lines[4]
-        == "| search, cache off | `/exhibitors/?q=ai` | off | 42.3 | 4 % | 10.0 | 50.0 | ok |"
+        == "| search, cache off | `/exhibitors/?q=ai` | off | 42.3 | 4.2 % | 10.0 | 50.0 | ok |"
     )
     assert len(lines) == 5
 
@@ -255,3 +255,12 @@ def test_cache_off_pages_run_with_every_cache_a_no_op():
     assert {cache["BACKEND"] for cache in nocache_settings.CACHES.values()} == {
         "django.core.cache.backends.dummy.DummyCache"
     }
+
+
+def test_a_second_run_is_refused_while_one_is_running(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "RESULTS", tmp_path / "results")
+    refused = pytest.raises(run.BenchError, match="another bench/run.py is running")
+    with run.exclusive_run(), refused, run.exclusive_run():
+        pass
+    with run.exclusive_run():  # free again once the first is done
+        pass
