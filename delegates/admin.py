@@ -263,6 +263,22 @@ class InvitationAdmin(InvitationImportMixin, admin.ModelAdmin):
     readonly_fields = ["uses", "created_at"]
     change_list_template = "admin/delegates/invitation/change_list.html"
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # New invitations go through the service, which mails a personal code to its holder.
+        created = services.create_invitation(
+            obj.category,
+            code=obj.code,
+            email=obj.email,
+            name=obj.name,
+            max_uses=obj.max_uses,
+            expires_at=obj.expires_at,
+            note=obj.note,
+        )
+        obj.pk, obj.code, obj.email = created.pk, created.code, created.email
+        obj._state.adding = False
+
 
 class DelegationMemberInline(admin.TabularInline):
     model = DelegationMember

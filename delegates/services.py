@@ -343,9 +343,11 @@ def create_invitation(
     expires_at=None,
     note: str = "",
     language: str = "en",
+    code: str = "",
 ) -> Invitation:
     """A new code for a category; a personal one (with email) is mailed to its holder."""
     invitation = Invitation.objects.create(
+        **({"code": code.strip().upper()} if code.strip() else {}),
         category=category,
         email=email.strip().lower(),
         name=name.strip(),

@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -287,7 +288,9 @@ class MemberEditView(_DelegationMixin, View):
         )
 
 
-class JoinDelegationView(LoginRequiredMixin, View):
+class JoinDelegationView(View):
+    """The link in an invitation mail: anyone may read it; joining needs an account."""
+
     def get(self, request, token):
         member = get_object_or_404(
             DelegationMember.objects.select_related("delegation__coordinator"), token=token
@@ -297,6 +300,8 @@ class JoinDelegationView(LoginRequiredMixin, View):
         return render(request, "delegates/join.html", {"member": member})
 
     def post(self, request, token):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         try:
             services.accept_membership(token, request.user)
         except services.DelegationError as exc:

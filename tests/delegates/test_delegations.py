@@ -187,10 +187,21 @@ def test_anonymous_visitors_are_sent_to_login(client, delegation, member):
         "/delegates/delegations/new/",
         delegation.urls.detail,
         member.urls.edit,
-        member.urls.join,
     ]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_invitation_link_asks_anonymous_visitors_to_log_in_or_sign_up(client, delegation):
+    place = DelegationMember.objects.create(delegation=delegation, email="new@example.org")
+    html = client.get(f"/zh-hans/delegates/join/{place.token}/").content.decode()
+    assert "Delegation of Germany" in html
+    assert f"/zh-hans/accounts/login/?next=/zh-hans/delegates/join/{place.token}/" in html
+    assert "/zh-hans/accounts/signup/" in html
+    response = client.post(place.urls.join)
+    assert response["Location"] == f"/accounts/login/?next={place.urls.join}"
+    place.refresh_from_db()
+    assert place.user is None
 
 
 def test_edit_member_service_refuses_after_the_deadline(delegation, member):

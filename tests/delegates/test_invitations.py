@@ -91,3 +91,26 @@ def test_a_file_without_the_columns_is_a_form_error(client, desk):
 def test_import_needs_the_add_permission(client):
     client.force_login(StaffFactory())
     assert client.get(IMPORT).status_code == 403
+
+
+def test_an_invitation_added_in_the_admin_is_mailed(
+    client, desk, invite_category, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(desk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/delegates/invitation/add/",
+            {
+                "code": "NOBEL2021",
+                "category": invite_category.pk,
+                "email": "Laureate@example.org",
+                "name": "A Laureate",
+                "max_uses": 1,
+                "note": "",
+            },
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.code, invitation.email) == ("NOBEL2021", "laureate@example.org")
+    (mail,) = mailoutbox
+    assert mail.to == ["laureate@example.org"] and "NOBEL2021" in mail.body

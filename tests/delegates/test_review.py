@@ -121,3 +121,15 @@ def test_people_without_the_desk_role_cannot_review(client, pending):
     assert client.get(f"{CHANGELIST}{pending[0].pk}/reject/").status_code == 403
     pending[0].refresh_from_db()
     assert pending[0].status == Registration.Status.PENDING
+
+
+@pytest.mark.parametrize("n", [3, 9])
+def test_registration_changelist_queries_do_not_grow(
+    client, desk, delegate_category, n, django_assert_num_queries
+):
+    RegistrationFactory.create_batch(n, category=delegate_category)
+    client.force_login(desk)
+    with django_assert_num_queries(8):
+        response = client.get("/admin/delegates/registration/")
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == n
