@@ -1,12 +1,14 @@
 """Demo exhibition: the four theme sections of 2021, the general section and 576 exhibitors."""
 
+import base64
+import hashlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
 
 from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
-from .validators import credit_code_check_character
+from .validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -216,9 +218,13 @@ PREFERENCES = [p for p, _label in Application.Preference.choices]
 REJECTION = "展品与本展区主题不符。 / The exhibits do not match the section's theme."
 
 
-def _code(rng) -> str:
-    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(rng.choice(alphabet) for _ in range(12))
+def _digest(text: str) -> str:
+    return hashlib.sha256(f"zgc-demo:{text}".encode()).hexdigest()
+
+
+def _code(slug: str) -> str:
+    """Portal code from the slug: the same organization keeps it at any --scale."""
+    return base64.urlsafe_b64encode(bytes.fromhex(_digest(slug))).decode()[:12]
 
 
 def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
@@ -239,7 +245,12 @@ def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
     city_en, city_zh, region = rng.choice(CITIES)
     brand_en, brand_zh = rng.choice(BRANDS)
     form_en, form_zh = rng.choice(COMPANY_FORMS)
-    first17 = f"91{region}{index:09d}"
+    # Index plus a name hash: a different company at the same index (another --scale) gets
+    # another code, so re-seeding at a new scale does not trip the unique constraint.
+    h = int(_digest(city_en + brand_en + en_biz + form_en)[:8], 16)
+    tail = "".join(CREDIT_CODE_ALPHABET[(h // 31**i) % 31] for i in range(3))
+    serial = f"{index:06d}{tail}"
+    first17 = f"91{region}{serial}"
     return {
         "name_en": f"{city_en} {brand_en} {en_biz} {form_en}",
         "name_zh_hans": f"{city_zh}{brand_zh}{zh_biz}{form_zh}",
@@ -289,10 +300,11 @@ def seed_organizations(ctx) -> None:
             en_biz, zh_biz = company["biz"]
             where_en = f" from {company['city'][0]}" if company["city"] else ""
             where_zh = company["city"][1] if company["city"] else ""
+            org_slug = f"{slugify(company['name_en'])[:60]}-{index}"
             organizations.append(
                 Organization(
-                    code=_code(rng),
-                    slug=f"{slugify(company['name_en'])[:60]}-{index}",
+                    code=_code(org_slug),
+                    slug=org_slug,
                     name_en=company["name_en"],
                     name_zh_hans=company["name_zh_hans"],
                     country=company["country"],
