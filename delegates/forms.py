@@ -149,6 +149,23 @@ class SensitiveDataForm(forms.Form):
         self.helper = _helper(_("Save"))
         self.helper.attrs = {"enctype": "multipart/form-data"}
 
+    def clean(self):
+        cleaned = super().clean()
+        # Unticking consent erases what is stored; new data without consent is a mistake.
+        new_data = cleaned.get("photo") or any(
+            name in self.changed_data and cleaned.get(name, "").strip()
+            for name in ("dietary_needs", "accessibility_needs")
+        )
+        if new_data and not cleaned.get("consents_to_sensitive_data"):
+            self.add_error(
+                "consents_to_sensitive_data",
+                _(
+                    "A photo, dietary or accessibility needs are sensitive personal information: "
+                    "give your separate consent, or leave them empty."
+                ),
+            )
+        return cleaned
+
 
 class DelegationForm(forms.ModelForm):
     class Meta:

@@ -89,6 +89,14 @@ class _OwnRegistrationMixin(LoginRequiredMixin):
 class EditRegistrationView(_OwnRegistrationMixin, View):
     template_name = "delegates/edit.html"
 
+    @staticmethod
+    def sensitive_initial(registration) -> dict:
+        return {
+            "dietary_needs": registration.dietary_needs,
+            "accessibility_needs": registration.accessibility_needs,
+            "consents_to_sensitive_data": registration.sensitive_consent_at is not None,
+        }
+
     def get(self, request):
         registration = self.get_registration()
         return render(
@@ -97,13 +105,7 @@ class EditRegistrationView(_OwnRegistrationMixin, View):
             {
                 "registration": registration,
                 "form": DetailsForm(initial=_details(registration)),
-                "sensitive_form": SensitiveDataForm(
-                    initial={
-                        "dietary_needs": registration.dietary_needs,
-                        "accessibility_needs": registration.accessibility_needs,
-                        "consents_to_sensitive_data": registration.sensitive_consent_at is not None,
-                    }
-                ),
+                "sensitive_form": SensitiveDataForm(initial=self.sensitive_initial(registration)),
             },
         )
 
@@ -111,7 +113,9 @@ class EditRegistrationView(_OwnRegistrationMixin, View):
         registration = self.get_registration()
         form, sensitive_form = DetailsForm(initial=_details(registration)), None
         if "sensitive" in request.POST:
-            sensitive_form = SensitiveDataForm(request.POST, request.FILES)
+            sensitive_form = SensitiveDataForm(
+                request.POST, request.FILES, initial=self.sensitive_initial(registration)
+            )
             if sensitive_form.is_valid():
                 c = sensitive_form.cleaned_data
                 services.update_sensitive_data(
@@ -136,7 +140,8 @@ class EditRegistrationView(_OwnRegistrationMixin, View):
             {
                 "registration": registration,
                 "form": form,
-                "sensitive_form": sensitive_form or SensitiveDataForm(),
+                "sensitive_form": sensitive_form
+                or SensitiveDataForm(initial=self.sensitive_initial(registration)),
             },
         )
 

@@ -187,3 +187,19 @@ def test_beat_task_reads_the_forums_last_day(registered):
     assert services.forum_last_day() == date(2021, 9, 28)
     assert tasks.purge_sensitive_data.delay().get() == 1  # long after 2021
     assert tasks.purge_sensitive_data.delay().get() == 0
+
+
+def test_new_sensitive_data_without_consent_is_a_form_error(client, bystander):
+    Registration.objects.filter(pk=bystander.pk).update(dietary_needs="", sensitive_consent_at=None)
+    client.force_login(bystander.user)
+    response = client.post("/delegates/me/edit/", {"sensitive": "1", "dietary_needs": "halal"})
+    assert "consents_to_sensitive_data" in response.context["sensitive_form"].errors
+    bystander.refresh_from_db()
+    assert bystander.dietary_needs == ""
+    response = client.post(
+        "/delegates/me/edit/",
+        {"sensitive": "1", "dietary_needs": "halal", "consents_to_sensitive_data": "on"},
+    )
+    assert response.status_code == 302
+    bystander.refresh_from_db()
+    assert bystander.dietary_needs == "halal" and bystander.sensitive_consent_at is not None
