@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import ReasonForm
@@ -51,7 +52,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TranslationAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "name_zh_hans", "country", "is_published", "n_applications"]
     list_filter = ["is_published", "country"]
     # Both languages explicitly: modeltranslation would search only the admin's language.

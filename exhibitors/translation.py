@@ -1,3 +1,4 @@
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import ExhibitionSection, Organization
@@ -11,3 +12,8 @@ class ExhibitionSectionTranslation(TranslationOptions):
 @register(Organization)
 class OrganizationTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+# After the translation registration, so both language columns are recorded (see TRAPS.md).
+# Profile edits are audited here; application status changes live in ApplicationEvent.
+simple_history.register(Organization, app=__package__, excluded_fields=["code"])
