@@ -565,6 +565,10 @@ def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
             )
         )
 
+    # Sessions per event follow a 60-event pattern, so --scale N makes exactly N times as many.
+    counts = [ctx.rng(f"events:count:{j}").randint(4, 6) for j in range(EVENTS_PER_SCALE)]
+    for j in range(len(CURATED), len(CURATED) + len(EXHIBITIONS)):
+        counts[j] = DAYS
     busy: dict[int, list] = {}
     n_sessions = 0
     for position, (slug, section, etype, en, zh, topic_slug, windows) in enumerate(plan):
@@ -598,7 +602,7 @@ def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
         )
         event.themes.set([themes[t] for t in topic[3]])
         event.managers.set([hosts[position % len(hosts)]] if position % 4 == 1 else [])
-        if etype == Event.Type.EXHIBITION:
+        if len(windows) > 1:  # an exhibition: open all day, every day
             for d, (room, start, minutes) in enumerate(windows):
                 _session(
                     event,
@@ -618,7 +622,7 @@ def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
                 n_sessions += 1
             continue
         room, start, minutes = windows[0]
-        count = rng.randint(4, 7)
+        count = counts[position % EVENTS_PER_SCALE]
         slot = minutes // count // 5 * 5
         for k in range(count):
             if k == 0:
