@@ -117,6 +117,27 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     ordering = ["section__position", "submitted_at", "pk"]
 
+    # (action, label, target status, who): the buttons on one application's page.
+    REVIEW_BUTTONS = [
+        ("approve_selected", _("Approve"), Application.Status.APPROVED),
+        ("waitlist_selected", _("Waiting list"), Application.Status.WAITLISTED),
+        ("reject_selected", _("Reject…"), Application.Status.REJECTED),
+        ("reopen_selected", _("Reopen"), Application.Status.SUBMITTED),
+        ("withdraw_selected", _("Withdraw"), Application.Status.WITHDRAWN),
+    ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        buttons = []
+        if application is not None and self.has_change_permission(request, application):
+            buttons = [
+                (action, label)
+                for action, label, to in self.REVIEW_BUTTONS
+                if services.can_transition(application.status, to, services.ORGANIZER)
+            ]
+        extra_context = {**(extra_context or {}), "review_actions": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def _report(self, request, outcomes):
         for outcome in outcomes:
             level = messages.SUCCESS if outcome.ok else messages.WARNING

@@ -429,3 +429,20 @@ def test_directory_in_chinese(client, section):
     approved(2, section)
     page = text(client.get("/zh-hans/exhibitors/"))
     assert "2 家展商" in page and "碳中和" in page and "展商" in page
+
+
+def test_single_application_page_offers_the_legal_moves(client, section, organizer):
+    application = ApplicationFactory(section=section, status=S.SUBMITTED)
+    client.force_login(organizer)
+    url = reverse("admin:exhibitors_application_change", args=[application.pk])
+    page = text(client.get(url))
+    for label in ["Approve", "Waiting list", "Reject…"]:
+        assert f'class="button">{label}</button>' in page
+    assert 'class="button">Reopen</button>' not in page
+    client.post(
+        reverse("admin:exhibitors_application_changelist"),
+        {"action": "waitlist_selected", ACTION_CHECKBOX_NAME: [application.pk]},
+    )
+    application.refresh_from_db()
+    assert application.status == S.WAITLISTED
+    assert application.events.get().actor == organizer
