@@ -127,7 +127,8 @@ def _people(ctx, n: int) -> list[dict]:
                 if consent and rng.random() < 0.15
                 else "",
                 "consent": consent,
-                "registered": EPOCH + timedelta(minutes=17 * i),
+                # Spread over June–August 2021 whatever the scale.
+                "registered": EPOCH + timedelta(seconds=(7200 * i) // ctx.scale),
             }
         )
     return people
