@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 from datetime import date
 from urllib.parse import urlencode
 
@@ -19,8 +18,6 @@ from . import exports, selectors
 from .filters import ScheduleFilter
 from .models import Section
 
-# EVENTS_CACHE=0 turns the page cache off (benchmarks of the uncached path).
-CACHE_ON = os.environ.get("EVENTS_CACHE", "1") != "0"
 CACHE_SECONDS = 24 * 3600
 FILTER_PARAMS = ("q", "section", "theme", "type", "venue", "room", "language", "interpretation")
 SPEAKERS_PER_PAGE = 120
@@ -43,8 +40,6 @@ def cache_key(forum, kind: str, detail: str = "") -> str:
 
 
 def _cached(key: str, build):
-    if not CACHE_ON:
-        return build()
     value = cache.get(key)
     if value is None:
         value = build()

@@ -1,0 +1,17 @@
+"""Schedule pages for the benchmark (issue 5): (label, URL path[, {"cache": ...}])."""
+
+PAGES = [
+    ("schedule day warm", "/schedule/?day=2021-09-24"),
+    ("schedule day, cache off", "/schedule/?day=2021-09-24", {"cache": "off"}),
+    ("schedule day, Chinese", "/zh-hans/schedule/?day=2021-09-25"),
+    ("schedule filtered", "/schedule/?day=2021-09-25&theme=carbon-neutrality&language=en"),
+    ("schedule search, cache off", "/schedule/?day=2021-09-24&q=%E7%A2%B3", {"cache": "off"}),
+    ("room grid", "/schedule/grid/?day=2021-09-26"),
+    ("event page", "/events/opening-ceremony/"),
+    ("session page", "/sessions/opening-ceremony-2/"),
+    ("speakers", "/speakers/"),
+    ("schedule.ics", "/schedule.ics"),
+    ("schedule.ics, cache off", "/schedule.ics", {"cache": "off"}),
+    ("schedule.json", "/api/schedule.json"),
+    ("schedule.json, cache off", "/api/schedule.json", {"cache": "off"}),
+]
