@@ -13,6 +13,7 @@ def home(request):
         "sections": events_selectors.forum_sections(forum) if forum else [],
         "exhibition_sections": exhibitors_selectors.exhibition_sections(),
         "venues": events_selectors.venue_figures(),
+        "programme": events_selectors.programme_figures(forum) if forum else None,
     }
     return render(request, "home.html", context)
 
