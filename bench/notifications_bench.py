@@ -32,6 +32,7 @@ RECIPIENTS = 1000
 RUNS = 1 if os.environ.get("BENCH_QUICK") == "1" else 3
 TIMEOUT = 180.0
 TARGET = 100.0  # mails/s
+BENCH_LOCK = 4_0404_2021  # pg_advisory_lock key: one notifications bench per database at a time
 
 
 def free_port() -> int:
@@ -73,24 +74,37 @@ def own_database_url(url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}_notifications"))
 
 
-def ensure_database(url: str) -> None:
+def _connect(url: str, dbname: str):
     import psycopg2
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
     conn = psycopg2.connect(
         host=parts.hostname,
         port=parts.port or 5432,
         user=parts.username or "postgres",
         password=parts.password or None,
-        dbname="postgres",
+        dbname=dbname,
     )
     conn.autocommit = True
+    return conn
+
+
+def ensure_database(url: str):
+    """Create the database if needed; returns a connection holding the bench's lock on it.
+
+    Two runs at once would delete each other's announcements: the second waits for the first.
+    """
+    name = urlsplit(url).path.lstrip("/")
+    conn = _connect(url, "postgres")
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cur.fetchone():
             cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
+    lock = _connect(url, name)
+    with lock.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s)", [BENCH_LOCK])
+    return lock
 
 
 def start(cmd, env, log: Path) -> subprocess.Popen:
@@ -236,7 +250,7 @@ def main() -> int:
     }
     if os.environ.get("DEBUG", "1") == "0" and not os.environ.get("SECRET_KEY"):
         env["SECRET_KEY"] = "bench-only-" + uuid.uuid4().hex * 2
-    ensure_database(database_url)
+    lock = ensure_database(database_url)
     prepare_django(env)
     child_env = {**os.environ, **env}
     tmp = Path(tempfile.mkdtemp(prefix="notifications-bench-"))
@@ -281,6 +295,7 @@ def main() -> int:
             redis.Redis.from_url(redis_url).delete(queue)
         except Exception:  # noqa: BLE001 - cleaning up is best effort
             pass
+        lock.close()  # releases the advisory lock
     load_after = os.getloadavg()
     timed = [r["seconds"] for r in results if r["seconds"]]
     lost = sum(r["lost"] for r in results)

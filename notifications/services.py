@@ -7,6 +7,7 @@ row. A broker that is down at commit leaves the row queued for the beat sweep.
 
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -275,6 +276,16 @@ def _defer(row: OutboundMessage, token: str, error: str, report: DeliveryReport)
     report.retry_in = delay if report.retry_in is None else min(report.retry_in, delay)
 
 
+def _refresh_claims(rows: list[OutboundMessage], token: str) -> set[int]:
+    """Heartbeat for a long batch: the sweep only takes rows whose claim went stale."""
+    mine = OutboundMessage.objects.filter(
+        pk__in=[row.pk for row in rows], status=Status.SENDING, claim_token=token
+    )
+    ids = set(mine.values_list("pk", flat=True))
+    mine.update(claimed_at=timezone.now())
+    return ids
+
+
 def deliver_messages(ids: Iterable[int]) -> DeliveryReport:
     """Send the due queued rows among ``ids`` over one SMTP connection.
 
@@ -293,10 +304,12 @@ def deliver_messages(ids: Iterable[int]) -> DeliveryReport:
         for row in rows:
             _defer(row, token, _describe(exc), report)
         return report
+    still_mine, refreshed = {row.pk for row in rows}, time.monotonic()
     try:
         for index, row in enumerate(rows):
-            # Heartbeat: refreshes claimed_at and checks the sweep has not handed the row on.
-            if not _mine(row, token).update(claimed_at=timezone.now()):
+            if time.monotonic() - refreshed > _stuck_after() / 4:
+                still_mine, refreshed = _refresh_claims(rows[index:], token), time.monotonic()
+            if row.pk not in still_mine:
                 continue
             try:
                 _email(row, connection).send()

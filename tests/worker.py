@@ -126,9 +126,10 @@ class WorkerProcess:
     def stop(self) -> None:
         if not self.process or self.process.poll() is not None:
             return
-        self._signal(signal.SIGTERM)
+        # SIGQUIT: cold shutdown, no waiting for retries held in memory (their rows stay queued).
+        self._signal(signal.SIGQUIT)
         try:
-            self.process.wait(15)
+            self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.kill()
         # Pool children left behind by a warm shutdown would hold database connections.
