@@ -170,13 +170,24 @@ class AnnouncementForm(forms.ModelForm):
 class AnnouncementAdmin(admin.ModelAdmin):
     form = AnnouncementForm
     change_form_template = "admin/notifications/announcement/change_form.html"
-    list_display = ["subject_en", "segment_name", "status", "recipient_count", "created_at"]
     list_filter = ["status"]
     search_fields = ["subject_en", "subject_zh_hans"]
+    list_select_related = ["created_by"]
 
-    @admin.display(description=_("recipients"))
-    def segment_name(self, obj):
-        return services.segment_label(obj.segment)
+    show_full_result_count = False
+
+    def get_list_display(self, request):
+        # Segment choices may come from the database (other apps' registries): read them once
+        # per request (the changelist asks for list_display more than once).
+        if not hasattr(request, "_segment_labels"):
+            request._segment_labels = dict(services.segment_choices())
+        labels = request._segment_labels
+
+        @admin.display(description=_("recipients"))
+        def segment_name(obj):
+            return labels.get(obj.segment) or services.segment_label(obj.segment)
+
+        return ["subject_en", segment_name, "status", "recipient_count", "created_by", "created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != Announcement.Status.DRAFT:

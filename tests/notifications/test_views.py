@@ -5,6 +5,8 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -231,3 +233,23 @@ def test_secretariat_may_run_notifications(roles):
     )
     assert {"send_announcement", "view_outboundmessage", "change_outboundmessage"} <= perms
     assert {"add_announcement", "change_announcement"} <= perms
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [3, 9])
+def test_announcement_changelist_queries_do_not_grow(
+    client, organizer, n, django_assert_num_queries
+):
+    for i in range(n):
+        AnnouncementFactory(
+            created_by=StaffFactory(), segment=["all", "staff", "language?language=en"][i % 3]
+        )
+    client.force_login(organizer)
+    # Other apps' segments may read their choices from the database, once per page.
+    with CaptureQueriesContext(connection) as choices:
+        services.segment_choices()
+    with django_assert_num_queries(4 + len(choices)):
+        response = client.get(reverse("admin:notifications_announcement_changelist"))
+    html = response.content.decode()
+    assert html.count('class="action-select"') == n
+    assert "Users by language: English" in html
