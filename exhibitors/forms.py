@@ -180,22 +180,26 @@ class ReasonForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
+    """Validates the directory's filters; the template renders them as plain controls (fast)."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    section = forms.ModelChoiceField(
-        label=_("Section"),
-        queryset=ExhibitionSection.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All sections"),
-    )
-    country = LazyTypedChoiceField(
-        label=_("Country or region"),
-        choices=[("", _("All countries"))] + list(countries),
-        required=False,
-    )
+    section = forms.ChoiceField(label=_("Section"), required=False)
+    country = forms.ChoiceField(label=_("Country or region"), required=False)
     field = forms.ChoiceField(
         label=_("Exhibit field"),
-        choices=[("", _("All fields"))] + list(Application.Field.choices),
+        choices=[("", _("All fields")), *Application.Field.choices],
         required=False,
     )
     letter = forms.CharField(required=False, max_length=1)
+
+    def __init__(self, *args, sections, country_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = {s.slug: s for s in sections}
+        self.fields["section"].choices = [("", _("All sections"))] + [
+            (s.slug, s.name) for s in sections
+        ]
+        named = sorted(((code, countries.name(code)) for code in country_codes), key=lambda c: c[1])
+        self.fields["country"].choices = [("", _("All countries")), *named]
+
+    def clean_section(self):
+        return self.sections.get(self.cleaned_data["section"])

@@ -106,6 +106,7 @@ class Organization(models.Model):
         verbose_name = _("exhibiting organization")
         verbose_name_plural = _("exhibiting organizations")
         ordering = ["name_en", "pk"]
+        indexes = [models.Index(fields=["name_en", "id"], name="organization_a_to_z")]
         constraints = [
             models.UniqueConstraint(
                 "credit_code",

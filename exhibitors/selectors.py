@@ -55,6 +55,17 @@ def public_exhibitors(
     ).order_by("name_en", "pk")
 
 
+def directory_countries() -> list[str]:
+    """Country codes of the organizations the directory can show, for its filter."""
+    return list(
+        Organization.objects.filter(is_published=True)
+        .filter(_approved())
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
 def public_exhibitor(slug: str) -> Organization | None:
     return public_exhibitors().filter(slug=slug).first()
 

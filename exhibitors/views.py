@@ -19,7 +19,11 @@ PAGE_SIZE = 24
 
 
 def directory(request):
-    form = DirectoryFilterForm(request.GET or None)
+    form = DirectoryFilterForm(
+        request.GET or None,
+        sections=selectors.exhibition_sections(),
+        country_codes=selectors.directory_countries(),
+    )
     filters = {}
     if form.is_valid():
         data = form.cleaned_data
@@ -41,6 +45,7 @@ def directory(request):
         "exhibitors/directory.html",
         {
             "form": form,
+            "filter_fields": [form["section"], form["country"], form["field"]],
             "page": page,
             "letters": LETTERS,
             "current_letter": filters.get("letter", ""),

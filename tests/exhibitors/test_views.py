@@ -156,7 +156,7 @@ def approved(n, section, **org):
 @pytest.mark.parametrize("n", [4, 12])
 def test_directory_query_count_does_not_grow(client, section, n, django_assert_num_queries):
     approved(n, section)
-    # Section lookup, section choices, count, page, approved sections.
+    # Sections, countries for the filter, count, page, approved sections of the page.
     with django_assert_num_queries(5):
         response = client.get("/exhibitors/?section=carbon-neutrality&q=Zhongguancun")
     assert response.status_code == 200
@@ -446,3 +446,14 @@ def test_single_application_page_offers_the_legal_moves(client, section, organiz
     application.refresh_from_db()
     assert application.status == S.WAITLISTED
     assert application.events.get().actor == organizer
+
+
+def test_country_filter_offers_present_countries_in_the_page_language(client, section):
+    approved(1, section, country="DE", credit_code="", registration_number="HRB 1")
+    approved(1, section)
+    page = text(client.get("/exhibitors/"))
+    assert '<option value="DE">Germany</option>' in page
+    assert '<option value="FR">' not in page
+    zh = text(client.get("/zh-hans/exhibitors/", {"country": "DE"}))
+    assert '<option value="DE" selected>德国</option>' in zh
+    assert '<option value="CN">中国</option>' in zh
