@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Event, Forum, Release, Room, Section, Session, Speaker, Theme
 
@@ -67,12 +68,60 @@ def default_day(forum: Forum, today: date | None = None) -> date:
     return today if forum.starts_on <= today <= forum.ends_on else forum.starts_on
 
 
-def time_slots(sessions) -> list[tuple[datetime, list[Session]]]:
-    """Sessions grouped by their start time, in order."""
+def time_slots(sessions) -> list[tuple[datetime, list]]:
+    """Sessions (or their cards) grouped by their start time, in order."""
     slots: OrderedDict = OrderedDict()
     for session in sessions:
-        slots.setdefault(session.starts_at, []).append(session)
+        start = session["starts_at"] if isinstance(session, dict) else session.starts_at
+        slots.setdefault(start, []).append(session)
     return list(slots.items())
+
+
+def session_cards(sessions) -> list[dict]:
+    """What a session card shows, as plain values: templates then render without lookups.
+
+    Labels are translated once per call rather than once per card (the day page shows hundreds).
+    """
+    types = {k: str(v) for k, v in Session.Type.choices}
+    languages = {k: str(v) for k, v in Session.Language.choices}
+    interpretation, rsvp = str(_("Interpretation")), str(_("RSVP required"))
+    invitation = str(_("By invitation"))
+    cards = []
+    for s in sessions:
+        start, end = timezone.localtime(s.starts_at), timezone.localtime(s.ends_at)
+        event, room = s.event, s.room
+        badges = [types[s.type], languages[s.language]]
+        flags = []
+        if s.interpretation:
+            flags.append(("text-bg-info", interpretation))
+        if s.rsvp_required:
+            flags.append(("text-bg-warning", rsvp))
+        if not event.is_public:
+            flags.append(("text-bg-secondary", invitation))
+        cards.append(
+            {
+                "code": s.code,
+                "url": s.urls.public,
+                "ical": s.urls.ical,
+                "title": s.title,
+                "cancelled": s.is_cancelled,
+                "starts_at": s.starts_at,
+                "start_iso": start.isoformat(),
+                "end_iso": end.isoformat(),
+                "start": start.strftime("%H:%M"),
+                "end": end.strftime("%H:%M"),
+                "place": f"{room.name}, {room.venue.name}",
+                "event_url": event.urls.public,
+                "event_title": event.title,
+                "section": event.section.name,
+                "section_slug": event.section.slug,
+                "speakers": [(p.urls.public, p.name) for p in s.speakers.all()],
+                "moderators": [(p.urls.public, p.name) for p in s.moderators.all()],
+                "badges": badges,
+                "flags": flags,
+            }
+        )
+    return cards
 
 
 def room_grid(sessions) -> dict:

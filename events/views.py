@@ -78,7 +78,7 @@ def schedule(request):
             queryset=selectors.public_sessions(forum),
             choices=selectors.filter_choices(forum),
         )
-        sessions = list(selectors.sessions_on(filterset.qs, forum, day))
+        sessions = selectors.session_cards(selectors.sessions_on(filterset.qs, forum, day))
         return render_to_string(
             "events/includes/_schedule_day.html",
             {
@@ -124,7 +124,7 @@ def event_detail(request, slug):
     event = selectors.public_event(forum, slug)
     if event is None:
         raise Http404
-    sessions = list(selectors.public_sessions(forum).filter(event=event))
+    sessions = selectors.session_cards(selectors.public_sessions(forum).filter(event=event))
     return render(
         request,
         "events/event.html",
@@ -156,7 +156,7 @@ def speaker_detail(request, slug):
     speaker = selectors.public_speakers(forum).filter(slug=slug).first()
     if speaker is None:
         raise Http404
-    sessions = selectors.speaker_sessions(forum, speaker)
+    sessions = selectors.session_cards(selectors.speaker_sessions(forum, speaker))
     return render(
         request, "events/speaker.html", {"forum": forum, "speaker": speaker, "sessions": sessions}
     )
