@@ -69,6 +69,7 @@ class WrkRun:
     non2xx: int
     first_non2xx: int
     socket_errors: int
+    timeouts: int  # requests without an answer within wrk's 2 s: not in the latencies
 
 
 def parse_wrk(output: str) -> WrkRun:
@@ -87,6 +88,7 @@ def parse_wrk(output: str) -> WrkRun:
         non2xx=values["non2xx"],
         first_non2xx=values["first_non2xx"],
         socket_errors=values["socket_errors"],
+        timeouts=values["timeouts"],
     )
 
 
@@ -109,13 +111,16 @@ class Result:
     def failure(self) -> str:
         non2xx = sum(run.non2xx for run in self.runs)
         socket_errors = sum(run.socket_errors for run in self.runs)
+        timeouts = sum(run.timeouts for run in self.runs)
         if self.error:
             return self.error
         if non2xx:
             first = next(run.first_non2xx for run in self.runs if run.non2xx)
             return f"{non2xx} non-2xx responses (first: {first})"
         if socket_errors:
-            return f"{socket_errors} socket errors (connect, read, write or timeout)"
+            return f"{socket_errors} socket errors (connect, read or write)"
+        if timeouts:
+            return f"{timeouts} requests unanswered in 2 s (wrk's timeout)"
         return ""
 
 

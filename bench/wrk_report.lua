@@ -26,7 +26,8 @@ function done(summary, latency, requests)
   end
   local e = summary.errors
   io.write(string.format(
-    "BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d first_non2xx=%d socket_errors=%d\n",
+    "BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d first_non2xx=%d" ..
+    " socket_errors=%d timeouts=%d\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    bad_total, first, e.connect + e.read + e.write + e.timeout))
+    bad_total, first, e.connect + e.read + e.write, e.timeout))
 end

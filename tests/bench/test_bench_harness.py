@@ -1,6 +1,6 @@
 """The pure parts of bench/run.py: reading wrk's report, the table, the page registry.
 
-The wrk reports below were captured from real runs (wrk 4.1.0 with bench/wrk_report.lua): two
+The wrk reports below were captured from real runs (wrk 4.1.0 with bench/wrk_report.lua): three
 against the project under gunicorn, one against Python's http.server.
 """
 
@@ -14,49 +14,64 @@ from bench.pages import FOUNDATION, Page, PageError, load_pages, parse_entry
 
 # GET /zh-hans/ on gunicorn, 2 s: all 200.
 WRK_ZH_HANS = (
-    "Running 2s test @ http://127.0.0.1:39425/zh-hans/\n"
+    "Running 2s test @ http://127.0.0.1:53855/zh-hans/\n"
     "  2 threads and 8 connections\n"
     "  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"
-    "    Latency    52.73ms   63.83ms 475.84ms   90.80%\n"
-    "    Req/Sec    95.03     41.90   160.00     65.00%\n"
-    "  383 requests in 2.03s, 2.74MB read\n"
-    "Requests/sec:    188.71\n"
-    "Transfer/sec:      1.35MB\n"
-    "BENCH requests=383 duration_us=2029564 p50_us=33193 p99_us=355379 non2xx=0 first_non2xx=0"
-    " socket_errors=0\n"
+    "    Latency   130.14ms   35.89ms 249.96ms   74.59%\n"
+    "    Req/Sec    30.18     12.13    58.00     79.49%\n"
+    "  122 requests in 2.03s, 0.98MB read\n"
+    "Requests/sec:     59.95\n"
+    "Transfer/sec:    490.71KB\n"
+    "BENCH requests=122 duration_us=2034987 p50_us=124074 p99_us=239415 non2xx=0 first_non2xx=0"
+    " socket_errors=0 timeouts=0\n"
 )
 # GET /accounts/profile/ anonymously on gunicorn: every answer a 302 to the login page. wrk itself
 # says nothing (it only counts statuses above 399); the Lua hook counts them.
 WRK_REDIRECT = (
-    "Running 2s test @ http://127.0.0.1:39425/accounts/profile/\n"
+    "Running 2s test @ http://127.0.0.1:53855/accounts/profile/\n"
     "  2 threads and 8 connections\n"
     "  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"
-    "    Latency     9.23ms   26.01ms 345.16ms   96.82%\n"
-    "    Req/Sec     0.95k   636.08     2.24k    62.50%\n"
-    "  3808 requests in 2.06s, 2.29MB read\n"
-    "Requests/sec:   1848.16\n"
-    "Transfer/sec:      1.11MB\n"
-    "BENCH requests=3808 duration_us=2060429 p50_us=3740 p99_us=128760 non2xx=3808"
-    " first_non2xx=302 socket_errors=0\n"
+    "    Latency     3.56ms    3.76ms  61.10ms   91.04%\n"
+    "    Req/Sec     1.34k   462.72     2.68k    73.17%\n"
+    "  5475 requests in 2.10s, 3.29MB read\n"
+    "Requests/sec:   2608.35\n"
+    "Transfer/sec:      1.57MB\n"
+    "BENCH requests=5475 duration_us=2099025 p50_us=2679 p99_us=17709 non2xx=5475"
+    " first_non2xx=302 socket_errors=0 timeouts=0\n"
 )
 # GET of a missing file from http.server: wrk's own "Non-2xx or 3xx" line appears for 4xx.
 WRK_NOT_FOUND = (
-    "Running 1s test @ http://127.0.0.1:18765/nothere\n"
+    "Running 1s test @ http://127.0.0.1:46861/nothere\n"
     "  2 threads and 8 connections\n"
     "  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"
-    "    Latency     2.72ms  568.47us   6.89ms   76.11%\n"
-    "    Req/Sec     1.11k   421.43     2.13k    80.95%\n"
-    "  2323 requests in 1.10s, 1.15MB read\n"
-    "  Non-2xx or 3xx responses: 2323\n"
-    "Requests/sec:   2112.38\n"
-    "Transfer/sec:      1.05MB\n"
-    "BENCH requests=2323 duration_us=1099710 p50_us=2698 p99_us=4446 non2xx=2323"
-    " first_non2xx=404 socket_errors=0\n"
+    "    Latency    47.00ms   88.37ms 367.55ms   86.91%\n"
+    "    Req/Sec   265.90    297.65     0.97k    80.00%\n"
+    "  301 requests in 1.06s, 152.85KB read\n"
+    "  Non-2xx or 3xx responses: 301\n"
+    "Requests/sec:    284.95\n"
+    "Transfer/sec:    144.70KB\n"
+    "BENCH requests=301 duration_us=1056325 p50_us=3471 p99_us=356033 non2xx=301"
+    " first_non2xx=404 socket_errors=0 timeouts=0\n"
+)
+# /schedule.ics with every cache off and 16 connections: no answer within wrk's 2 s, so wrk has
+# no latency at all (0 us) and a req/s that counts nothing. The page must fail, not look fast.
+WRK_TIMEOUTS = (
+    "Running 3s test @ http://127.0.0.1:36153/schedule.ics\n"
+    "  2 threads and 16 connections\n"
+    "  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"
+    "    Latency     0.00us    0.00us   0.00us    -nan%\n"
+    "    Req/Sec     5.40      8.35    20.00     80.00%\n"
+    "  7 requests in 3.11s, 0.98MB read\n"
+    "  Socket errors: connect 0, read 0, write 0, timeout 7\n"
+    "Requests/sec:      2.25\n"
+    "Transfer/sec:    321.61KB\n"
+    "BENCH requests=7 duration_us=3106589 p50_us=0 p99_us=0 non2xx=0 first_non2xx=0"
+    " socket_errors=0 timeouts=7\n"
 )
 
 
-def run_of(rps, p50=10.0, p99=50.0, non2xx=0, first=0, errors=0):
-    return run.WrkRun(1000, 10.0, rps, p50, p99, non2xx, first, errors)
+def run_of(rps, p50=10.0, p99=50.0, non2xx=0, first=0, errors=0, timeouts=0):
+    return run.WrkRun(1000, 10.0, rps, p50, p99, non2xx, first, errors, timeouts)
 
 
 # --- wrk's report ----------------------------------------------------------------------------
@@ -64,28 +79,29 @@ def run_of(rps, p50=10.0, p99=50.0, non2xx=0, first=0, errors=0):
 
 def test_a_real_wrk_report_becomes_numbers():
     assert run.parse_wrk(WRK_ZH_HANS) == run.WrkRun(
-        requests=383,
-        seconds=2.029564,
-        rps=188.71,
-        p50_ms=33.193,
-        p99_ms=355.379,
+        requests=122,
+        seconds=2.034987,
+        rps=59.95,
+        p50_ms=124.074,
+        p99_ms=239.415,
         non2xx=0,
         first_non2xx=0,
         socket_errors=0,
+        timeouts=0,
     )
 
 
 def test_redirects_count_as_failures_though_wrk_itself_does_not_report_them():
     assert "Non-2xx" not in WRK_REDIRECT
     parsed = run.parse_wrk(WRK_REDIRECT)
-    assert (parsed.non2xx, parsed.first_non2xx, parsed.rps) == (3808, 302, 1848.16)
+    assert (parsed.non2xx, parsed.first_non2xx, parsed.rps) == (5475, 302, 2608.35)
     result = run.Result(Page("profile", "/accounts/profile/"), [parsed])
-    assert result.failure == "3808 non-2xx responses (first: 302)"
+    assert result.failure == "5475 non-2xx responses (first: 302)"
 
 
 def test_a_not_found_page_fails():
     result = run.Result(Page("missing", "/nothere"), [run.parse_wrk(WRK_NOT_FOUND)])
-    assert result.failure == "2323 non-2xx responses (first: 404)"
+    assert result.failure == "301 non-2xx responses (first: 404)"
 
 
 def test_a_report_without_the_lua_line_is_refused():
@@ -94,9 +110,16 @@ def test_a_report_without_the_lua_line_is_refused():
         run.parse_wrk(plain)
 
 
+def test_requests_unanswered_in_time_fail_the_page():
+    parsed = run.parse_wrk(WRK_TIMEOUTS)
+    assert (parsed.timeouts, parsed.p50_ms, parsed.non2xx) == (7, 0.0, 0)
+    result = run.Result(Page("ics, cache off", "/schedule.ics", "off"), [parsed])
+    assert result.failure == "7 requests unanswered in 2 s (wrk's timeout)"
+
+
 def test_socket_errors_fail_the_page():
     result = run.Result(Page("home", "/"), [run_of(300.0), run_of(310.0, errors=4)])
-    assert result.failure == "4 socket errors (connect, read, write or timeout)"
+    assert result.failure == "4 socket errors (connect, read or write)"
 
 
 class Answers(http.server.BaseHTTPRequestHandler):
@@ -126,7 +149,7 @@ def test_wrk_with_the_lua_script_counts_redirects_from_a_real_server():
     finally:
         server.shutdown()
         server.server_close()
-    assert ok.requests > 0 and ok.non2xx == 0 and ok.socket_errors == 0
+    assert ok.requests > 0 and ok.non2xx == 0 and ok.socket_errors == ok.timeouts == 0
     assert moved.requests > 0 and moved.non2xx == moved.requests and moved.first_non2xx == 302
 
 
@@ -162,7 +185,7 @@ def test_failed_pages_say_why_in_the_table():
         "| profile | `/accounts/profile/` | warm | – | – | – | – "
         "| **FAIL**: warm-up answered 302 → /x |"
     )
-    assert lines[4].endswith("| **FAIL**: 2323 non-2xx responses (first: 404) |")
+    assert lines[4].endswith("| **FAIL**: 301 non-2xx responses (first: 404) |")
 
 
 def test_no_share_of_a_failed_floor():
