@@ -75,10 +75,10 @@ def _check_transition(application: Application, to: str, actor: str) -> None:
         )
 
 
-def _notify(recipients, template_key: str, context: dict, *, key: str) -> None:
+def _notify(recipients, template_key: str, context: dict, *, key: str, related=None) -> None:
     from notifications.services import notify
 
-    notify(recipients, template_key, context, key=key)
+    notify(recipients, template_key, context, key=key, related=related)
 
 
 # --- Organizations --------------------------------------------------------------------------
@@ -332,6 +332,7 @@ def _mail_applicant(application: Application, event: ApplicationEvent, kind: str
             "site_url": settings.SITE_URL,
         },
         key=f"application:{application.pk}:event:{event.pk}",
+        related=application,
     )
 
 

@@ -281,6 +281,13 @@ def test_another_organization_cannot_reach_anything_of_the_first(
         "token": "x",
     }
     client.force_login(other_organization.main_contact)
+    # The second organization's own portal address with the first's application in it.
+    for name in ["application", "application_edit", "application_submit", "application_withdraw"]:
+        url = reverse(
+            f"exhibitors:{name}", kwargs={"code": other_organization.code, "pk": application.pk}
+        )
+        assert client.get(url).status_code in (404, 405)
+        assert client.post(url).status_code in (404, 405)
     checked = 0
     for pattern in exhibitor_patterns():
         params = set(pattern.pattern.converters)
