@@ -189,14 +189,16 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
         return ["subject_en", segment_name, "status", "recipient_count", "created_by", "created_at"]
 
+    SENT_FIELDS = ["recipients", "subject_en", "body_en", "subject_zh_hans", "body_zh_hans"]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != Announcement.Status.DRAFT:
-            return ["segment", "subject_en", "body_en", "subject_zh_hans", "body_zh_hans"]
+            return self.SENT_FIELDS
         return []
 
     def get_fields(self, request, obj=None):
         if obj is not None and obj.status != Announcement.Status.DRAFT:
-            return ["segment", "subject_en", "body_en", "subject_zh_hans", "body_zh_hans"]
+            return self.SENT_FIELDS
         return [
             "segment",
             "segment_params",
@@ -205,6 +207,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
             "subject_zh_hans",
             "body_zh_hans",
         ]
+
+    @admin.display(description=_("recipients"))
+    def recipients(self, obj):
+        return services.segment_label(obj.segment)
 
     def save_model(self, request, obj, form, change):
         if not change:

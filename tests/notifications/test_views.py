@@ -253,3 +253,18 @@ def test_announcement_changelist_queries_do_not_grow(
     html = response.content.decode()
     assert html.count('class="action-select"') == n
     assert "Users by language: English" in html
+
+
+@pytest.mark.django_db
+def test_sent_announcement_is_read_only_and_names_its_recipients(client, organizer):
+    from django.urls import resolve
+
+    announcement = AnnouncementFactory(
+        segment="language?language=zh-hans", status=Announcement.Status.SENT
+    )
+    assert resolve(announcement.urls.admin).url_name == "notifications_announcement_change"
+    client.force_login(organizer)
+    html = client.get(announcement.urls.admin).content.decode()
+    assert "Users by language: Simplified Chinese" in html
+    assert 'name="subject_en"' not in html  # no longer editable
+    assert "Final tally" in html
