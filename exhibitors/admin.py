@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,7 @@ class OrganizationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     raw_id_fields = ["main_contact"]
     inlines = [MembershipInline]
     readonly_fields = ["code", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_applications=Count("applications"))

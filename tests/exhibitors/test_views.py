@@ -464,3 +464,39 @@ def test_country_filter_offers_present_countries_in_the_page_language(client, se
     zh = text(client.get("/zh-hans/exhibitors/", {"country": "DE"}))
     assert '<option value="DE" selected>德国</option>' in zh
     assert '<option value="CN">中国</option>' in zh
+
+
+def test_admin_pages_render(client, section, organization, organizer):
+    application = ApplicationFactory(section=section, organization=organization)
+    invitation = organization.invitations.create(email="x@example.org")
+    client.force_login(organizer)
+    for url in [
+        reverse("admin:exhibitors_organization_change", args=[organization.pk]),
+        reverse("admin:exhibitors_organization_history", args=[organization.pk]),
+        reverse("admin:exhibitors_exhibitionsection_changelist"),
+        reverse("admin:exhibitors_exhibitionsection_change", args=[section.pk]),
+        reverse("admin:exhibitors_application_change", args=[application.pk]),
+        reverse("admin:exhibitors_invitation_change", args=[invitation.pk]),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_organizers_set_the_application_window_in_the_admin(client, section, organizer):
+    client.force_login(organizer)
+    url = reverse("admin:exhibitors_exhibitionsection_changelist")
+    response = client.post(
+        url,
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": section.pk,
+            "form-0-applications_open_at_0": "2022-05-01",
+            "form-0-applications_open_at_1": "09:00:00",
+            "form-0-applications_close_at_0": "2022-08-31",
+            "form-0-applications_close_at_1": "18:00:00",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert section.applications_close_at.year == 2022
