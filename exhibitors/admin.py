@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -33,8 +33,6 @@ class ExhibitionSectionAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         approved = Q(applications__status=Application.Status.APPROVED)
-        from django.db.models import Sum
-
         return (
             super()
             .get_queryset(request)
