@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """The URL of the database this test process uses (the test database, not the dev one)."""
     s = connection.settings_dict
     auth = s["USER"] or ""
@@ -58,7 +58,7 @@ class WorkerProcess:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "zgcforum.settings",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": worker_database_url(),
             "REDIS_URL": broker_url,
             # Tasks the worker itself sends (retries, the sweep's, fan-out) stay on its queue.
             "CELERY_QUEUE": queue,
