@@ -21,6 +21,8 @@ from .models import Section
 CACHE_SECONDS = 24 * 3600
 FILTER_PARAMS = ("q", "section", "theme", "type", "venue", "room", "language", "interpretation")
 SPEAKERS_PER_PAGE = 120
+# A day of the forum at --scale 10 holds ~600 sessions: pages keep each response small.
+SESSIONS_PER_PAGE = 100
 
 
 def _forum():
@@ -71,6 +73,8 @@ def schedule(request):
     forum = _forum()
     day = _day(request, forum)
     params = _filter_params(request)
+    page_number = request.GET.get("page", "1")
+    page_number = page_number if page_number.isdigit() else "1"
 
     def build():
         filterset = ScheduleFilter(
@@ -78,7 +82,11 @@ def schedule(request):
             queryset=selectors.public_sessions(forum),
             choices=selectors.filter_choices(forum),
         )
-        sessions = selectors.session_cards(selectors.sessions_on(filterset.qs, forum, day))
+        page = Paginator(
+            selectors.sessions_on(filterset.qs, forum, day), SESSIONS_PER_PAGE
+        ).get_page(page_number)
+        sessions = selectors.session_cards(page.object_list)
+        page_query = urlencode([("day", day.isoformat()), *params])
         return render_to_string(
             "events/includes/_schedule_day.html",
             {
@@ -88,12 +96,14 @@ def schedule(request):
                 "filter": filterset,
                 "filtered": bool(params),
                 "slots": selectors.time_slots(sessions),
-                "count": len(sessions),
+                "count": page.paginator.count,
+                "page": page,
+                "page_query": page_query,
                 "grid_query": urlencode([("day", day.isoformat())]),
             },
         )
 
-    body = _cached(cache_key(forum, "day", f"{day}|{params}"), build)
+    body = _cached(cache_key(forum, "day", f"{day}|{params}|{page_number}"), build)
     return render(request, "events/schedule.html", {"forum": forum, "day": day, "body": body})
 
 
@@ -103,7 +113,9 @@ def grid(request):
     day = _day(request, forum)
 
     def build():
-        sessions = selectors.sessions_on(selectors.public_sessions(forum), forum, day)
+        sessions = selectors.sessions_on(
+            selectors.public_sessions(forum).prefetch_related(None), forum, day
+        )
         return render_to_string(
             "events/includes/_grid.html",
             {

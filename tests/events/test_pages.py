@@ -19,11 +19,12 @@ from tests.factories.events import (
     at,
 )
 
-# Cold cache: forum, filter choices (sections, themes, rooms), sessions, speakers, moderators.
-SCHEDULE_QUERIES = 7
+# Cold cache: forum, filter choices (sections, themes, rooms), count, sessions, speakers,
+# moderators.
+SCHEDULE_QUERIES = 8
 # Warm cache: the forum row alone (its versions are the cache key).
 SCHEDULE_WARM_QUERIES = 1
-GRID_QUERIES = 4
+GRID_QUERIES = 2
 EVENT_QUERIES = 6
 SESSION_QUERIES = 6
 SPEAKERS_QUERIES = 3
