@@ -38,6 +38,14 @@ class ProgrammeAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.touch_every_schedule()  # names of rooms, venues, themes show in cached pages
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.touch_every_schedule()
+
 
 class ScopedAdmin(ProgrammeAdmin):
     """Rows outside the user's scope do not exist for them (404), object rules decide the rest."""

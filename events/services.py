@@ -48,6 +48,11 @@ def touch_schedule(forum_id: int) -> None:
     )
 
 
+def touch_every_schedule() -> None:
+    """After a change to shared rows (rooms, venues, themes, sections): every forum goes stale."""
+    Forum.objects.update(cache_version=F("cache_version") + 1, schedule_changed_at=timezone.now())
+
+
 def room_conflicts(room, starts_at, ends_at, *, exclude_pk=None):
     """Non-cancelled sessions in ``room`` overlapping [starts_at, ends_at)."""
     qs = Session.objects.filter(

@@ -307,3 +307,27 @@ def test_event_inline_checks_rooms_and_saves_through_the_services(client, organi
     response = client.post(url, event_form(event, [fine]))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Session.objects.get(code="fine").event == event
+
+
+def test_renaming_a_room_in_the_admin_shows_on_cached_pages(client, organizer, event):
+    session = SessionFactory(event=event)
+    room = session.room
+    assert room.name_en in client.get("/schedule/").content.decode()  # now cached
+    client.force_login(organizer)
+    response = client.post(
+        f"/admin/events/room/{room.pk}/change/",
+        {
+            "venue": room.venue_id,
+            "slug": room.slug,
+            "name_en": "Renamed Hall",
+            "name_zh_hans": "新厅",
+            "capacity": 100,
+            "floor": "1",
+            "accessibility_en": "",
+            "accessibility_zh_hans": "",
+            "position": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    assert "Renamed Hall" in client.get("/schedule/").content.decode()

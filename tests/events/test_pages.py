@@ -303,3 +303,22 @@ def test_every_model_url_resolves(programme):
                     assert resolve(url.split("?")[0]), (obj, name, url)
     with translation.override("zh-hans"):
         assert session.urls.ical.startswith("/zh-hans/sessions/")
+
+
+def test_a_busy_day_comes_in_pages_of_a_hundred(client, event):
+    rooms = [RoomFactory() for _i in range(15)]
+    for i in range(105):
+        SessionFactory(
+            event=event,
+            room=rooms[i % 15],
+            starts_at=at(0, 8 + i // 15),
+            ends_at=at(0, 9 + i // 15),
+        )
+    first = client.get("/schedule/?day=2021-09-24")
+    html = first.content.decode()
+    assert html.count('class="card mb-2 session-card') == 100
+    assert "105 sessions" in html and "1 / 2" in html
+    assert 'href="?day=2021-09-24&amp;page=2"' in html
+    second = client.get("/schedule/?day=2021-09-24&page=2").content.decode()
+    assert second.count('class="card mb-2 session-card') == 5
+    assert client.get("/schedule/?day=2021-09-24&page=x").status_code == 200
