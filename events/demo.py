@@ -625,7 +625,7 @@ def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
         count = counts[position % EVENTS_PER_SCALE]
         slot = minutes // count // 5 * 5
         for k in range(count):
-            if k == 0:
+            if k == 0 and position < len(CURATED):
                 kind = (Session.Type.KEYNOTE, "Opening remarks", "开幕致辞")
             elif etype == Event.Type.COMPETITION and k == count - 1:
                 kind = (Session.Type.AWARD, "Award ceremony", "颁奖仪式")
