@@ -201,6 +201,9 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         return self._reject(request, queryset, action=False)
 
 
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
 class InvitationImportMixin:
     def get_urls(self):
         return [
@@ -235,6 +238,11 @@ class InvitationImportMixin:
             )
             return redirect("admin:delegates_invitation_changelist")
         form = InvitationImportForm(request.POST or None, request.FILES or None)
+        if form.is_valid() and form.cleaned_data["file"].size > IMPORT_MAX_BYTES:
+            form.add_error(
+                "file",
+                _("The file is too large: at most %(mb)d MB.") % {"mb": IMPORT_MAX_BYTES // 2**20},
+            )
         if form.is_valid():
             try:
                 text = form.cleaned_data["file"].read().decode("utf-8-sig")

@@ -146,7 +146,9 @@ class EditRegistrationView(_OwnRegistrationMixin, View):
         )
 
 
-class ExportView(_OwnRegistrationMixin, View):
+class ExportView(LoginRequiredMixin, View):
+    """Everything held about the logged-in person, registered or not (PIPL art. 45)."""
+
     def get(self, request):
         data = selectors.personal_data(request.user)
         response = HttpResponse(

@@ -203,3 +203,11 @@ def test_new_sensitive_data_without_consent_is_a_form_error(client, bystander):
     assert response.status_code == 302
     bystander.refresh_from_db()
     assert bystander.dietary_needs == "halal" and bystander.sensitive_consent_at is not None
+
+
+def test_a_person_without_registration_can_export_their_account(client):
+    user = UserFactory(email="visitor@example.org")
+    client.force_login(user)
+    data = json.loads(client.get("/delegates/me/export.json").content)
+    assert data["account"]["email"] == "visitor@example.org"
+    assert data["registration"] is None

@@ -114,3 +114,12 @@ def test_an_invitation_added_in_the_admin_is_mailed(
     assert (invitation.code, invitation.email) == ("NOBEL2021", "laureate@example.org")
     (mail,) = mailoutbox
     assert mail.to == ["laureate@example.org"] and "NOBEL2021" in mail.body
+
+
+def test_a_file_over_the_size_limit_is_refused(client, desk, monkeypatch):
+    from delegates import admin as delegates_admin
+
+    monkeypatch.setattr(delegates_admin, "IMPORT_MAX_BYTES", 10)
+    client.force_login(desk)
+    response = client.post(IMPORT, {"file": upload("email,category\na@example.org,speaker\n")})
+    assert "too large" in str(response.context["form"].errors["file"])
