@@ -93,3 +93,41 @@ def test_coordinator_registers_a_delegation_and_invites_two_members(page, roles,
     assert "代表团" in zh.subject and "/zh-hans/delegates/join/" in zh.text
     (en,) = smtp_sink.to("felix.becker@example.org")
     assert "Delegation of Germany" in en.subject and "/delegates/join/" in en.text
+
+
+def test_every_delegates_page_is_accessible_in_both_languages(page, roles):
+    from django.utils import timezone
+
+    from delegates.models import Delegation, DelegationMember
+    from tests.factories.delegates import DelegationMemberFactory, RegistrationFactory
+
+    category = CategoryFactory(slug="delegate", name_en="Delegate", name_zh_hans="参会代表")
+    coordinator = UserFactory(email="coordinator@example.org", name="Lukas Müller")
+    RegistrationFactory(user=coordinator, category=category, dietary_needs="", status="approved")
+    delegation = Delegation.objects.create(name="Delegation of Germany", coordinator=coordinator)
+    DelegationMemberFactory(delegation=delegation, user=coordinator, email=coordinator.email)
+    member = DelegationMemberFactory(delegation=delegation)
+    RegistrationFactory(
+        user=member.user, category=category, status="rejected", rejection_reason="x"
+    )
+    place = DelegationMember.objects.create(
+        delegation=delegation, email="invited@example.org", invited_at=timezone.now()
+    )
+    log_in(page, "coordinator@example.org", "/accounts/login/?next=/delegates/me/")
+    page.wait_for_url("**/delegates/me/")
+    paths = [
+        "/delegates/me/",
+        "/delegates/me/edit/",
+        "/delegates/me/delete/",
+        delegation.urls.detail,
+        member.urls.edit,
+        place.urls.join,
+    ]
+    for path in paths:
+        for prefix in ("", "/zh-hans"):
+            page.goto(prefix + path)
+            assert page.locator("h1").count() == 1, path
+            assert_accessible(page)
+    log_out(page)
+    page.goto("/zh-hans" + place.urls.join)  # a visitor without an account
+    assert_accessible(page)

@@ -211,3 +211,9 @@ def test_a_person_without_registration_can_export_their_account(client):
     data = json.loads(client.get("/delegates/me/export.json").content)
     assert data["account"]["email"] == "visitor@example.org"
     assert data["registration"] is None
+
+
+def test_history_never_records_sensitive_fields(registered):
+    fields = {f.name for f in registered.history.model._meta.fields}
+    assert {"name", "organization", "status"} <= fields
+    assert not {"photo", "dietary_needs", "accessibility_needs"} & fields
