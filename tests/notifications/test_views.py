@@ -268,3 +268,15 @@ def test_sent_announcement_is_read_only_and_names_its_recipients(client, organiz
     assert "Users by language: Simplified Chinese" in html
     assert 'name="subject_en"' not in html  # no longer editable
     assert "Final tally" in html
+
+
+@pytest.mark.django_db
+def test_mail_clients_one_click_post_needs_no_csrf_token():
+    from django.test import Client
+
+    user = UserFactory()
+    path = unsubscribe_link(user)
+    response = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert not user.receives_announcements
