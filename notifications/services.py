@@ -597,3 +597,25 @@ def user_from_unsubscribe_token(token: str) -> User:
     if user is None:
         raise NotificationError(_("This unsubscribe link is not valid."))
     return user
+
+
+@transaction.atomic
+def erase_messages_for(user: User) -> int:
+    """Blank the outbox rows of an account whose personal data is deleted; returns rows changed.
+
+    Rows keep their status and dates (the counts stay right); queued ones are cancelled. Match
+    by account and by its current address, so call this before the address is anonymised.
+    """
+    rows = OutboundMessage.objects.select_for_update().filter(
+        models.Q(user=user) | models.Q(to_email__iexact=user.email)
+    )
+    ids = list(rows.values_list("pk", flat=True))
+    OutboundMessage.objects.filter(pk__in=ids, status=Status.QUEUED).update(status=Status.CANCELLED)
+    return OutboundMessage.objects.filter(pk__in=ids).update(
+        to_email="erased@anonymised.invalid",
+        subject="—",
+        body_text="",
+        body_html="",
+        headers={},
+        last_error="",
+    )

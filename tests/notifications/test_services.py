@@ -286,3 +286,17 @@ def test_fan_out_queues_each_recipient_once_even_when_repeated(
     )
     assert link
     assert by_address[users[0].email].extra_headers["List-Unsubscribe"] == f"<{link.group(0)}>"
+
+
+@pytest.mark.django_db
+def test_erasing_an_account_blanks_its_outbox_rows():
+    user = UserFactory(email="leaving@example.org")
+    sent = OutboundMessageFactory(user=user, to_email=user.email, status=Status.SENT)
+    waiting = OutboundMessageFactory(to_email="Leaving@example.org")
+    other = OutboundMessageFactory(to_email="staying@example.org")
+    assert services.erase_messages_for(user) == 2
+    rows = {m.pk: m for m in OutboundMessage.objects.all()}
+    assert rows[sent.pk].status == Status.SENT and rows[sent.pk].body_text == ""
+    assert rows[waiting.pk].status == Status.CANCELLED
+    assert "leaving" not in rows[waiting.pk].to_email.lower()
+    assert rows[other.pk].to_email == "staying@example.org"
