@@ -20,14 +20,9 @@ def edits_open(user, member):
     return member is not None and member.delegation.edits_open()
 
 
-@rules.predicate
-def owns_registration(user, registration):
-    return registration is not None and registration.user_id == user.pk
-
-
 is_desk = rules.is_group_member(ACCREDITATION_DESK) | rules.is_superuser
 
+# A person's own registration needs no rule: /delegates/me/ pages only ever load the
+# logged-in person's rows.
 rules.add_perm("delegates.manage_delegation", is_coordinator | is_desk)
-rules.add_perm("delegates.view_member", coordinates_member | is_desk)
 rules.add_perm("delegates.edit_member", (coordinates_member & edits_open) | is_desk)
-rules.add_perm("delegates.edit_registration", owns_registration)

@@ -545,8 +545,8 @@ def accept_membership(token: str, user) -> DelegationMember:
 
 
 def edit_member(member: DelegationMember, *, by, **fields) -> Registration:
-    """A coordinator changes a member's registration details while edits are open."""
-    if not member.delegation.edits_open():
+    """A member's details changed by their coordinator (until the deadline) or the desk."""
+    if member.delegation.coordinator_id == by.pk and not member.delegation.edits_open():
         raise DelegationError(_("The deadline for changes has passed."))
     registration = Registration.objects.filter(user_id=member.user_id).first()
     if registration is None:

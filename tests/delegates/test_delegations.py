@@ -210,3 +210,22 @@ def test_edit_member_service_refuses_after_the_deadline(delegation, member):
     member.delegation = delegation
     with pytest.raises(services.DelegationError):
         services.edit_member(member, by=delegation.coordinator, organization="X")
+
+
+def test_the_accreditation_desk_may_open_any_delegation(client, delegation, member, roles):
+    from django.contrib.auth.models import Group
+
+    from delegates.roles import ACCREDITATION_DESK
+
+    desk = UserFactory(is_staff=True)
+    desk.groups.add(Group.objects.get(name=ACCREDITATION_DESK))
+    client.force_login(desk)
+    assert client.get(delegation.urls.detail).status_code == 200
+    delegation.edits_close_at = timezone.now() - timedelta(days=1)
+    delegation.save()
+    assert client.get(member.urls.edit).status_code == 200  # after the deadline too
+    response = client.post(
+        member.urls.edit, {"name": "Felix Becker", "organization": "DLR", "country": "DE"}
+    )
+    assert response.status_code == 302
+    assert Registration.objects.get(user=member.user).organization == "DLR"
