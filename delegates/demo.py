@@ -2,10 +2,15 @@
 
 from datetime import timedelta
 
+from django.contrib.auth.models import Group
+
+from accounts.demo import upsert_user
 from accounts.models import User
+from accounts.roles import ensure_roles
 from zgcforum.demo import DEMO_DOMAIN, EPOCH, chinese_name, international_name
 
 from .models import Category, Delegation, DelegationMember, Invitation, Registration
+from .roles import ACCREDITATION_DESK
 
 CATEGORIES = [
     # slug, English, Chinese, colour, access, needs approval, share of delegates
@@ -134,7 +139,26 @@ def _people(ctx, n: int) -> list[dict]:
     return people
 
 
+def _accreditation_desk(ctx) -> None:
+    """Two staff who review registrations in the admin (desk1@…, desk2@…, demo password)."""
+    ensure_roles()
+    desk = Group.objects.get(name=ACCREDITATION_DESK)
+    rng = ctx.rng("accreditation-desk")
+    for i in (1, 2):
+        latin, zh = chinese_name(rng)
+        user = upsert_user(
+            ctx,
+            f"desk{i}@zgcforum.example",
+            name=latin,
+            name_zh=zh,
+            language="zh-hans" if i == 1 else "en",
+            is_staff=True,
+        )
+        user.groups.set([desk])
+
+
 def seed(ctx) -> None:
+    _accreditation_desk(ctx)
     categories = _categories()
     n = DELEGATES * ctx.scale
     people = _people(ctx, n)
