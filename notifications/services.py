@@ -5,6 +5,7 @@ is enqueued only after commit, so a rollback sends nothing and a worker never se
 row. A broker that is down at commit leaves the row queued for the beat sweep.
 """
 
+import hashlib
 import logging
 import smtplib
 import time
@@ -125,6 +126,14 @@ def _named(callback: partial) -> partial:
     return callback
 
 
+def _full_key(key: str, email: str) -> str:
+    """The row's idempotency key; a very long one is hashed to fit the column."""
+    full = f"{key}:{email}"
+    if len(full) <= 400:
+        return full
+    return f"sha256:{hashlib.sha256(full.encode()).hexdigest()}"
+
+
 @transaction.atomic
 def notify(
     recipients: Iterable, template_key: str, context: dict, *, key: str, related=None
@@ -136,7 +145,7 @@ def notify(
     people = [_as_recipient(p) for p in recipients]
     if not people:
         return []
-    keys = [f"{key}:{p.email}" for p in people]
+    keys = [_full_key(key, p.email) for p in people]
     existing = {
         m.idempotency_key: m for m in OutboundMessage.objects.filter(idempotency_key__in=keys)
     }

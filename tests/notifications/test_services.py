@@ -300,3 +300,11 @@ def test_erasing_an_account_blanks_its_outbox_rows():
     assert rows[waiting.pk].status == Status.CANCELLED
     assert "leaving" not in rows[waiting.pk].to_email.lower()
     assert rows[other.pk].to_email == "staying@example.org"
+
+
+@pytest.mark.django_db
+def test_a_very_long_key_still_deduplicates():
+    key = "exhibitors:application:" + "x" * 500
+    [first] = news([Recipient("a@example.org", "en")], key=key)
+    [again] = news([Recipient("a@example.org", "en")], key=key)
+    assert first.pk == again.pk and len(first.idempotency_key) <= 400
