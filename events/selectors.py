@@ -188,9 +188,10 @@ def filter_choices(forum: Forum) -> dict:
         "sections": list(forum.sections.order_by("position", "pk")),
         "themes": list(Theme.objects.order_by("position", "pk")),
         "rooms": list(
-            Room.objects.filter(sessions__event__forum=forum)
+            Room.objects.filter(
+                Exists(Session.objects.filter(room=OuterRef("pk"), event__forum=forum))
+            )
             .select_related("venue")
-            .distinct()
             .order_by("venue__position", "position", "pk")
         ),
     }
