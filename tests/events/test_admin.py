@@ -331,3 +331,22 @@ def test_renaming_a_room_in_the_admin_shows_on_cached_pages(client, organizer, e
     assert response.status_code == 302, response.content.decode()[:2000]
     client.logout()
     assert "Renamed Hall" in client.get("/schedule/").content.decode()
+
+
+def test_event_host_cannot_add_a_session_to_another_hosts_event(client, hosts):
+    client.force_login(hosts["mine"]["user"])
+    template = hosts["mine"]["session"]
+    data = session_form(
+        template,
+        event=hosts["theirs"]["event"].pk,
+        code="sneaky",
+        starts_at=at(2, 9),
+        ends_at=at(2, 10),
+    )
+    response = client.post("/admin/events/session/add/", data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Session.objects.filter(code="sneaky").exists()
+    data = session_form(template, code="allowed", starts_at=at(2, 9), ends_at=at(2, 10))
+    assert client.post("/admin/events/session/add/", data).status_code == 302
+    assert Session.objects.get(code="allowed").event == hosts["mine"]["event"]
