@@ -494,12 +494,12 @@ def segment_users(value: str) -> models.QuerySet:
 
 
 def announcement_recipients(announcement: Announcement) -> models.QuerySet:
-    """Active users of the segment who still take announcements."""
-    return (
-        segment_users(announcement.segment)
-        .filter(is_active=True, receives_announcements=True)
-        .order_by("pk")
-    )
+    """Active users of the segment who still take announcements, each once."""
+    # A subquery: a segment that joins (registrations, sessions) may name a user twice.
+    members = segment_users(announcement.segment).values("pk")
+    return User.objects.filter(
+        pk__in=members, is_active=True, receives_announcements=True
+    ).order_by("pk")
 
 
 @transaction.atomic

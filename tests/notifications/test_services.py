@@ -308,3 +308,27 @@ def test_a_very_long_key_still_deduplicates():
     [first] = news([Recipient("a@example.org", "en")], key=key)
     [again] = news([Recipient("a@example.org", "en")], key=key)
     assert first.pk == again.pk and len(first.idempotency_key) <= 400
+
+
+@pytest.mark.django_db
+def test_a_segment_naming_a_user_twice_counts_and_mails_them_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+
+    user = UserFactory()
+    groups = [Group.objects.create(name="jury"), Group.objects.create(name="hosts")]
+    user.groups.set(groups)
+    # A join: the user comes back once per group.
+    services.register_segment("test.twice", "Twice", lambda: User.objects.filter(groups__in=groups))
+    assert services.segment_users("test.twice").count() == 2
+    try:
+        announcement = AnnouncementFactory(segment="test.twice")
+        assert services.announcement_recipients(announcement).count() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            services.send_announcement(announcement, by=user)
+        assert [m.to for m in mailoutbox] == [[user.email]]
+    finally:
+        services._SEGMENTS.pop("test.twice")
