@@ -26,6 +26,15 @@ def membership_of(user) -> DelegationMember | None:
     )
 
 
+def open_places_for(user) -> list[DelegationMember]:
+    """Delegation places offered to the person's address and not yet taken."""
+    return list(
+        DelegationMember.objects.select_related("delegation__coordinator").filter(
+            email__iexact=user.email, user__isnull=True
+        )
+    )
+
+
 def delegation_members(delegation: Delegation) -> list[DelegationMember]:
     """Members with their registration (or None) under ``member.registration_row``."""
     members = list(delegation.members.select_related("user").order_by("pk"))

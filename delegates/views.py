@@ -74,7 +74,11 @@ class MyRegistrationView(LoginRequiredMixin, View):
         return render(
             request,
             "delegates/mine.html",
-            {"registration": registration, "membership": membership},
+            {
+                "registration": registration,
+                "membership": membership,
+                "open_places": [] if membership else selectors.open_places_for(request.user),
+            },
         )
 
 

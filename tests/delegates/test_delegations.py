@@ -229,3 +229,15 @@ def test_the_accreditation_desk_may_open_any_delegation(client, delegation, memb
     )
     assert response.status_code == 302
     assert Registration.objects.get(user=member.user).organization == "DLR"
+
+
+def test_my_page_offers_the_places_waiting_for_my_address(client, delegation):
+    place = DelegationMember.objects.create(delegation=delegation, email="Late.Signup@example.org")
+    person = UserFactory(email="late.signup@example.org")
+    client.force_login(person)
+    html = client.get("/delegates/me/").content.decode()
+    assert "Delegation of Germany" in html and place.urls.join in html
+    client.post(place.urls.join)
+    html = client.get("/delegates/me/").content.decode()
+    assert place.urls.join not in html
+    assert "You belong to the delegation Delegation of Germany" in html

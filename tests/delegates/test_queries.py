@@ -52,7 +52,7 @@ def test_my_registration_page(client, world, django_assert_num_queries):
 
 @pytest.mark.parametrize("world", N, indirect=True)
 def test_my_registration_page_before_registering(client, world, django_assert_num_queries):
-    _page(client, UserFactory(), "/delegates/me/", 4, django_assert_num_queries)
+    _page(client, UserFactory(), "/delegates/me/", 5, django_assert_num_queries)
 
 
 @pytest.mark.parametrize("world", N, indirect=True)
