@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -197,7 +198,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         queryset = Registration.objects.filter(pk=pk)
         if not queryset.exists():
-            raise PermissionDenied
+            raise Http404
         return self._reject(request, queryset, action=False)
 
 

@@ -383,12 +383,18 @@ def parse_invitation_csv(text: str) -> list[InvitationRow]:
     """Rows of an invitation list (email,name,category,max_uses,expires,language), with errors."""
     import csv
 
+    try:
+        return _parse_invitation_rows(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as exc:
+        raise InvitationError(_("The file is not a readable CSV file.")) from exc
+
+
+def _parse_invitation_rows(reader) -> list[InvitationRow]:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
     from django.utils.dateparse import parse_date, parse_datetime
 
     categories = {c.slug: c for c in Category.objects.all()}
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     rows = []
     missing = {"email", "category"} - set(reader.fieldnames or [])
     if missing:

@@ -123,3 +123,15 @@ def test_a_file_over_the_size_limit_is_refused(client, desk, monkeypatch):
     client.force_login(desk)
     response = client.post(IMPORT, {"file": upload("email,category\na@example.org,speaker\n")})
     assert "too large" in str(response.context["form"].errors["file"])
+
+
+def test_a_broken_csv_is_a_form_error(client, desk):
+    client.force_login(desk)
+    huge_field = "x" * 200_000  # over the csv module's field size limit
+    response = client.post(IMPORT, {"file": upload(f"email,category\n{huge_field},speaker\n")})
+    assert response.status_code == 200
+    assert "not a readable CSV" in str(response.context["form"].errors["file"])
+    response = client.post(
+        IMPORT, {"file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00bad", "text/csv")}
+    )
+    assert "UTF-8" in str(response.context["form"].errors["file"])
