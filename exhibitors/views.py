@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from . import selectors, services
 from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, OrganizationForm
-from .models import Application, Invitation, Membership, Organization
+from .models import Application, ExhibitionSection, Invitation, Membership, Organization
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PAGE_SIZE = 24
@@ -255,7 +255,7 @@ class ApplicationCreateView(OrganizationMixin, TemplateView):
 
     def _initial(self):
         slug = self.request.GET.get("section")
-        return {"section": slug and selectors.ExhibitionSection.objects.filter(slug=slug).first()}
+        return {"section": slug and ExhibitionSection.objects.filter(slug=slug).first()}
 
     def post(self, request, *args, **kwargs):
         form = ApplicationForm(request.POST)
