@@ -3,6 +3,7 @@ from urllib.parse import parse_qsl, urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -158,7 +159,9 @@ class AnnouncementForm(forms.ModelForm):
             joiner = "&" if "?" in key else "?"
             key = f"{key}{joiner}{urlencode(extra)}"
         try:
-            services.segment_users(key).count()
+            # A savepoint: a database error here must not abort the admin's transaction.
+            with transaction.atomic():
+                services.segment_users(key).count()
         except Exception as exc:  # noqa: BLE001 - any bad parameter is a form error, not a 500
             self.add_error("segment_params", _("These parameters select no users: %s") % exc)
             return cleaned
