@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import ensure_roles
 from zgcforum.demo import DEMO_DOMAIN, EPOCH, chinese_name, international_name
 
+from .countries import forum_countries
 from .models import Category, Delegation, DelegationMember, Invitation, Registration
 from .roles import ACCREDITATION_DESK
 
@@ -101,10 +102,8 @@ def _people(ctx, n: int) -> list[dict]:
         else:
             latin, country = international_name(rng)
             zh = ""
-            from django_countries import countries
-
             organization = rng.choice(INTERNATIONAL_ORGANIZATIONS).format(
-                country=countries.name(country)
+                country=forum_countries.name(country)
             )
             language = "en"
         slug = rng.choices(slugs, weights=shares)[0]
@@ -244,8 +243,6 @@ def _delegations(ctx, people: list[dict], users: dict[str, int]) -> None:
 
     Block by block, so the delegations of a smaller scale reappear unchanged in a larger one.
     """
-    from django_countries import countries as country_names
-
     for block in range(ctx.scale):
         rng = ctx.rng(f"delegations:{block}")
         by_country: dict[str, list[dict]] = {}
@@ -259,7 +256,7 @@ def _delegations(ctx, people: list[dict], users: dict[str, int]) -> None:
             delegation, _created = Delegation.objects.update_or_create(
                 coordinator_id=users[coordinator["email"]],
                 defaults={
-                    "name": f"Delegation of {country_names.name(country)}{suffix}",
+                    "name": f"Delegation of {forum_countries.name(country)}{suffix}",
                     "kind": Delegation.Kind.COUNTRY,
                     "country": country,
                     "edits_close_at": EPOCH + timedelta(days=100),

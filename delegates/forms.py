@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from . import services
+from .countries import ForumCountries
 from .models import Category, Delegation
 
 
@@ -37,7 +38,9 @@ class DetailsMixin(forms.Form):
     name_zh = forms.CharField(label=_("Name in Chinese (optional)"), max_length=60, required=False)
     organization = forms.CharField(label=_("Organization"), max_length=200)
     title = forms.CharField(label=_("Title or position"), max_length=200, required=False)
-    country = CountryField(blank=False).formfield(label=_("Country or territory"))
+    country = CountryField(countries=ForumCountries, blank=False).formfield(
+        label=_("Country or territory")
+    )
 
 
 class RegistrationForm(DetailsMixin, forms.Form):

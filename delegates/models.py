@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .countries import ForumCountries
+
 # Photos: what a badge needs, no more. Larger uploads are refused, accepted ones re-encoded.
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 6000 * 6000
@@ -72,7 +74,7 @@ class Delegation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.ORGANIZATION)
-    country = CountryField(_("country or territory"), blank=True)
+    country = CountryField(_("country or territory"), countries=ForumCountries, blank=True)
     coordinator = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -221,7 +223,7 @@ class Registration(models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=60, blank=True)
     organization = models.CharField(_("organization"), max_length=200)
     title = models.CharField(_("title or position"), max_length=200, blank=True)
-    country = CountryField(_("country or territory"))
+    country = CountryField(_("country or territory"), countries=ForumCountries)
     # Sensitive personal information (PIPL art. 28): only with its own explicit consent.
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)

@@ -148,10 +148,10 @@ def category_choices() -> list[tuple[str, str]]:
 
 def country_choices() -> list[tuple[str, str]]:
     """The countries and territories delegates come from, by name."""
-    from django_countries import countries
+    from .countries import forum_countries
 
     codes = Registration.objects.order_by().values_list("country", flat=True).distinct()
-    return sorted(((code, countries.name(code)) for code in codes), key=lambda c: str(c[1]))
+    return sorted(((code, forum_countries.name(code)) for code in codes), key=lambda c: str(c[1]))
 
 
 def delegation_choices() -> list[tuple[str, str]]:

@@ -216,3 +216,12 @@ def test_registration_page_renders_in_chinese(client, person, delegate_category)
     html = client.get("/zh-hans/delegates/register/").content.decode()
     assert "参会代表" in html
     assert "敏感个人信息" in html
+
+
+def test_country_list_starts_with_china_under_the_forums_names(client, person, delegate_category):
+    client.force_login(person)
+    form = client.get(REGISTER).context["form"]
+    codes = [code for code, _name in form.fields["country"].choices if code][:3]
+    assert codes == ["CN", "HK", "MO"]
+    assert "Hong Kong, China" in client.get(REGISTER).content.decode()
+    assert "中国香港" in client.get("/zh-hans" + REGISTER).content.decode()
