@@ -497,6 +497,9 @@ def reopen_application(application: Application, *, by: User, reason: str = "") 
     """Put a rejected or withdrawn application back into the review queue."""
     section, application = _lock(application)
     _check_transition(application, S.SUBMITTED, ORGANIZER)
+    if application.submitted_at is None:
+        # A draft withdrawn by its applicant never passed the submission checks.
+        raise ApplicationError(_("This application was never submitted: the applicant submits it."))
     event = _record(application, S.SUBMITTED, by=by, reason=reason)
     application.decision_reason = ""
     application.save(update_fields=["status", "status_changed_at", "decision_reason"])

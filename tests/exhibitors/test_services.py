@@ -203,6 +203,13 @@ def test_reopen_puts_a_rejected_application_back_in_the_queue(section, organizer
     assert application.status == S.SUBMITTED and application.decision_reason == ""
 
 
+def test_a_withdrawn_draft_cannot_be_reopened_by_organizers(section, organizer):
+    draft = ApplicationFactory(section=section)
+    services.withdraw_application(draft, by=draft.applicant)
+    with pytest.raises(services.ApplicationError, match="never submitted"):
+        services.reopen_application(draft, by=organizer)
+
+
 def test_bulk_review_reports_each_row(organizer):
     section = SectionFactory(capacity_m2=18)
     rows = [

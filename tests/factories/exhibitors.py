@@ -65,3 +65,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     declares_accuracy = True
     accepts_rules = True
     declares_safety = True
+    submitted_at = factory.LazyAttribute(
+        lambda o: None if o.status == Application.Status.DRAFT else timezone.now()
+    )
