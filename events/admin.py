@@ -86,6 +86,12 @@ def _schedule_error_to_form(form, exc: services.ScheduleError) -> None:
     form.add_error(field, exc.message)
 
 
+def _lock_room(room) -> None:
+    """Lock the room until the admin's transaction commits: the check then holds for the save."""
+    if room is not None:
+        Room.objects.select_for_update().only("pk").get(pk=room.pk)
+
+
 class SessionAdminForm(forms.ModelForm):
     class Meta:
         model = Session
@@ -106,6 +112,7 @@ class SessionAdminForm(forms.ModelForm):
         event = data.get("event") or getattr(self.instance, "event", None)
         if event is None:
             return data
+        _lock_room(data.get("room"))
         try:
             services.validate_session(
                 event,
@@ -130,6 +137,7 @@ class SessionInlineForm(forms.ModelForm):
         event = self.instance.event if self.instance.event_id else None
         if self.errors or event is None or self.instance.is_cancelled:
             return data
+        _lock_room(data.get("room"))
         try:
             services.validate_session(
                 event,
