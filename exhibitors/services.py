@@ -270,7 +270,7 @@ APPLICATION_FIELDS = {
 def window_text(section: ExhibitionSection) -> str:
     if section.applications_open_at is None or section.applications_close_at is None:
         return _("Applications for %(section)s are not open.") % {"section": section.name}
-    return _("Applications for %(section)s are open from %(open)s to %(close)s.") % {
+    return _("Applications for %(section)s are open from %(open)s to %(close)s") % {
         "section": section.name,
         "open": formats.date_format(
             timezone.localtime(section.applications_open_at), "DATETIME_FORMAT"
