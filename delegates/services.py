@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from notifications.services import Recipient, notify
+from notifications.services import Recipient, erase_messages_for, notify
 
 from .models import (
     PHOTO_MAX_BYTES,
@@ -613,6 +613,8 @@ def confirm_deletion(registration: Registration, *, by) -> Registration:
         email=f"deleted-{registration.pk}@invalid", name=""
     )
     user = User.objects.select_for_update().get(pk=registration.user_id)
+    # Mail already sent holds the address and name too; erase it while the address still matches.
+    erase_messages_for(user)
     user.email = f"deleted-{user.pk}@anonymised.invalid"
     user.name = ""
     user.name_zh = ""

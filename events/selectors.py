@@ -206,16 +206,17 @@ def release_snapshot(forum: Forum) -> dict:
     rows = (
         Session.objects.published()
         .filter(event__forum=forum)
-        .select_related("room")
+        .select_related("room__venue")
         .order_by("starts_at", "pk")
     )
+    # Rooms by natural key, not primary key: a snapshot means the same on any database.
     return {
         s.code: {
             "title_en": s.title_en,
             "title_zh_hans": s.title_zh_hans,
             "starts_at": s.starts_at.isoformat(),
             "ends_at": s.ends_at.isoformat(),
-            "room_id": s.room_id,
+            "room": f"{s.room.venue.slug}/{s.room.slug}",
             "room_en": s.room.name_en,
             "room_zh_hans": s.room.name_zh_hans,
             "cancelled": s.is_cancelled,

@@ -1,7 +1,6 @@
 """Every write to the programme: sessions created, moved, cancelled; schedule released."""
 
 from datetime import datetime
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
@@ -237,17 +236,13 @@ def cancel_session(session: Session, *, by=None) -> Session:
 
 
 def _announce(session: Session, change: str, old, new) -> None:
-    transaction.on_commit(
-        partial(
-            signals.session_changed.send,
-            sender=Session,
-            session=session,
-            change=change,
-            old=old,
-            new=new,
-        ),
-        robust=True,
-    )
+    # A named function, not a partial: robust on_commit logs the callback's __qualname__.
+    def send_session_changed():
+        signals.session_changed.send(
+            sender=Session, session=session, change=change, old=old, new=new
+        )
+
+    transaction.on_commit(send_session_changed, robust=True)
 
 
 def save_event(event: Event) -> Event:
@@ -288,7 +283,7 @@ def release_schedule(forum: Forum, *, by=None, at=None, comment: str = "") -> Re
         elif row["cancelled"] and not old["cancelled"]:
             changes["cancelled"].append(entry)
         elif not row["cancelled"] and any(
-            old[k] != row[k] for k in ("starts_at", "ends_at", "room_id")
+            old[k] != row[k] for k in ("starts_at", "ends_at", "room")
         ):
             changes["moved"].append({**entry, "old": old})
     for code, old in before.items():
@@ -315,8 +310,9 @@ def release_schedule(forum: Forum, *, by=None, at=None, comment: str = "") -> Re
         schedule_changed_at=release.released_at,
     )
     forum.release_number = number
-    transaction.on_commit(
-        partial(signals.schedule_released.send, sender=Forum, forum=forum, release=release),
-        robust=True,
-    )
+
+    def send_schedule_released():
+        signals.schedule_released.send(sender=Forum, forum=forum, release=release)
+
+    transaction.on_commit(send_schedule_released, robust=True)
     return release

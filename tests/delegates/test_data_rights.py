@@ -88,6 +88,13 @@ def test_deletion_request_waits_for_the_desk_then_anonymises(
     assert registered.deletion_requested_at is not None
     assert registered.anonymised_at is None  # pending until the desk confirms
 
+    from notifications.models import OutboundMessage
+
+    # The person was mailed before (a registration decision), and so was the bystander.
+    services.approve_registration(registered, by=desk)
+    services.approve_registration(bystander, by=desk)
+    assert OutboundMessage.objects.filter(to_email="aoife.murphy@example.org").exists()
+
     client.force_login(desk)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -125,6 +132,10 @@ def test_deletion_request_waits_for_the_desk_then_anonymises(
     )
     # History keeps no earlier copy of the personal data.
     assert not registered.history.filter(name="Aoife Murphy").exists()
+    # Nor does the outbox: mail sent to the person is blanked, the bystander's stays.
+    assert OutboundMessage.objects.filter(to_email="bystander@example.org").exists()
+    assert not OutboundMessage.objects.filter(to_email__icontains="aoife").exists()
+    assert not OutboundMessage.objects.filter(body_text__contains="Aoife").exists()
 
 
 def test_deletion_can_be_withdrawn_before_the_desk_confirms(client, registered):
