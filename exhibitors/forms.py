@@ -183,7 +183,7 @@ class DirectoryFilterForm(forms.Form):
     """Validates the directory's filters; the template renders them as plain controls (fast)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    section = forms.ChoiceField(label=_("Section"), required=False)
+    section = forms.ChoiceField(label=_("Exhibition section"), required=False)
     country = forms.ChoiceField(label=_("Country or region"), required=False)
     field = forms.ChoiceField(
         label=_("Exhibit field"),
