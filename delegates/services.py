@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accounts.images import ImageRejected, encode, open_upload
 from notifications.services import Recipient, erase_messages_for, notify
 
 from .models import (
@@ -51,43 +51,23 @@ class DelegationError(Exception):
 
 def clean_photo(upload) -> ContentFile:
     """A re-encoded JPEG of an uploaded PNG/JPEG, without EXIF; raises RegistrationError."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise RegistrationError(
-            _("The photo is too large: at most %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // 2**20}
-        )
-    bad = _("Upload a photo as a PNG or JPEG image.")
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ("PNG", "JPEG"):
-                raise RegistrationError(bad)
-            width, height = probe.size
-            if width * height > PHOTO_MAX_PIXELS:
-                raise RegistrationError(_("The photo has too many pixels."))
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            # Honour the camera's orientation, then drop EXIF (location, device) for good.
-            image = ImageOps.exif_transpose(image)
-            if min(image.size) < PHOTO_MIN_SIDE:
-                raise RegistrationError(
-                    _("The photo is too small: at least %(px)d pixels on each side.")
-                    % {"px": PHOTO_MIN_SIDE}
-                )
-            image = image.convert("RGB")
-            image.thumbnail((PHOTO_STORED_SIDE, PHOTO_STORED_SIDE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85)
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as exc:
-        raise RegistrationError(bad) from exc
-    return ContentFile(out.getvalue(), name="photo.jpg")
+        image, _kind = open_upload(upload, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS)
+    except ImageRejected as exc:
+        if exc.reason == "too_large":
+            raise RegistrationError(
+                _("The photo is too large: at most %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // 2**20}
+            ) from exc
+        if exc.reason in ("pixels", "bomb"):
+            raise RegistrationError(_("The photo has too many pixels.")) from exc
+        raise RegistrationError(_("Upload a photo as a PNG or JPEG image.")) from exc
+    if min(image.size) < PHOTO_MIN_SIDE:
+        raise RegistrationError(
+            _("The photo is too small: at least %(px)d pixels on each side.")
+            % {"px": PHOTO_MIN_SIDE}
+        )
+    image.thumbnail((PHOTO_STORED_SIDE, PHOTO_STORED_SIDE))
+    return ContentFile(encode(image, "JPEG", quality=85), name="photo.jpg")
 
 
 # --- Registration ---------------------------------------------------------------------------
