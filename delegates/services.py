@@ -853,17 +853,30 @@ def cancel_rsvp(session: Session, *, user) -> list[RSVP]:
     return _promote(session)
 
 
-@transaction.atomic
-def set_capacity(session: Session, capacity: int | None, *, by=None) -> list[RSVP]:
-    """Change a session's seats (at most its room's); a raise promotes from the waitlist."""
-    session = _lock_session(session)
+_UNCHANGED = object()
+
+
+def check_capacity(session: Session, capacity: int | None) -> None:
     if capacity is not None and capacity > session.room.capacity:
         raise RSVPError(
             _("%(room)s has %(seats)d seats: the capacity cannot be larger.")
             % {"room": session.room, "seats": session.room.capacity}
         )
+
+
+@transaction.atomic
+def set_capacity(
+    session: Session, capacity: int | None, *, rsvp_closes_at=_UNCHANGED, by=None
+) -> list[RSVP]:
+    """Change a session's seats (at most its room's); a raise promotes from the waitlist."""
+    session = _lock_session(session)
+    check_capacity(session, capacity)
     session.capacity = capacity
-    session.save(update_fields=["capacity"])
+    fields = ["capacity"]
+    if rsvp_closes_at is not _UNCHANGED:
+        session.rsvp_closes_at = rsvp_closes_at
+        fields.append("rsvp_closes_at")
+    session.save(update_fields=fields)
     touch_schedule(session.event.forum_id)
     return _promote(session)
 
