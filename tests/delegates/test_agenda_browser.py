@@ -3,6 +3,7 @@
 import pytest
 
 from delegates import services
+from delegates.models import RSVP
 from tests.browser import assert_accessible
 from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from tests.factories.events import SessionFactory, at
@@ -61,3 +62,4 @@ def test_star_join_the_waitlist_and_get_the_seat_when_someone_cancels(page, smtp
     (mail,) = smtp_sink.wait_for(1)
     assert mail.recipients == ["wei.chen@example.org"]
     assert mail.subject == "A seat is yours: Quantum lab visit"
+    assert RSVP.objects.get(session=full).user_id == waiting.pk
