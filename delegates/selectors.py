@@ -106,6 +106,20 @@ def personal_data(user) -> dict:
             "invited_as": membership.email,
             "accepted_at": _iso(membership.accepted_at),
         }
+    data["agenda"] = {
+        "starred_sessions": list(
+            Star.objects.filter(user_id=user.pk)
+            .order_by("created_at", "pk")
+            .values_list("session__code", flat=True)
+        ),
+        "rsvps": [
+            {"session": code, "status": status, "reserved_at": at.isoformat()}
+            for code, status, at in RSVP.objects.filter(user_id=user.pk)
+            .order_by("created_at", "pk")
+            .values_list("session__code", "status", "created_at")
+        ],
+        "calendar_feed": AgendaFeed.objects.filter(user_id=user.pk).exists(),
+    }
     if coordinated is not None:
         data["coordinated_delegation"] = {
             "name": coordinated.name,
@@ -299,7 +313,7 @@ def feed_sessions(token: str) -> tuple[Forum, list[Session]] | None:
         return None
     sessions = list(_agenda_sessions(feed.user_id).prefetch_related("speakers", "moderators"))
     forum = sessions[0].event.forum if sessions else Forum.objects.order_by("-edition").first()
-    return forum, sessions
+    return (forum, sessions) if forum is not None else None
 
 
 def session_rsvps(session: Session) -> list[RSVP]:

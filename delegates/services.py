@@ -617,6 +617,7 @@ def confirm_deletion(registration: Registration, *, by) -> Registration:
     DelegationMember.objects.filter(Q(user=registration.user)).update(
         email=f"deleted-{registration.pk}@invalid", name=""
     )
+    _drop_agenda(registration.user_id)
     user = User.objects.select_for_update().get(pk=registration.user_id)
     # Mail already sent holds the address and name too; erase it while the address still matches.
     erase_messages_for(user)
@@ -816,6 +817,20 @@ def reserve_seat(session: Session, *, user, now=None) -> Reservation:
     return Reservation(rsvp, waitlist_position(rsvp), clashes)
 
 
+def _drop_agenda(user_id: int) -> None:
+    """A deleted delegate's seats go to the waitlist; their stars and feed go too."""
+    for session_id in (
+        RSVP.objects.filter(user_id=user_id)
+        .order_by("session_id")
+        .values_list("session_id", flat=True)
+    ):
+        session = _lock_session(Session(pk=session_id))
+        RSVP.objects.filter(session_id=session_id, user_id=user_id).delete()
+        _promote(session)
+    Star.objects.filter(user_id=user_id).delete()
+    AgendaFeed.objects.filter(user_id=user_id).delete()
+
+
 def _promote(session: Session) -> list[RSVP]:
     """Fill free seats from the waitlist in order, mailing each promoted delegate."""
     free = seat_limit(session) - RSVP.objects.confirmed().filter(session_id=session.pk).count()
@@ -898,6 +913,8 @@ def notify_session_changed(session: Session, *, change: str, old: dict, new: dic
     """One mail per change to everyone interested in the session; the count of recipients."""
     if change == "moved" and (new is None or old == new):
         return 0  # nothing a delegate could see changed
+    # The sequence this change saved, not the row's: another change may have committed since.
+    key = f"session:{session.pk}:{change}:{session.sequence}"
     session = Session.objects.select_related("event__forum", "room__venue").get(pk=session.pk)
     room_ids = {old["room_id"], *([new["room_id"]] if new else [])}
     rooms = Room.objects.select_related("venue").in_bulk(room_ids)
@@ -933,7 +950,7 @@ def notify_session_changed(session: Session, *, change: str, old: dict, new: dic
             recipients,
             "delegates/mail/session_changed",
             context,
-            key=f"session:{session.pk}:{change}:{session.sequence}",
+            key=key,
             related=session,
         )
     return len(recipients)

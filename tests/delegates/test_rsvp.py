@@ -235,3 +235,29 @@ def test_the_race_for_the_last_seats_gives_exactly_capacity_seats():
     assert sum(r.status == "confirmed" for r in rows) == CAPACITY
     waiting = sorted(services.waitlist_position(r) for r in rows if r.status == "waitlisted")
     assert waiting == list(range(1, REQUESTS - CAPACITY + 1))  # no gaps
+
+
+def test_a_deleted_delegate_frees_their_seat_and_loses_agenda_and_feed(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from delegates.models import AgendaFeed, Registration, Star
+
+    session = rsvp_session(1)
+    leaving, next_in_line = approved_delegate(), approved_delegate()
+    services.reserve_seat(session, user=leaving)
+    services.reserve_seat(session, user=next_in_line)
+    services.star_session(session, user=leaving)
+    feed = services.regenerate_feed(leaving)
+    client.force_login(leaving)
+    exported = client.get("/delegates/me/export.json").json()["agenda"]
+    assert exported["starred_sessions"] == [session.code]
+    assert exported["rsvps"][0]["status"] == "confirmed" and exported["calendar_feed"] is True
+    registration = Registration.objects.get(user=leaving)
+    services.request_deletion(registration)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_deletion(registration, by=UserFactory())
+    assert positions(session) == {next_in_line.pk: None}
+    assert not Star.objects.filter(user=leaving).exists()
+    assert client.get(feed.urls.ical).status_code == 404
+    assert not AgendaFeed.objects.exists()
+    assert [m.to for m in mailoutbox] == [[next_in_line.email]]
