@@ -208,7 +208,7 @@ def users_registered_for_session(status: str, session: str = ""):
 
 def event_choices() -> list[tuple[str, str]]:
     return [
-        (str(e.pk), e.title) for e in Event.objects.filter(sessions__rsvp_required=True).distinct()
+        (str(e.pk), e.title) for e in Event.objects.published().order_by("forum", "position", "pk")
     ]
 
 
