@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,9 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import selectors, services
 from .forms import InvitationImportForm, RejectForm
-from .models import Category, Delegation, DelegationMember, Invitation, Registration
+from .models import (
+    RSVP,
+    Category,
+    Delegation,
+    DelegationMember,
+    Invitation,
+    Registration,
+    SessionSeats,
+)
 
 
 @admin.register(Category)
@@ -20,6 +29,7 @@ class CategoryAdmin(TranslationAdmin):
     list_filter = ["access", "needs_approval"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+    filter_horizontal = ["events"]
 
 
 @admin.register(Registration)
@@ -304,3 +314,88 @@ class DelegationAdmin(admin.ModelAdmin):
     search_fields = ["name", "coordinator__email"]
     raw_id_fields = ["coordinator"]
     inlines = [DelegationMemberInline]
+
+
+class RSVPInline(admin.TabularInline):
+    """Who holds a seat or waits, in waitlist order; read-only (delegates act on their agenda)."""
+
+    model = RSVP
+    fields = ["user", "email", "status", "position", "created_at", "promoted_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["status", "created_at", "pk"]  # "confirmed" < "waitlisted"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    @admin.display(description=_("email address"))
+    def email(self, rsvp):
+        return rsvp.user.email
+
+    @admin.display(description=_("waitlist position"))
+    def position(self, rsvp):
+        return services.waitlist_position(rsvp) or "—"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SessionSeatsForm(forms.ModelForm):
+    class Meta:
+        model = SessionSeats
+        fields = ["capacity", "rsvp_closes_at"]
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        try:
+            services.check_capacity(self.instance, capacity)
+        except services.RSVPError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return capacity
+
+
+@admin.register(SessionSeats)
+class SessionSeatsAdmin(admin.ModelAdmin):
+    """Seats per session: organizers raise the capacity, which promotes from the waitlist."""
+
+    form = SessionSeatsForm
+    list_display = ["title", "event", "starts_at", "room", "capacity", "confirmed", "waitlisted"]
+    list_filter = ["rsvp_required", "event__forum"]
+    list_select_related = ["event", "room__venue"]  # both are list columns
+    search_fields = ["code", "title_en", "title_zh_hans"]
+    fields = ["title", "event", "starts_at", "room", "room_seats", "capacity", "rsvp_closes_at"]
+    readonly_fields = ["title", "event", "starts_at", "room", "room_seats"]
+    inlines = [RSVPInline]
+
+    def get_queryset(self, request):
+        return selectors.seat_counts().filter(rsvp_required=True)
+
+    @admin.display(description=_("confirmed"), ordering="confirmed")
+    def confirmed(self, session):
+        return session.confirmed
+
+    @admin.display(description=_("waitlisted"), ordering="waitlisted")
+    def waitlisted(self, session):
+        return session.waitlisted
+
+    @admin.display(description=_("seats in the room"))
+    def room_seats(self, session):
+        return session.room.capacity
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        promoted = services.set_capacity(
+            obj, obj.capacity, rsvp_closes_at=obj.rsvp_closes_at, by=request.user
+        )
+        if promoted:
+            self.message_user(
+                request,
+                _("%(n)d delegates moved from the waitlist to a seat.") % {"n": len(promoted)},
+                messages.SUCCESS,
+            )

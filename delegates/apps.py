@@ -7,7 +7,8 @@ class DelegatesConfig(AppConfig):
     verbose_name = _("Delegates")
 
     def ready(self):
-        from . import rules  # noqa: F401  (permissions)
+        from . import receivers, rules  # noqa: F401  (permissions)
         from .segments import register_segments
 
         register_segments()
+        receivers.connect()

@@ -10,7 +10,15 @@ from accounts.roles import ensure_roles
 from zgcforum.demo import DEMO_DOMAIN, EPOCH, chinese_name, international_name
 
 from .countries import forum_countries
-from .models import Category, Delegation, DelegationMember, Invitation, Registration
+from .models import (
+    RSVP,
+    Category,
+    Delegation,
+    DelegationMember,
+    Invitation,
+    Registration,
+    Star,
+)
 from .roles import ACCREDITATION_DESK
 
 CATEGORIES = [
@@ -236,6 +244,81 @@ def seed(ctx) -> None:
     )
     ctx.count("delegates", n)
     _delegations(ctx, people, users)
+    _agendas(ctx, categories)
+
+
+INVITED_CATEGORIES = ("speaker", "vip")  # they may attend the invitation-only events
+STARRING_PER_BLOCK = 300  # delegates of each thousand who star sessions…
+STARS_EACH = 3  # …this many each
+RSVP_SESSIONS_PER_BLOCK = 20  # sessions each thousand reserves at…
+RSVPS_EACH_SESSION = 90  # …this many people each: 80-seat rooms get a waitlist
+
+
+def _agendas(ctx, categories: dict[str, Category]) -> None:
+    """Stars and RSVPs, block by block of a thousand delegates, like the delegations.
+
+    Fixed counts per block, so ``--scale`` multiplies them exactly; times are fixed, so the
+    waitlist order (by time, then id) is the same on every run.
+    """
+    from events.models import Event, Session
+
+    closed = list(Event.objects.filter(is_public=False).order_by("pk").values_list("pk", flat=True))
+    for slug in INVITED_CATEGORIES:
+        categories[slug].events.add(*closed)
+    sessions = list(
+        Session.objects.published().active().order_by("code").values_list("pk", flat=True)
+    )
+    bookable = list(
+        Session.objects.published()
+        .active()
+        .filter(rsvp_required=True)
+        .order_by("code")
+        .values_list("pk", "capacity", "room__capacity", "event__is_public")
+    )
+    taken: dict[int, int] = {}
+    stars, rsvps = [], []
+    for block in range(ctx.scale):
+        rng = ctx.rng(f"agendas:{block}")
+        emails = [
+            f"delegate{i:05d}@{DEMO_DOMAIN}" for i in range(block * 1000, block * 1000 + 1000)
+        ]
+        approved = list(
+            Registration.objects.filter(status=Registration.Status.APPROVED, user__email__in=emails)
+            .order_by("user__email")
+            .values_list("user_id", "category__slug")
+        )
+        for i, (user_id, _slug) in enumerate(rng.sample(approved, STARRING_PER_BLOCK)):
+            for k, session_id in enumerate(rng.sample(sessions, STARS_EACH)):
+                stars.append(
+                    Star(
+                        user_id=user_id,
+                        session_id=session_id,
+                        created_at=EPOCH + timedelta(days=30, minutes=block * 10_000 + i * 5 + k),
+                    )
+                )
+        everyone = [u for u, _slug in approved]
+        invited = [u for u, slug in approved if slug in INVITED_CATEGORIES]
+        for j, (pk, capacity, room_seats, public) in enumerate(
+            rng.sample(bookable, RSVP_SESSIONS_PER_BLOCK)
+        ):
+            seats = min(capacity or room_seats, room_seats)
+            for k, user_id in enumerate(
+                rng.sample(everyone if public else invited, RSVPS_EACH_SESSION)
+            ):
+                confirmed = taken.get(pk, 0) < seats
+                taken[pk] = taken.get(pk, 0) + confirmed
+                rsvps.append(
+                    RSVP(
+                        user_id=user_id,
+                        session_id=pk,
+                        status=RSVP.Status.CONFIRMED if confirmed else RSVP.Status.WAITLISTED,
+                        created_at=EPOCH + timedelta(days=40, minutes=block * 10_000 + j * 100 + k),
+                    )
+                )
+    Star.objects.bulk_create(stars, batch_size=1000, ignore_conflicts=True)
+    RSVP.objects.bulk_create(rsvps, batch_size=1000, ignore_conflicts=True)
+    ctx.count("agenda stars", len(stars))
+    ctx.count("RSVPs", len(rsvps))
 
 
 def _delegations(ctx, people: list[dict], users: dict[str, int]) -> None:

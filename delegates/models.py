@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from events.models import Session
+
 from .countries import ForumCountries
 
 # Photos: what a badge needs, no more. Larger uploads are refused, accepted ones re-encoded.
@@ -46,6 +48,13 @@ class Category(models.Model):
         help_text=_("Registrations wait for the accreditation desk unless an invitation is used."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    events = models.ManyToManyField(
+        "events.Event",
+        blank=True,
+        related_name="invited_categories",
+        verbose_name=_("events they may attend"),
+        help_text=_("Invitation-only events accept RSVPs only from the categories listed here."),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -283,3 +292,104 @@ class Registration(models.Model):
     @property
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
+
+
+class Star(models.Model):
+    """A session a delegate put on their agenda."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="stars",
+        verbose_name=_("delegate"),
+    )
+    session = models.ForeignKey(
+        "events.Session", on_delete=models.CASCADE, related_name="stars", verbose_name=_("session")
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agenda entry")
+        verbose_name_plural = _("agenda entries")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session"], name="star_unique_per_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.session}"
+
+
+class RSVPQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=RSVP.Status.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=RSVP.Status.WAITLISTED)
+
+
+class RSVP(models.Model):
+    """A seat reserved at a session, or a place on its waitlist (position computed, not stored)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("waitlisted")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="rsvps",
+        verbose_name=_("delegate"),
+    )
+    session = models.ForeignKey(
+        "events.Session", on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("session")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    created_at = models.DateTimeField(_("reserved at"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True)
+
+    objects = RSVPQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
+        ordering = ["session", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session"], name="rsvp_unique_per_session"),
+        ]
+        indexes = [models.Index(fields=["session", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.session} ({self.get_status_display()})"
+
+
+class AgendaFeed(models.Model):
+    """The secret address of a delegate's agenda as iCalendar; regenerate to revoke the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="agenda_feed",
+        verbose_name=_("delegate"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agenda feed")
+        verbose_name_plural = _("agenda feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    class urls(urlman.Urls):
+        ical = "/delegates/agenda/{self.token}.ics"
+
+
+class SessionSeats(Session):
+    """The admin's view of a session's RSVPs: capacity and who holds a seat or waits."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("session seats")
+        verbose_name_plural = _("session seats")

@@ -14,5 +14,13 @@ ROLES = {
         "delegates.change_invitation",
         "delegates.view_delegation",
         "delegates.view_delegationmember",
+        "delegates.view_sessionseats",
+        "delegates.view_rsvp",
+    ],
+    # The programme team sets seats per session and sees who holds them.
+    "programme team": [
+        "delegates.view_sessionseats",
+        "delegates.change_sessionseats",
+        "delegates.view_rsvp",
     ],
 }

@@ -33,3 +33,15 @@ def register_segments() -> None:
         selectors.users_by_status,
         params={"status": Registration.Status.choices},
     )
+    register_segment(
+        "delegates.event_registrants",
+        _("Registrants of an event"),
+        selectors.users_registered_for_event,
+        params={"event": selectors.event_choices, "status": selectors.REGISTRANT_STATUSES},
+    )
+    register_segment(
+        "delegates.session_registrants",
+        _("Registrants of a session"),
+        selectors.users_registered_for_session,
+        params={"status": selectors.REGISTRANT_STATUSES, "session": _("session code")},
+    )

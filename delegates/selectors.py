@@ -1,8 +1,16 @@
 """Reads for delegates pages, exports and segments: render-ready rows."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from datetime import date
 
-from .models import Category, Delegation, DelegationMember, Registration
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Forum, Session
+
+from .models import RSVP, AgendaFeed, Category, Delegation, DelegationMember, Registration, Star
 
 
 def open_categories() -> QuerySet[Category]:
@@ -98,6 +106,20 @@ def personal_data(user) -> dict:
             "invited_as": membership.email,
             "accepted_at": _iso(membership.accepted_at),
         }
+    data["agenda"] = {
+        "starred_sessions": list(
+            Star.objects.filter(user_id=user.pk)
+            .order_by("created_at", "pk")
+            .values_list("session__code", flat=True)
+        ),
+        "rsvps": [
+            {"session": code, "status": status, "reserved_at": at.isoformat()}
+            for code, status, at in RSVP.objects.filter(user_id=user.pk)
+            .order_by("created_at", "pk")
+            .values_list("session__code", "status", "created_at")
+        ],
+        "calendar_feed": AgendaFeed.objects.filter(user_id=user.pk).exists(),
+    }
     if coordinated is not None:
         data["coordinated_delegation"] = {
             "name": coordinated.name,
@@ -156,3 +178,165 @@ def country_choices() -> list[tuple[str, str]]:
 
 def delegation_choices() -> list[tuple[str, str]]:
     return [(str(d.pk), d.name) for d in Delegation.objects.all()]
+
+
+REGISTRANT_STATUSES = [
+    ("confirmed", _("confirmed seat")),
+    ("waitlisted", _("on the waitlist")),
+    ("starred", _("on their agenda")),
+]
+
+
+def _registrants(status: str, **session_filter):
+    from accounts.models import User
+
+    if status == "starred":
+        q = {f"stars__session__{k}": v for k, v in session_filter.items()}
+    else:
+        q = {f"rsvps__session__{k}": v for k, v in session_filter.items()}
+        q["rsvps__status"] = status
+    return User.objects.filter(is_active=True, **q)
+
+
+def users_registered_for_event(event, status: str):
+    return _registrants(status, event_id=event)
+
+
+def users_registered_for_session(status: str, session: str = ""):
+    return _registrants(status, code=session.strip())
+
+
+def event_choices() -> list[tuple[str, str]]:
+    return [
+        (str(e.pk), e.title) for e in Event.objects.published().order_by("forum", "position", "pk")
+    ]
+
+
+# --- My agenda ------------------------------------------------------------------------------
+
+
+def is_approved_delegate(user) -> bool:
+    return Registration.objects.filter(
+        user_id=user.pk, status=Registration.Status.APPROVED, anonymised_at__isnull=True
+    ).exists()
+
+
+@dataclass
+class AgendaRow:
+    session: Session
+    starred: bool
+    rsvp_status: str | None
+    position: int | None
+    overlaps: bool = False
+
+    @property
+    def confirmed(self) -> bool:
+        return self.rsvp_status == RSVP.Status.CONFIRMED
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.rsvp_status == RSVP.Status.WAITLISTED
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    rows: list[AgendaRow] = field(default_factory=list)
+
+
+def _agenda_sessions(user_id: int) -> QuerySet[Session]:
+    mine = Q(pk__in=Star.objects.filter(user_id=user_id).values("session_id")) | Q(
+        pk__in=RSVP.objects.filter(user_id=user_id).values("session_id")
+    )
+    return (
+        Session.objects.published()
+        .filter(mine)
+        .select_related("event__forum", "event__section", "room__venue")
+        .order_by("starts_at", "ends_at", "pk")
+    )
+
+
+def agenda(user) -> list[AgendaDay]:
+    """The delegate's starred and reserved sessions by day; rows overlapping another marked."""
+    sessions = list(_agenda_sessions(user.pk))
+    ids = [s.pk for s in sessions]
+    starred = set(
+        Star.objects.filter(user_id=user.pk, session_id__in=ids).values_list(
+            "session_id", flat=True
+        )
+    )
+    ranked = (
+        RSVP.objects.filter(session_id__in=ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("session_id"), F("status")],
+                order_by=[F("created_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(user_id=user.pk)
+        .values_list("session_id", "status", "rank")
+    )
+    rsvps = {sid: (status, rank) for sid, status, rank in ranked}
+    rows = []
+    for s in sessions:
+        status, rank = rsvps.get(s.pk, (None, None))
+        rows.append(
+            AgendaRow(
+                session=s,
+                starred=s.pk in starred,
+                rsvp_status=status,
+                position=rank if status == RSVP.Status.WAITLISTED else None,
+            )
+        )
+    live = [r for r in rows if not r.session.is_cancelled]
+    for i, a in enumerate(live):
+        for b in live[i + 1 :]:
+            if b.session.starts_at >= a.session.ends_at:
+                break
+            a.overlaps = b.overlaps = True
+    days: dict[date, AgendaDay] = {}
+    for row in rows:
+        day = timezone.localtime(row.session.starts_at).date()
+        days.setdefault(day, AgendaDay(day)).rows.append(row)
+    return list(days.values())
+
+
+def feed_of(user) -> AgendaFeed | None:
+    return AgendaFeed.objects.filter(user_id=user.pk).first()
+
+
+def feed_sessions(token: str) -> tuple[Forum, list[Session]] | None:
+    """The forum and sessions of the agenda a feed token opens (cancelled ones included)."""
+    feed = AgendaFeed.objects.filter(token=token).only("user_id").first()
+    if feed is None:
+        return None
+    sessions = list(_agenda_sessions(feed.user_id).prefetch_related("speakers", "moderators"))
+    forum = sessions[0].event.forum if sessions else Forum.objects.order_by("-edition").first()
+    return (forum, sessions) if forum is not None else None
+
+
+def session_rsvps(session: Session) -> list[RSVP]:
+    """A session's RSVPs, confirmed then waitlisted, each waitlisted with ``position``."""
+    rows = list(
+        RSVP.objects.filter(session_id=session.pk)
+        .select_related("user")
+        .order_by("-status", "created_at", "pk")  # "waitlisted" sorts after "confirmed" reversed
+    )
+    rows.sort(key=lambda r: (r.status != RSVP.Status.CONFIRMED, r.created_at, r.pk))
+    n = 0
+    for r in rows:
+        if r.status == RSVP.Status.WAITLISTED:
+            n += 1
+            r.position = n
+        else:
+            r.position = None
+    return rows
+
+
+def seat_counts() -> QuerySet:
+    """Sessions with ``confirmed`` and ``waitlisted`` counts, for the admin list."""
+    return Session.objects.annotate(
+        confirmed=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED)),
+        waitlisted=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
+    )

@@ -18,4 +18,12 @@ urlpatterns = [
         name="member_edit",
     ),
     path("join/<str:token>/", views.JoinDelegationView.as_view(), name="join"),
+    path("agenda/", views.AgendaView.as_view(), name="agenda"),
+    path("agenda/feed/", views.FeedRegenerateView.as_view(), name="feed_regenerate"),
+    path("agenda/feed/revoke/", views.FeedRevokeView.as_view(), name="feed_revoke"),
+    path("agenda/<str:token>.ics", views.FeedView.as_view(), name="feed"),
+    path("sessions/<slug:code>/star/", views.StarView.as_view(), name="star"),
+    path("sessions/<slug:code>/unstar/", views.UnstarView.as_view(), name="unstar"),
+    path("sessions/<slug:code>/rsvp/", views.RSVPView.as_view(), name="rsvp"),
+    path("sessions/<slug:code>/rsvp/cancel/", views.CancelRSVPView.as_view(), name="rsvp_cancel"),
 ]

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -7,8 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+
+from events.exports import sessions_ical
+from events.models import Session
 
 from . import selectors, services
 from .forms import (
@@ -322,3 +327,147 @@ class JoinDelegationView(View):
         if selectors.registration_of(request.user) is None:
             return redirect("delegates:register")
         return redirect("delegates:mine")
+
+
+# --- My agenda and session RSVP -------------------------------------------------------------
+
+
+def _back(request, default: str) -> str:
+    """The page the button was on, when it is one of ours; else ``default``."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _published_session(code: str) -> Session:
+    return get_object_or_404(Session.objects.published().select_related("event"), code=code)
+
+
+class AgendaView(LoginRequiredMixin, View):
+    def get(self, request):
+        if not selectors.is_approved_delegate(request.user):
+            return render(request, "delegates/agenda.html", {"approved": False})
+        feed = selectors.feed_of(request.user)
+        return render(
+            request,
+            "delegates/agenda.html",
+            {
+                "approved": True,
+                "days": selectors.agenda(request.user),
+                "feed": feed,
+                "feed_url": f"{settings.SITE_URL}{feed.urls.ical}" if feed else "",
+            },
+        )
+
+
+class StarView(LoginRequiredMixin, View):
+    """GET: a confirmation page (the cached schedule cannot hold a CSRF token); POST: star."""
+
+    def get(self, request, code):
+        session = _published_session(code)
+        return render(request, "delegates/star.html", {"session": session})
+
+    def post(self, request, code):
+        session = _published_session(code)
+        try:
+            services.star_session(session, user=request.user)
+        except services.AgendaError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("“%(title)s” is on your agenda.") % {"title": session.title}
+            )
+        return redirect(_back(request, reverse("delegates:agenda")))
+
+
+class UnstarView(LoginRequiredMixin, View):
+    def post(self, request, code):
+        session = _published_session(code)
+        services.unstar_session(session, user=request.user)
+        messages.success(
+            request, _("“%(title)s” is no longer on your agenda.") % {"title": session.title}
+        )
+        return redirect(_back(request, reverse("delegates:agenda")))
+
+
+class RSVPView(LoginRequiredMixin, View):
+    def get(self, request, code):
+        return redirect(_published_session(code).urls.public)
+
+    def post(self, request, code):
+        session = _published_session(code)
+        try:
+            reservation = services.reserve_seat(session, user=request.user)
+        except services.AgendaError as exc:
+            messages.error(request, str(exc))
+            return redirect(_back(request, session.urls.public))
+        for clash in reservation.clashes:
+            messages.warning(
+                request,
+                _("Note: you also hold a seat at “%(title)s” at the same time.")
+                % {"title": clash.title},
+            )
+        if reservation.position is None:
+            messages.success(
+                request, _("Your seat at “%(title)s” is confirmed.") % {"title": session.title}
+            )
+        else:
+            messages.info(
+                request,
+                _("The session is full: you are number %(position)d on the waitlist.")
+                % {"position": reservation.position},
+            )
+        return redirect(_back(request, reverse("delegates:agenda")))
+
+
+class CancelRSVPView(LoginRequiredMixin, View):
+    def post(self, request, code):
+        session = _published_session(code)
+        try:
+            services.cancel_rsvp(session, user=request.user)
+        except services.AgendaError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Your reservation for “%(title)s” is cancelled.") % {"title": session.title},
+            )
+        return redirect(_back(request, reverse("delegates:agenda")))
+
+
+class FeedRegenerateView(LoginRequiredMixin, View):
+    def post(self, request):
+        try:
+            services.regenerate_feed(request.user)
+        except services.AgendaError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Your calendar feed has a new address; the old one no longer works.")
+            )
+        return redirect("delegates:agenda")
+
+
+class FeedRevokeView(LoginRequiredMixin, View):
+    def post(self, request):
+        services.revoke_feed(request.user)
+        messages.success(request, _("Your calendar feed is switched off."))
+        return redirect("delegates:agenda")
+
+
+class FeedView(View):
+    """The agenda as iCalendar for calendar apps: the secret token is the only key."""
+
+    def get(self, request, token):
+        found = selectors.feed_sessions(token)
+        if found is None:
+            raise Http404
+        forum, sessions = found
+        body = sessions_ical(forum, sessions, name=_("My ZGC Forum agenda"))
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response

@@ -30,6 +30,7 @@ SESSION_FORM_FIELDS = [
     "livestream_url",
     "capacity",
     "rsvp_required",
+    "rsvp_closes_at",
 ]
 
 
@@ -111,6 +112,14 @@ class SessionAdminForm(forms.ModelForm):
             return data
         event = data.get("event") or getattr(self.instance, "event", None)
         if event is None:
+            return data
+        room, capacity = data.get("room"), data.get("capacity")
+        if room is not None and capacity is not None and capacity > room.capacity:
+            self.add_error(
+                "capacity",
+                _("%(room)s has %(seats)d seats: the capacity cannot be larger.")
+                % {"room": room, "seats": room.capacity},
+            )
             return data
         _lock_room(data.get("room"))
         try:

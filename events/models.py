@@ -182,6 +182,16 @@ class Speaker(models.Model):
         related_name="+",
         verbose_name=_("added by"),
     )
+    email = models.EmailField(
+        _("email address"), blank=True, help_text=_("Schedule changes are mailed here.")
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Mail from the forum comes in this language (empty: English)."),
+    )
 
     class Meta:
         verbose_name = _("speaker")
@@ -250,6 +260,14 @@ class Event(models.Model):
         _("open to all delegates"), default=True, help_text=_("Off: by invitation only.")
     )
     is_published = models.BooleanField(_("published"), default=False)
+    refuses_rsvp_clashes = models.BooleanField(
+        _("refuse clashing RSVPs"),
+        default=False,
+        help_text=_(
+            "On: a delegate with a confirmed seat at the same time elsewhere cannot reserve "
+            "a seat here. Off: they are only warned."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = EventQuerySet.as_manager()
@@ -327,6 +345,12 @@ class Session(models.Model):
     livestream_url = models.URLField(_("livestream URL"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     rsvp_required = models.BooleanField(_("RSVP required"), default=False)
+    rsvp_closes_at = models.DateTimeField(
+        _("RSVP closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: reservations close when the session starts."),
+    )
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0, editable=False)
     released_in = models.PositiveIntegerField(
@@ -362,6 +386,11 @@ class Session(models.Model):
     @property
     def duration(self) -> timedelta:
         return self.ends_at - self.starts_at
+
+    @property
+    def rsvp_deadline(self):
+        """When reservations close: the set moment, or the start of the session."""
+        return self.rsvp_closes_at or self.starts_at
 
 
 class Release(models.Model):

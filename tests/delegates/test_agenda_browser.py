@@ -1,0 +1,65 @@
+"""In a real browser: star two sessions, join a full session's waitlist, get the freed seat."""
+
+import pytest
+
+from delegates import services
+from delegates.models import RSVP
+from tests.browser import assert_accessible
+from tests.delegates.agenda_support import approved_delegate, rsvp_session
+from tests.factories.events import SessionFactory, at
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-demo-password"
+
+
+def log_in(page, email, path):
+    page.goto(f"/accounts/login/?next={path}")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form:has(input[name=password]) [type=submit]").click()
+    page.wait_for_url(f"**{path}")
+
+
+def log_out(page):
+    page.locator("form[action$='/accounts/logout/'] button").click()
+
+
+def test_star_join_the_waitlist_and_get_the_seat_when_someone_cancels(page, smtp_sink):
+    first = SessionFactory(title_en="Opening plenary", starts_at=at(0, 9), ends_at=at(0, 10))
+    second = SessionFactory(
+        title_en="AI governance panel", starts_at=at(0, 9, 30), ends_at=at(0, 11)
+    )
+    full = rsvp_session(1, title_en="Quantum lab visit", starts_at=at(1, 14), ends_at=at(1, 16))
+    waiting = approved_delegate(email="wei.chen@example.org", name="Chen Wei")
+    holder = approved_delegate(email="holder@example.org", name="Anna Holder")
+    services.reserve_seat(full, user=holder)
+
+    log_in(page, "wei.chen@example.org", first.urls.public)
+    page.get_by_role("button", name="Add to my agenda").click()
+    assert page.get_by_text("“Opening plenary” is on your agenda.").is_visible()
+    page.goto(second.urls.public)
+    page.get_by_role("button", name="Add to my agenda").click()
+    page.goto(full.urls.public)
+    page.get_by_role("button", name="Reserve a seat").click()
+    page.wait_for_url("**/delegates/agenda/")
+    main = page.locator("main").inner_text()
+    assert "you are number 1 on the waitlist" in main
+    assert "Waitlist: number 1" in main
+    assert main.count("Overlaps another session") == 2  # the two starred sessions
+    assert_accessible(page)
+    log_out(page)
+
+    log_in(page, "holder@example.org", "/delegates/agenda/")
+    page.get_by_role("button", name="Give up my seat").click()
+    assert page.get_by_text("Your reservation for “Quantum lab visit” is cancelled.").is_visible()
+    log_out(page)
+
+    log_in(page, "wei.chen@example.org", "/delegates/agenda/")
+    main = page.locator("main").inner_text()
+    assert "Seat confirmed" in main and "Waitlist" not in main
+    assert_accessible(page)
+    (mail,) = smtp_sink.wait_for(1)
+    assert mail.recipients == ["wei.chen@example.org"]
+    assert mail.subject == "A seat is yours: Quantum lab visit"
+    assert RSVP.objects.get(session=full).user_id == waiting.pk
