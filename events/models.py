@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -200,6 +201,13 @@ class Speaker(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name as a reader of the page's language knows it: Chinese in the Chinese UI."""
+        if self.name_zh and translation.get_language() == "zh-hans":
+            return self.name_zh
+        return self.name
 
     class urls(urlman.Urls):
         public = "{self.prefix}/speakers/{self.slug}/"

@@ -115,8 +115,8 @@ def session_cards(sessions) -> list[dict]:
                 "event_title": event.title,
                 "section": event.section.name,
                 "section_slug": event.section.slug,
-                "speakers": [(p.urls.public, p.name) for p in s.speakers.all()],
-                "moderators": [(p.urls.public, p.name) for p in s.moderators.all()],
+                "speakers": [(p.urls.public, p.local_name) for p in s.speakers.all()],
+                "moderators": [(p.urls.public, p.local_name) for p in s.moderators.all()],
                 "badges": badges,
                 "flags": flags,
             }

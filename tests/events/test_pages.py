@@ -322,3 +322,10 @@ def test_a_busy_day_comes_in_pages_of_a_hundred(client, event):
     second = client.get("/schedule/?day=2021-09-24&page=2").content.decode()
     assert second.count('class="card mb-2 session-card') == 5
     assert client.get("/schedule/?day=2021-09-24&page=x").status_code == 200
+
+
+def test_speakers_appear_under_the_name_readers_of_the_page_know(client, varied):
+    english = client.get("/schedule/?day=2021-09-24").content.decode()
+    chinese = client.get("/zh-hans/schedule/?day=2021-09-24").content.decode()
+    assert ">Ada Quantum</a>" in english and "量子艾达" not in english
+    assert ">量子艾达</a>" in chinese
