@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -205,7 +204,7 @@ class Speaker(models.Model):
     @property
     def local_name(self) -> str:
         """The name as a reader of the page's language knows it: Chinese in the Chinese UI."""
-        if self.name_zh and translation.get_language() == "zh-hans":
+        if self.name_zh and get_language() == "zh-hans":
             return self.name_zh
         return self.name
 
