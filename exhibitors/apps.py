@@ -7,6 +7,7 @@ class ExhibitorsConfig(AppConfig):
     verbose_name = _("Exhibition")
 
     def ready(self):
-        from . import segments
+        from . import caching, segments
 
         segments.register_segments()
+        caching.connect()

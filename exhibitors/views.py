@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import selectors, services
+from . import caching, selectors, services
 from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, OrganizationForm
 from .models import Application, ExhibitionSection, Invitation, Membership, Organization
 
@@ -19,6 +22,15 @@ PAGE_SIZE = 24
 
 
 def directory(request):
+    key = f"exhibitors:directory:{caching.directory_version()}:{get_language()}:{request.GET.urlencode()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("exhibitors/includes/_directory_body.html", _directory(request))
+        cache.set(key, body, caching.PAGE_SECONDS)
+    return render(request, "exhibitors/directory.html", {"body": body})
+
+
+def _directory(request) -> dict:
     form = DirectoryFilterForm(
         request.GET or None,
         sections=selectors.exhibition_sections(),
@@ -40,19 +52,15 @@ def directory(request):
     params.pop("page", None)
     letter_params = params.copy()
     letter_params.pop("letter", None)
-    return render(
-        request,
-        "exhibitors/directory.html",
-        {
-            "form": form,
-            "filter_fields": [form["section"], form["country"], form["field"]],
-            "page": page,
-            "letters": LETTERS,
-            "current_letter": filters.get("letter", ""),
-            "query_string": params.urlencode(),
-            "letter_query_string": letter_params.urlencode(),
-        },
-    )
+    return {
+        "form": form,
+        "filter_fields": [form["section"], form["country"], form["field"]],
+        "page": page,
+        "letters": LETTERS,
+        "current_letter": filters.get("letter", ""),
+        "query_string": params.urlencode(),
+        "letter_query_string": letter_params.urlencode(),
+    }
 
 
 def organization_page(request, slug):

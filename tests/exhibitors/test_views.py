@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from exhibitors import services
 from exhibitors.models import Application, Membership, Organization
 from tests.factories.accounts import UserFactory
 from tests.factories.exhibitors import ApplicationFactory, OrganizationFactory, SectionFactory
@@ -161,6 +162,21 @@ def test_directory_query_count_does_not_grow(client, section, n, django_assert_n
         response = client.get("/exhibitors/?section=carbon-neutrality&q=Zhongguancun")
     assert response.status_code == 200
     assert text(response).count('class="card h-100"') == n
+
+
+@pytest.mark.parametrize("n", [4, 12])
+def test_warm_directory_needs_no_query_and_a_change_shows_at_once(
+    client, section, organizer, n, django_assert_num_queries
+):
+    approved(n, section)
+    client.get("/exhibitors/?section=" + section.slug)
+    with django_assert_num_queries(0):
+        warm = client.get("/exhibitors/?section=" + section.slug).content.decode()
+    newcomer = OrganizationFactory(name_en="Newcomer Quantum Ltd.")
+    application = ApplicationFactory(organization=newcomer, section=section, status=S.SUBMITTED)
+    assert "Newcomer Quantum" not in warm
+    services.approve_application(application, by=organizer)
+    assert "Newcomer Quantum" in client.get("/exhibitors/?section=" + section.slug).content.decode()
 
 
 def test_directory_lists_only_approved_and_published(client, section):
