@@ -1,21 +1,41 @@
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from events import selectors as events_selectors
+from exhibitors import caching as exhibitors_caching
 from exhibitors import selectors as exhibitors_selectors
+
+HOME_SECONDS = 3600
 
 
 @require_GET
 def home(request):
+    """The forum at a glance, rendered once per programme and exhibition version and language."""
     forum = events_selectors.current_forum()
-    context = {
+    key = "home:{}:{}:{}".format(
+        f"{forum.pk}.{forum.cache_version}" if forum else "none",
+        exhibitors_caching.directory_version(),
+        get_language(),
+    )
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("includes/_home_body.html", _home(forum))
+        cache.set(key, body, HOME_SECONDS)
+    title = forum.name if forum else None
+    return render(request, "home.html", {"body": body, "title": title})
+
+
+def _home(forum) -> dict:
+    return {
         "forum": forum,
         "sections": events_selectors.forum_sections(forum) if forum else [],
         "exhibition_sections": exhibitors_selectors.exhibition_sections(),
         "venues": events_selectors.venue_figures(),
         "programme": events_selectors.programme_figures(forum) if forum else None,
     }
-    return render(request, "home.html", context)
 
 
 def error_404(request, exception=None):

@@ -118,3 +118,30 @@ def test_pages_send_a_content_security_policy(client):
     assert "<style" not in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
     assert " style=" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 3])
+def test_home_page_queries_do_not_grow_and_warm_needs_one(client, n, django_assert_num_queries):
+    from django.core.management import call_command
+
+    from tests.factories.exhibitors import SectionFactory
+
+    call_command("seed_demo", verbosity=0)
+    for i in range(n):
+        SectionFactory(name_en=f"Extra hall {i}")
+    # forum; sections; exhibition sections; venues; events, sessions, speakers
+    with django_assert_num_queries(7):
+        cold = client.get("/").content.decode()
+    assert cold.count("Extra hall") == n
+    with django_assert_num_queries(1):  # the forum row, whose version is in the cache key
+        assert client.get("/").content.decode() == cold
+
+
+@pytest.mark.django_db
+def test_home_page_shows_a_new_exhibition_section_at_once(client, demo_forum):
+    from tests.factories.exhibitors import SectionFactory
+
+    assert "Quantum hall" not in client.get("/").content.decode()
+    SectionFactory(name_en="Quantum hall")
+    assert "Quantum hall" in client.get("/").content.decode()
