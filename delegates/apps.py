@@ -7,7 +7,11 @@ class DelegatesConfig(AppConfig):
     verbose_name = _("Delegates")
 
     def ready(self):
-        from . import rules  # noqa: F401  (permissions)
+        from . import checks, rules  # noqa: F401  (system checks, permissions)
         from .segments import register_segments
 
         register_segments()
+        from django.contrib import admin
+
+        # The admin index links the statistics page (for those allowed to see it).
+        admin.site.index_template = "admin/delegates/index.html"

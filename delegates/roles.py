@@ -1,6 +1,7 @@
 """Groups the delegates app needs; ``accounts.roles.ensure_roles()`` creates them."""
 
 ACCREDITATION_DESK = "accreditation desk"
+CHECKIN_DESK = "check-in desk"
 
 ROLES = {
     ACCREDITATION_DESK: [
@@ -14,5 +15,14 @@ ROLES = {
         "delegates.change_invitation",
         "delegates.view_delegation",
         "delegates.view_delegationmember",
+        "delegates.view_badge",
+        "delegates.change_badge",
+        "delegates.view_badgeprintjob",
+        "delegates.add_badgeprintjob",
+        "delegates.view_checkin",
+        "delegates.view_scan",
+        "delegates.view_statistics",
     ],
+    # The door: scan badges, nothing else (no admin, no lists of people).
+    CHECKIN_DESK: ["delegates.scan_badges"],
 }

@@ -18,4 +18,12 @@ urlpatterns = [
         name="member_edit",
     ),
     path("join/<str:token>/", views.JoinDelegationView.as_view(), name="join"),
+    path("me/badge.pdf", views.MyBadgeView.as_view(), name="badge"),
+    path("desk/", views.DeskView.as_view(), name="desk"),
+    path("desk/scope/", views.DeskScopeView.as_view(), name="desk_scope"),
+    path("desk/events/<int:event_pk>/", views.DeskView.as_view(), name="desk_event"),
+    path("desk/sessions/<slug:code>/", views.DeskView.as_view(), name="desk_session"),
+    path("desk/photos/<int:pk>/", views.DeskPhotoView.as_view(), name="desk_photo"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/<slug:table>.csv", views.StatisticsCSVView.as_view(), name="statistics_csv"),
 ]
