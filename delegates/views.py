@@ -384,7 +384,8 @@ class DeskView(_PermissionMixin, View):
                 "session": session,
                 "form": form,
                 "result": result,
-                "scopes": selectors.desk_scopes(),
+                # The picker lists every session: only on the desk's first page, not per scan.
+                "scopes": selectors.desk_scopes() if request.method == "GET" else None,
             },
             status=status,
         )
