@@ -65,8 +65,9 @@ def test_badge_with_photo_embeds_it(client):
     )
     client.force_login(registration.user)
     pdf = client.get(reverse("delegates:badge")).content
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     images = [img for page in PdfReader(io.BytesIO(pdf)).pages for img in page.images]
     assert images, "the photo is on the badge"

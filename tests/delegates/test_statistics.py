@@ -26,7 +26,7 @@ def seed(n: int, desk):
     session = SessionFactory(capacity=40)
     SessionFactory(event=session.event)  # no capacity: the room's
     people = []
-    for i in range(n):
+    for _i in range(n):
         for category, country in [(delegates, "CN"), (delegates, "DE"), (press, "FR")]:
             people.append(approved_registration(category=category, country=country))
         RegistrationFactory(category=press, country="CN", status="pending")
@@ -76,8 +76,8 @@ def test_numbers_equal_independent_counts_and_link_to_the_admin(client, organize
     sessions = cells(html, "sessions")
     url = reverse("admin:delegates_checkin_changelist") + f"?session__exact={session.pk}"
     assert f'<a href="{url}">{in_session}</a>' in sessions
-    assert "<td class=\"text-end\">40</td>" in sessions  # capacity
-    assert "<td class=\"text-end\">200</td>" in sessions  # the room's seats
+    assert '<td class="text-end">40</td>' in sessions  # capacity
+    assert '<td class="text-end">200</td>' in sessions  # the room's seats
 
     days = cells(html, "days")
     assert f">{CheckIn.objects.count()}</a>" in days
