@@ -910,3 +910,113 @@ def run_badge_print(job_id: int) -> BadgePrintJob:
         )
         raise
     return job
+
+
+# --- Speakers and exhibitor staff become registrations ------------------------------------------
+
+
+def speaker_category_slug() -> str:
+    return getattr(settings, "DELEGATES_SPEAKER_CATEGORY", "speaker")
+
+
+def exhibitor_staff_category_slug() -> str:
+    return getattr(settings, "DELEGATES_EXHIBITOR_STAFF_CATEGORY", "exhibitor-staff")
+
+
+def exhibitor_staff_allowance(area_m2: int) -> int:
+    """Staff badges for an approved floor area: one per standard 9 m² unit, at least two."""
+    per_unit = getattr(settings, "DELEGATES_EXHIBITOR_STAFF_PER_9M2", 1)
+    minimum = getattr(settings, "DELEGATES_EXHIBITOR_STAFF_MINIMUM", 2)
+    return max(minimum, (area_m2 // 9) * per_unit)
+
+
+def _auto_register(user, category: Category, *, name, name_zh, organization, country) -> bool:
+    """An approved registration for someone the forum itself vouches for; False if they have one."""
+    if Registration.objects.filter(user=user).exists():
+        return False
+    now = timezone.now()
+    Registration.objects.create(
+        user=user,
+        category=category,
+        status=Registration.Status.APPROVED,
+        reviewed_at=now,
+        name=name[:150],
+        name_zh=name_zh[:60],
+        organization=organization[:200] or "—",
+        country=country or "CN",
+        # Nobody ticked the terms box here: the forum invited these people itself; the
+        # column records when the registration was made for them.
+        terms_accepted_at=now,
+    )
+    return True
+
+
+@transaction.atomic
+def register_speakers() -> int:
+    """Speakers with an email address get an approved registration (and an account); returns new."""
+    from events.models import Speaker
+
+    category = Category.objects.filter(slug=speaker_category_slug()).first()
+    if category is None:
+        return 0
+    made = 0
+    for speaker in Speaker.objects.exclude(email="").order_by("pk"):
+        user = User.objects.select_for_update().filter(email__iexact=speaker.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                speaker.email, password=None, name=speaker.name, name_zh=speaker.name_zh
+            )
+        made += _auto_register(
+            user,
+            category,
+            name=speaker.name,
+            name_zh=speaker.name_zh,
+            organization=speaker.affiliation,
+            country=speaker.country.code if speaker.country else "",
+        )
+    return made
+
+
+@transaction.atomic
+def register_exhibitor_staff() -> int:
+    """Members of exhibitors with approved floor area, within the allowance; returns new."""
+    from django.db.models import Sum
+
+    from exhibitors.models import Application, Membership, Organization
+
+    category = Category.objects.filter(slug=exhibitor_staff_category_slug()).first()
+    if category is None:
+        return 0
+    areas = dict(
+        Application.objects.filter(status=Application.Status.APPROVED)
+        .order_by()
+        .values("organization")
+        .annotate(m2=Sum("area_m2"))
+        .values_list("organization", "m2")
+    )
+    made = 0
+    organizations = Organization.objects.filter(pk__in=areas).order_by("pk")
+    for organization in organizations.select_for_update():
+        allowance = exhibitor_staff_allowance(areas[organization.pk])
+        members = list(
+            Membership.objects.filter(organization=organization)
+            .select_related("user")
+            .order_by("role", "joined_at", "pk")  # administrators first, then by seniority
+        )
+        used = Registration.objects.filter(
+            category=category, user__in=[m.user for m in members]
+        ).count()
+        for member in members:
+            if used >= allowance:
+                break
+            if _auto_register(
+                member.user,
+                category,
+                name=member.user.name,
+                name_zh=member.user.name_zh,
+                organization=organization.name,
+                country=organization.country.code,
+            ):
+                used += 1
+                made += 1
+    return made

@@ -169,6 +169,11 @@ class Speaker(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name (Latin script)"), max_length=150)
     name_zh = models.CharField(_("Chinese name"), max_length=60, blank=True)
+    email = models.EmailField(
+        _("email address"),
+        blank=True,
+        help_text=_("Never shown publicly; the speaker's badge registration is made with it."),
+    )
     affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
     country = CountryField(_("country"), blank=True)
     bio = models.TextField(_("biography"), blank=True)
