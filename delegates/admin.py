@@ -31,6 +31,7 @@ class CategoryAdmin(TranslationAdmin):
     list_filter = ["access", "needs_approval"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+    filter_horizontal = ["events"]
 
 
 @admin.register(Registration)
