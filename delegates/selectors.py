@@ -72,6 +72,8 @@ def personal_data(user) -> dict:
             else None,
         },
         "registration": None,
+        "badges": [],
+        "check_ins": [],
         "delegation_membership": None,
         "coordinated_delegation": None,
     }
@@ -96,6 +98,18 @@ def personal_data(user) -> dict:
             "deletion_requested_at": _iso(r.deletion_requested_at),
             "registered_at": r.created_at.isoformat(),
         }
+        data["badges"] = [
+            {"issued_at": _iso(b.issued_at), "revoked_at": _iso(b.revoked_at)}
+            for b in r.badges.order_by("issued_at", "pk")
+        ]
+        data["check_ins"] = [
+            {
+                "at": c.created_at.isoformat(),
+                "event": c.event.title if c.event else None,
+                "session": c.session.title if c.session else None,
+            }
+            for c in r.check_ins.select_related("event", "session").order_by("created_at", "pk")
+        ]
     if membership is not None:
         data["delegation_membership"] = {
             "delegation": membership.delegation.name,

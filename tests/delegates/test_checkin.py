@@ -198,3 +198,16 @@ def test_two_desks_scanning_one_badge_at_once_record_one_check_in(roles):
     assert sorted(results) == ["accepted"] + ["duplicate"] * (len(desks) - 1)
     assert CheckIn.objects.count() == 1
     assert Scan.objects.count() == len(desks)
+
+
+def test_the_data_export_lists_badges_and_check_ins(client, desk_user):
+    import json
+
+    registration = approved_registration(name="Exported Person")
+    session = SessionFactory(title_en="Quantum Panel")
+    services.scan_badge(token_of(registration), by=desk_user, session=session)
+    client.force_login(registration.user)
+    data = json.loads(client.get(reverse("delegates:export")).content)
+    assert len(data["badges"]) == 1 and data["badges"][0]["revoked_at"] is None
+    assert [c["session"] for c in data["check_ins"]] == ["Quantum Panel"]
+    assert "token" not in json.dumps(data)

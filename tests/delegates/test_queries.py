@@ -62,7 +62,7 @@ def test_edit_page(client, world, django_assert_num_queries):
 
 @pytest.mark.parametrize("world", N, indirect=True)
 def test_export(client, world, django_assert_num_queries):
-    _page(client, world["member"].user, "/delegates/me/export.json", 5, django_assert_num_queries)
+    _page(client, world["member"].user, "/delegates/me/export.json", 7, django_assert_num_queries)
 
 
 @pytest.mark.parametrize("world", N, indirect=True)
