@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -415,7 +416,7 @@ class DeskScopeView(_PermissionMixin, View):
         kind, _sep, value = scope.partition(":")
         if kind == "event" and value.isdigit():
             return redirect("delegates:desk_event", event_pk=int(value))
-        if kind == "session" and value:
+        if kind == "session" and re.fullmatch(r"[-a-zA-Z0-9_]+", value):
             return redirect("delegates:desk_session", code=value)
         return redirect("delegates:desk")
 

@@ -211,3 +211,24 @@ def test_the_data_export_lists_badges_and_check_ins(client, desk_user):
     assert len(data["badges"]) == 1 and data["badges"][0]["revoked_at"] is None
     assert [c["session"] for c in data["check_ins"]] == ["Quantum Panel"]
     assert "token" not in json.dumps(data)
+
+
+def test_scope_picker_leads_to_the_chosen_desk(client, desk_user):
+    session = SessionFactory()
+    client.force_login(desk_user)
+    page = client.get(reverse("delegates:desk")).content.decode()
+    assert f'value="session:{session.code}"' in page
+    picker = reverse("delegates:desk_scope")
+    cases = {
+        f"session:{session.code}": reverse("delegates:desk_session", args=[session.code]),
+        f"event:{session.event.pk}": reverse("delegates:desk_event", args=[session.event.pk]),
+        "": reverse("delegates:desk"),
+        "session:not a code/..": reverse("delegates:desk"),
+        "event:x": reverse("delegates:desk"),
+    }
+    for scope, target in cases.items():
+        response = client.get(picker, {"scope": scope})
+        assert (response.status_code, response["Location"]) == (302, target), scope
+    assert client.get(reverse("delegates:desk_session", args=["nope"])).status_code == 404
+    page = client.get(reverse("delegates:desk_session", args=[session.code])).content.decode()
+    assert f"Session: {session.title}" in page
