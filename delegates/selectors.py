@@ -242,6 +242,16 @@ class Table:
     rows: list[dict] = field(default_factory=list)
     chart: str = ""  # the key charted, or ""
 
+    @property
+    def has_data(self) -> bool:
+        """Something to chart: at least one non-zero value."""
+        return any(row.get(self.chart) for row in self.rows)
+
+    @property
+    def chart_rows(self) -> list[dict]:
+        """The rows the bar chart shows: the largest 20 values."""
+        return sorted(self.rows, key=lambda r: -(r.get(self.chart) or 0))[:20]
+
     def csv_rows(self):
         yield [label for _key, label in self.columns]
         for row in self.rows:
