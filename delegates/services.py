@@ -612,6 +612,10 @@ def confirm_deletion(registration: Registration, *, by) -> Registration:
     registration.anonymised_at = now
     registration.reviewed_by = by
     registration.save()
+    # A printed badge of an anonymised person must not open a door any more.
+    Badge.objects.filter(registration=registration, revoked_at__isnull=True).update(
+        revoked_at=now, revoke_reason=Badge.RevokeReason.WITHDRAWN
+    )
     # Past history rows still hold the personal data: remove them too.
     if hasattr(registration, "history"):
         registration.history.exclude(history_date__gte=now).delete()

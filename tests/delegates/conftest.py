@@ -83,7 +83,7 @@ def desk_user(roles):
 
     from delegates.roles import CHECKIN_DESK
 
-    user = UserFactory(email="door@zgcforum.example", name="Door Volunteer")
+    user = UserFactory(email="volunteer@example.org", name="Door Volunteer")
     user.groups.add(Group.objects.get(name=CHECKIN_DESK))
     return user
 

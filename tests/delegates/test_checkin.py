@@ -232,3 +232,15 @@ def test_scope_picker_leads_to_the_chosen_desk(client, desk_user):
     assert client.get(reverse("delegates:desk_session", args=["nope"])).status_code == 404
     page = client.get(reverse("delegates:desk_session", args=[session.code])).content.decode()
     assert f"Session: {session.title}" in page
+
+
+def test_anonymised_person_badge_is_revoked(client, desk_user, organizer):
+    registration = approved_registration(name="Leaving Person")
+    token = token_of(registration)
+    services.request_deletion(registration)
+    services.confirm_deletion(registration, by=organizer)
+    badge = services.Badge.objects.get(registration=registration)
+    assert badge.revoke_reason == "withdrawn" and badge.revoked_at is not None
+    client.force_login(desk_user)
+    page = scan(client, token)
+    assert "Unknown badge" in page and "Leaving Person" not in page

@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_worker_prints_the_selected_badges_into_one_pdf(
     client,
     organizer,
-    worker_factory,
+    worker_factory,  # noqa: F811  (the fixture imported above)
     settings,
-    smtp_sink,  # noqa: F811
+    smtp_sink,
 ):
     require_postgres()
     url = require_redis()
