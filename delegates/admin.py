@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,14 +10,19 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors, services
+from .badges import badge_pdf
 from .forms import InvitationImportForm, RejectForm
 from .models import (
     RSVP,
+    Badge,
+    BadgePrintJob,
     Category,
+    CheckIn,
     Delegation,
     DelegationMember,
     Invitation,
     Registration,
+    Scan,
     SessionSeats,
 )
 
@@ -90,7 +95,12 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         "anonymised_at",
         "created_at",
     ]
-    actions = ["approve_selected", "reject_selected", "confirm_deletion_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "confirm_deletion_selected",
+        "print_badges_selected",
+    ]
     change_form_template = "admin/delegates/registration/change_form.html"
 
     def has_add_permission(self, request):
@@ -101,6 +111,29 @@ class RegistrationAdmin(SimpleHistoryAdmin):
 
     def has_review_permission(self, request):
         return request.user.has_perm("delegates.review_registration")
+
+    def has_print_badges_permission(self, request):
+        return request.user.has_perm("delegates.add_badgeprintjob")
+
+    @admin.action(
+        description=_("Print badges of the selected registrations (one PDF)"),
+        permissions=["print_badges"],
+    )
+    def print_badges_selected(self, request, queryset):
+        try:
+            job = services.request_badge_print(
+                queryset.values_list("pk", flat=True), by=request.user
+            )
+        except services.BadgeError as exc:
+            self.message_user(request, str(exc), messages.WARNING)
+            return None
+        self.message_user(
+            request,
+            _("%(n)d badges are being printed; the PDF is ready to download here when done.")
+            % {"n": job.total},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:delegates_badgeprintjob_change", args=[job.pk]))
 
     def has_confirm_deletion_permission(self, request):
         return request.user.has_perm("delegates.confirm_deletion")
@@ -314,6 +347,130 @@ class DelegationAdmin(admin.ModelAdmin):
     search_fields = ["name", "coordinator__email"]
     raw_id_fields = ["coordinator"]
     inlines = [DelegationMemberInline]
+
+
+# --- Badges and check-in ----------------------------------------------------------------------
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    list_display = ["registration", "issued_at", "revoked_at", "revoke_reason"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "revoke_reason"]
+    list_select_related = ["registration"]  # each row names its person
+    search_fields = ["registration__name", "registration__name_zh", "code"]
+    readonly_fields = ["registration", "code", "issued_at", "revoked_at", "revoke_reason"]
+    actions = ["revoke_lost", "reissue_selected"]
+    change_form_template = "admin/delegates/badge/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # badges are issued on first download or print
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a revoked badge stays: its scans point at it
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="delegates_badge_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        badge = get_object_or_404(
+            Badge.objects.select_related("registration__category"), pk=pk, revoked_at__isnull=True
+        )
+        response = HttpResponse(badge_pdf([badge]), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="badge-{badge.pk}.pdf"'
+        return response
+
+    @admin.action(description=_("Revoke selected badges (lost)"), permissions=["change"])
+    def revoke_lost(self, request, queryset):
+        for badge in queryset:
+            services.revoke_badge(badge, reason=Badge.RevokeReason.LOST)
+        self.message_user(request, _("Badges revoked."), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Replace selected badges (revoke and issue a new code)"),
+        permissions=["change"],
+    )
+    def reissue_selected(self, request, queryset):
+        for badge in queryset.select_related("registration"):
+            try:
+                services.reissue_badge(badge.registration)
+            except services.BadgeError as exc:
+                self.message_user(request, f"{badge.registration}: {exc}", messages.WARNING)
+        self.message_user(request, _("New badges issued."), messages.SUCCESS)
+
+
+@admin.register(BadgePrintJob)
+class BadgePrintJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "status", "done", "total", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["requested_by"]
+    readonly_fields = ["status", "done", "total", "requested_by", "created_at", "finished_at"]
+    fields = readonly_fields + ["error"]
+    change_form_template = "admin/delegates/badgeprintjob/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # a job starts from the registrations list (action "print badges")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="delegates_badgeprintjob_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(BadgePrintJob, pk=pk, status=BadgePrintJob.Status.DONE)
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=f"zgc-forum-badges-{job.pk}.pdf"
+        )
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["registration", "event", "session", "created_at", "checked_in_by"]
+    list_filter = ["event", ("session", admin.EmptyFieldListFilter)]
+    list_select_related = ["registration", "event", "session", "checked_in_by"]
+    date_hierarchy = "created_at"
+    search_fields = ["registration__name", "registration__name_zh"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Scan)
+class ScanAdmin(admin.ModelAdmin):
+    list_display = ["scanned_at", "result", "badge", "event", "session", "scanned_by"]
+    list_filter = ["result", "event"]
+    list_select_related = ["badge__registration", "event", "session", "scanned_by"]
+    date_hierarchy = "scanned_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of who scanned what stays
 
 
 class RSVPInline(admin.TabularInline):

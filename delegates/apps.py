@@ -7,8 +7,12 @@ class DelegatesConfig(AppConfig):
     verbose_name = _("Delegates")
 
     def ready(self):
-        from . import receivers, rules  # noqa: F401  (permissions)
+        from django.contrib import admin
+
+        from . import checks, receivers, rules  # noqa: F401  (system checks, permissions)
         from .segments import register_segments
 
         register_segments()
         receivers.connect()
+        # The admin index links the statistics page (for those allowed to see it).
+        admin.site.index_template = "admin/delegates/index.html"

@@ -12,14 +12,16 @@ from zgcforum.demo import DEMO_DOMAIN, EPOCH, chinese_name, international_name
 from .countries import forum_countries
 from .models import (
     RSVP,
+    Badge,
     Category,
+    CheckIn,
     Delegation,
     DelegationMember,
     Invitation,
     Registration,
     Star,
 )
-from .roles import ACCREDITATION_DESK
+from .roles import ACCREDITATION_DESK, CHECKIN_DESK
 
 CATEGORIES = [
     # slug, English, Chinese, colour, access, needs approval, share of delegates
@@ -162,6 +164,66 @@ def _accreditation_desk(ctx) -> None:
             is_staff=True,
         )
         user.groups.set([desk])
+    # A volunteer at the door: the check-in desk only (door@…, demo password).
+    door = upsert_user(ctx, "door@zgcforum.example", name="Door Volunteer", language="en")
+    door.groups.set([Group.objects.get(name=CHECKIN_DESK)])
+
+
+def _badges_and_check_ins(ctx) -> None:
+    """Badges for approved delegates; about a third checked in at the entrance on day one or two.
+
+    Derived from the registrations (not counted as generated rows); bulk inserts that skip what
+    a previous run made, so a second run changes nothing.
+    """
+    from events.models import Forum
+
+    forum = Forum.objects.order_by("-edition").first()
+    door = User.objects.get(email="door@zgcforum.example")
+    rng = ctx.rng("badges")
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+    approved = list(
+        Registration.objects.approved()
+        .filter(user__email__startswith="delegate", anonymised_at__isnull=True)
+        .order_by("user__email")
+        .values_list("pk", flat=True)
+    )
+    plan = []
+    for pk in approved:
+        code = "demo" + "".join(rng.choice(alphabet) for _ in range(12))
+        checked_in = rng.random() < 0.35
+        plan.append((pk, code, checked_in, rng.randrange(2), rng.randrange(180)))
+    Badge.objects.bulk_create(
+        [
+            Badge(registration_id=pk, code=code, issued_at=EPOCH + timedelta(days=90))
+            for pk, code, *_ in plan
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    if forum is None:
+        return
+    badges = dict(
+        Badge.objects.filter(revoked_at__isnull=True, registration_id__in=approved).values_list(
+            "registration_id", "pk"
+        )
+    )
+    opening = EPOCH.replace(
+        year=forum.starts_on.year, month=forum.starts_on.month, day=forum.starts_on.day
+    )
+    CheckIn.objects.bulk_create(
+        [
+            CheckIn(
+                registration_id=pk,
+                badge_id=badges[pk],
+                checked_in_by=door,
+                created_at=opening + timedelta(days=day, minutes=minute),
+            )
+            for pk, _code, checked_in, day, minute in plan
+            if checked_in and pk in badges
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
 
 
 def seed(ctx) -> None:
@@ -245,6 +307,7 @@ def seed(ctx) -> None:
     ctx.count("delegates", n)
     _delegations(ctx, people, users)
     _agendas(ctx, categories)
+    _badges_and_check_ins(ctx)
 
 
 INVITED_CATEGORIES = ("speaker", "vip")  # they may attend the invitation-only events

@@ -210,3 +210,21 @@ class InvitationImportForm(forms.Form):
             "language (en or zh-hans)."
         ),
     )
+
+
+class ScanForm(forms.Form):
+    """What a USB scanner types (it ends with Enter, which submits), or the camera fills in."""
+
+    token = forms.CharField(
+        label=_("Badge code"),
+        max_length=120,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "class": "form-control form-control-lg",
+            }
+        ),
+    )

@@ -53,7 +53,11 @@ class Category(models.Model):
         blank=True,
         related_name="invited_categories",
         verbose_name=_("events they may attend"),
-        help_text=_("Invitation-only events accept RSVPs only from the categories listed here."),
+        help_text=_(
+            "Invitation-only events accept RSVPs and check-ins only from the categories that "
+            "list them. If the list is not empty, check-in desks admit this category only to "
+            "the events listed."
+        ),
     )
 
     class Meta:
@@ -288,10 +292,231 @@ class Registration(models.Model):
         edit = "{mine}edit/"
         export = "{mine}export.json"
         delete = "{mine}delete/"
+        badge = "{mine}badge.pdf"
 
     @property
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
+
+
+# --- Badges and check-in ------------------------------------------------------------------------
+
+
+def new_badge_code() -> str:
+    """The random part of a badge token: nothing about the person."""
+    return secrets.token_urlsafe(12)
+
+
+class Badge(models.Model):
+    """A printed badge of a registration; revoking it (lost, replaced) invalidates its QR code."""
+
+    class RevokeReason(models.TextChoices):
+        LOST = "lost", _("lost")
+        REPLACED = "replaced", _("replaced")
+        WITHDRAWN = "withdrawn", _("accreditation withdrawn")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="badges",
+        verbose_name=_("registration"),
+    )
+    code = models.CharField(_("code"), max_length=32, unique=True, default=new_badge_code)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoke_reason = models.CharField(
+        _("reason for revoking"), max_length=12, choices=RevokeReason, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        ordering = ["-issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(revoked_at__isnull=True),
+                name="badge_one_valid_per_registration",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration.name} · {self.code[:6]}…"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class CheckIn(models.Model):
+    """A person admitted once to the forum, an event or a session (scope: neither, event, session)."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+        verbose_name=_("registration"),
+    )
+    badge = models.ForeignKey(
+        Badge, on_delete=models.PROTECT, related_name="check_ins", verbose_name=_("badge")
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="check_ins",
+        verbose_name=_("event"),
+    )
+    session = models.ForeignKey(
+        "events.Session",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="check_ins",
+        verbose_name=_("session"),
+    )
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    created_at = models.DateTimeField(_("checked in at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-created_at", "pk"]
+        permissions = [
+            ("scan_badges", _("Can scan badges at a check-in desk")),
+            ("view_statistics", _("Can view attendance statistics")),
+        ]
+        # Two desks scanning one badge at once: the database keeps one check-in per scope.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(event__isnull=True, session__isnull=True),
+                name="checkin_once_per_forum",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "event"],
+                condition=Q(event__isnull=False, session__isnull=True),
+                name="checkin_once_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                condition=Q(session__isnull=False),
+                name="checkin_once_per_session",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration.name} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Scan(models.Model):
+    """Every scan at a desk, accepted or not: who scanned, where, when, with what result."""
+
+    class Result(models.TextChoices):
+        ACCEPTED = "accepted", _("checked in")
+        DUPLICATE = "duplicate", _("already checked in")
+        UNKNOWN = "unknown", _("unknown badge")
+        REVOKED = "revoked", _("badge revoked")
+        UNAPPROVED = "unapproved", _("registration not approved")
+        WRONG_EVENT = "wrong_event", _("not admitted to this event")
+        INVITATION_ONLY = "invitation_only", _("invitation only")
+
+    token = models.CharField(_("scanned text"), max_length=120)
+    badge = models.ForeignKey(
+        Badge,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scans",
+        verbose_name=_("badge"),
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+    )
+    session = models.ForeignKey(
+        "events.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
+    )
+    result = models.CharField(_("result"), max_length=16, choices=Result)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("scanned by"),
+    )
+    scanned_at = models.DateTimeField(_("scanned at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["-scanned_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_result_display()} · {self.scanned_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.result == self.Result.ACCEPTED
+
+
+def print_job_path(instance, filename):
+    return f"delegates/badge-prints/{secrets.token_hex(16)}.pdf"
+
+
+class BadgePrintJob(models.Model):
+    """Badges printed in bulk: one PDF made in the background, downloadable when done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    registration_ids = models.JSONField(_("registrations"), default=list)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("badges"), default=0)
+    done = models.PositiveIntegerField(_("badges made"), default=0)
+    file = models.FileField(_("PDF"), upload_to=print_job_path, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge print job")
+        verbose_name_plural = _("badge print jobs")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self):
+        return f"#{self.pk} · {self.get_status_display()} · {self.done}/{self.total}"
+
+    @property
+    def progress(self) -> int:
+        """Percent done, 0–100."""
+        return 100 if not self.total else round(100 * self.done / self.total)
 
 
 class Star(models.Model):

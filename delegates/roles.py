@@ -1,6 +1,7 @@
 """Groups the delegates app needs; ``accounts.roles.ensure_roles()`` creates them."""
 
 ACCREDITATION_DESK = "accreditation desk"
+CHECKIN_DESK = "check-in desk"
 
 ROLES = {
     ACCREDITATION_DESK: [
@@ -14,6 +15,13 @@ ROLES = {
         "delegates.change_invitation",
         "delegates.view_delegation",
         "delegates.view_delegationmember",
+        "delegates.view_badge",
+        "delegates.change_badge",
+        "delegates.view_badgeprintjob",
+        "delegates.add_badgeprintjob",
+        "delegates.view_checkin",
+        "delegates.view_scan",
+        "delegates.view_statistics",
         "delegates.view_sessionseats",
         "delegates.view_rsvp",
     ],
@@ -23,4 +31,6 @@ ROLES = {
         "delegates.change_sessionseats",
         "delegates.view_rsvp",
     ],
+    # The door: scan badges, nothing else (no admin, no lists of people).
+    CHECKIN_DESK: ["delegates.scan_badges"],
 }

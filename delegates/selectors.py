@@ -3,14 +3,24 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Forum, Session
 
-from .models import RSVP, AgendaFeed, Category, Delegation, DelegationMember, Registration, Star
+from .models import (
+    RSVP,
+    AgendaFeed,
+    Category,
+    CheckIn,
+    Delegation,
+    DelegationMember,
+    Registration,
+    Scan,
+    Star,
+)
 
 
 def open_categories() -> QuerySet[Category]:
@@ -75,6 +85,8 @@ def personal_data(user) -> dict:
             else None,
         },
         "registration": None,
+        "badges": [],
+        "check_ins": [],
         "delegation_membership": None,
         "coordinated_delegation": None,
     }
@@ -99,6 +111,18 @@ def personal_data(user) -> dict:
             "deletion_requested_at": _iso(r.deletion_requested_at),
             "registered_at": r.created_at.isoformat(),
         }
+        data["badges"] = [
+            {"issued_at": _iso(b.issued_at), "revoked_at": _iso(b.revoked_at)}
+            for b in r.badges.order_by("issued_at", "pk")
+        ]
+        data["check_ins"] = [
+            {
+                "at": c.created_at.isoformat(),
+                "event": c.event.title if c.event else None,
+                "session": c.session.title if c.session else None,
+            }
+            for c in r.check_ins.select_related("event", "session").order_by("created_at", "pk")
+        ]
     if membership is not None:
         data["delegation_membership"] = {
             "delegation": membership.delegation.name,
@@ -178,6 +202,293 @@ def country_choices() -> list[tuple[str, str]]:
 
 def delegation_choices() -> list[tuple[str, str]]:
     return [(str(d.pk), d.name) for d in Delegation.objects.all()]
+
+
+# --- Badges, desk and statistics --------------------------------------------------------------
+
+
+def badge_registration(registration_id: int) -> Registration:
+    return Registration.objects.select_related("category").get(pk=registration_id)
+
+
+def desk_scopes():
+    """The latest forum's events with their sessions, for the desk's scope picker."""
+    from events.models import Event, Forum, Session
+
+    forum = Forum.objects.order_by("-edition").first()
+    if forum is None:
+        return []
+    events = list(
+        Event.objects.filter(forum=forum)
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.filter(is_cancelled=False)
+                .only("pk", "code", "title", "event_id")
+                .order_by("starts_at", "pk"),
+            )
+        )
+        .only("pk", "title")
+        .order_by("position", "pk")
+    )
+    return events
+
+
+def recent_scans(*, by, limit: int = 5) -> list[Scan]:
+    """The desk person's last scans, newest first, with the person scanned."""
+    return list(
+        Scan.objects.filter(scanned_by=by)
+        .select_related("badge__registration")
+        .order_by("-scanned_at", "-pk")[:limit]
+    )
+
+
+def _admin(name: str, **params) -> str:
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    url = reverse(f"admin:delegates_{name}_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _bars(rows: list[dict], key: str = "n") -> list[dict]:
+    """Adds ``pct`` (0–100 of the largest value) for the SVG bar charts."""
+    top = max((r[key] or 0 for r in rows), default=0)
+    for r in rows:
+        r["pct"] = round(100 * (r[key] or 0) / top, 1) if top else 0
+    return rows
+
+
+@dataclass
+class Table:
+    """One statistics table: its columns, its rows, and a bar chart of one column."""
+
+    slug: str
+    title: str
+    columns: list[tuple[str, str]]  # (key, label)
+    rows: list[dict] = field(default_factory=list)
+    chart: str = ""  # the key charted, or ""
+
+    @property
+    def has_data(self) -> bool:
+        """Something to chart: at least one non-zero value."""
+        return any(row.get(self.chart) for row in self.rows)
+
+    @property
+    def chart_rows(self) -> list[dict]:
+        """The rows the bar chart shows: the largest 20 values."""
+        return sorted(self.rows, key=lambda r: -(r.get(self.chart) or 0))[:20]
+
+    def csv_rows(self):
+        yield [label for _key, label in self.columns]
+        for row in self.rows:
+            yield ["" if row.get(key) is None else row[key] for key, _label in self.columns]
+
+
+def attendance_sessions() -> Table:
+    from events.models import Session
+
+    sessions = (
+        Session.objects.select_related("event", "room")
+        .annotate(checked_in=Count("check_ins"))
+        .order_by("starts_at", "pk")
+    )
+    rows = [
+        {
+            "label": f"{s.event.title} · {s.title}",
+            "starts_at": timezone.localtime(s.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "checked_in": s.checked_in,
+            "capacity": s.capacity if s.capacity is not None else s.room.capacity,
+            "checked_in_url": _admin("checkin", session__exact=s.pk),
+        }
+        for s in sessions
+    ]
+    return Table(
+        "sessions",
+        _("Attendance per session"),
+        [
+            ("label", _("Session")),
+            ("starts_at", _("Starts at")),
+            ("checked_in", _("Checked in")),
+            ("capacity", _("Capacity")),
+        ],
+        rows,
+    )
+
+
+def attendance_events() -> Table:
+    from events.models import Event
+
+    events = Event.objects.select_related("forum").annotate(
+        checked_in=Count("check_ins", filter=Q(check_ins__session__isnull=True)),
+        in_sessions=Count(
+            "check_ins__registration", filter=Q(check_ins__session__isnull=False), distinct=True
+        ),
+    )
+    rows = [
+        {
+            "label": e.title,
+            "forum": e.forum.edition,
+            "checked_in": e.checked_in,
+            "in_sessions": e.in_sessions,
+            "checked_in_url": _admin("checkin", event__exact=e.pk, session__isnull="True"),
+            "in_sessions_url": _admin("checkin", event__exact=e.pk, session__isnull="False"),
+        }
+        for e in events.order_by("forum", "position", "pk")
+    ]
+    return Table(
+        "events",
+        _("Attendance per event"),
+        [
+            ("label", _("Event")),
+            ("forum", _("Forum")),
+            ("checked_in", _("Checked in at the door")),
+            ("in_sessions", _("People checked in to its sessions")),
+        ],
+        _bars(rows, "checked_in"),
+        chart="checked_in",
+    )
+
+
+def delegates_by_country() -> Table:
+    from .countries import forum_countries
+
+    counts = (
+        Registration.objects.order_by()
+        .values("country")
+        .annotate(
+            n=Count("pk", distinct=True),
+            approved=Count("pk", filter=Q(status=Registration.Status.APPROVED), distinct=True),
+            checked_in=Count(
+                "check_ins",
+                filter=Q(check_ins__event__isnull=True, check_ins__session__isnull=True),
+            ),
+        )
+    )
+    rows = [
+        {
+            "label": str(forum_countries.name(c["country"])),
+            "code": c["country"],
+            "n": c["n"],
+            "approved": c["approved"],
+            "checked_in": c["checked_in"],
+            "n_url": _admin("registration", country__exact=c["country"]),
+            "approved_url": _admin(
+                "registration", country__exact=c["country"], status__exact="approved"
+            ),
+        }
+        for c in counts
+    ]
+    rows.sort(key=lambda r: (-r["n"], r["label"]))
+    return Table(
+        "countries",
+        _("Delegates by country or territory"),
+        [
+            ("label", _("Country or territory")),
+            ("code", _("Code")),
+            ("n", _("Registrations")),
+            ("approved", _("Approved")),
+            ("checked_in", _("Checked in at the forum")),
+        ],
+        _bars(rows),
+        chart="n",
+    )
+
+
+def delegates_by_category() -> Table:
+    categories = Category.objects.annotate(
+        n=Count("registrations", distinct=True),
+        approved=Count(
+            "registrations",
+            filter=Q(registrations__status=Registration.Status.APPROVED),
+            distinct=True,
+        ),
+    ).order_by("position", "pk")
+    rows = [
+        {
+            "label": c.name,
+            "n": c.n,
+            "approved": c.approved,
+            "n_url": _admin("registration", category__exact=c.pk),
+            "approved_url": _admin("registration", category__exact=c.pk, status__exact="approved"),
+        }
+        for c in categories
+    ]
+    return Table(
+        "categories",
+        _("Delegates by category"),
+        [("label", _("Category")), ("n", _("Registrations")), ("approved", _("Approved"))],
+        _bars(rows),
+        chart="n",
+    )
+
+
+def delegates_by_status() -> Table:
+    counts = dict(
+        Registration.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    rows = [
+        {
+            "label": str(label),
+            "n": counts.get(value, 0),
+            "n_url": _admin("registration", status__exact=value),
+        }
+        for value, label in Registration.Status.choices
+    ]
+    return Table(
+        "status",
+        _("Delegates by approval state"),
+        [("label", _("Status")), ("n", _("Registrations"))],
+        _bars(rows),
+        chart="n",
+    )
+
+
+def check_ins_per_day() -> Table:
+    days = (
+        CheckIn.objects.order_by()
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(
+            n=Count("pk"),
+            forum=Count("pk", filter=Q(event__isnull=True, session__isnull=True)),
+        )
+        .order_by("day")
+    )
+    rows = [
+        {
+            "label": d["day"].isoformat(),
+            "n": d["n"],
+            "forum": d["forum"],
+            "n_url": _admin("checkin", created_at__date=d["day"].isoformat()),
+        }
+        for d in days
+    ]
+    return Table(
+        "days",
+        _("Check-ins per day"),
+        [("label", _("Day")), ("n", _("Check-ins")), ("forum", _("At the forum entrance"))],
+        _bars(rows),
+        chart="n",
+    )
+
+
+TABLES = {
+    "events": attendance_events,
+    "sessions": attendance_sessions,
+    "countries": delegates_by_country,
+    "categories": delegates_by_category,
+    "status": delegates_by_status,
+    "days": check_ins_per_day,
+}
+
+
+def statistics() -> list[Table]:
+    """Every statistics table, in page order."""
+    return [build() for build in TABLES.values()]
 
 
 REGISTRANT_STATUSES = [

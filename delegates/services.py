@@ -3,6 +3,7 @@
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from events.models import Room, Session, Speaker
 from events.services import touch_schedule
 from notifications.services import Recipient, erase_messages_for, notify
 
+from .badges import badge_pdf, code_from_token
 from .models import (
     PHOTO_MAX_BYTES,
     PHOTO_MAX_PIXELS,
@@ -24,11 +26,15 @@ from .models import (
     PHOTO_STORED_SIDE,
     RSVP,
     AgendaFeed,
+    Badge,
+    BadgePrintJob,
     Category,
+    CheckIn,
     Delegation,
     DelegationMember,
     Invitation,
     Registration,
+    Scan,
     Star,
 )
 
@@ -591,6 +597,10 @@ def confirm_deletion(registration: Registration, *, by) -> Registration:
     registration.anonymised_at = now
     registration.reviewed_by = by
     registration.save()
+    # A printed badge of an anonymised person must not open a door any more.
+    Badge.objects.filter(registration=registration, revoked_at__isnull=True).update(
+        revoked_at=now, revoke_reason=Badge.RevokeReason.WITHDRAWN
+    )
     # Past history rows still hold the personal data: remove them too.
     if hasattr(registration, "history"):
         registration.history.exclude(history_date__gte=now).delete()
@@ -647,6 +657,359 @@ def purge_sensitive_data(*, last_day: date | None = None, today: date | None = N
         photo="", dietary_needs="", accessibility_needs="", sensitive_purged_at=now
     )
     return purged
+
+
+# --- Badges and check-in ----------------------------------------------------------------------
+
+
+class BadgeError(Exception):
+    """A badge request that cannot be carried out; the message is shown."""
+
+
+@transaction.atomic
+def badge_for(registration: Registration) -> Badge:
+    """The registration's valid badge, issued on first use; only approved people get one."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.APPROVED or registration.is_anonymised:
+        raise BadgeError(_("Only approved registrations have a badge."))
+    badge = Badge.objects.filter(registration=registration, revoked_at__isnull=True).first()
+    if badge is None:
+        badge = Badge.objects.create(registration=registration)
+    return badge
+
+
+@transaction.atomic
+def revoke_badge(badge: Badge, *, reason: str = Badge.RevokeReason.LOST) -> Badge:
+    """Invalidate a badge's QR code for good (lost, replaced); a new badge gets a new code."""
+    badge = Badge.objects.select_for_update().get(pk=badge.pk)
+    if badge.revoked_at is None:
+        badge.revoked_at = timezone.now()
+        badge.revoke_reason = reason
+        badge.save(update_fields=["revoked_at", "revoke_reason"])
+    return badge
+
+
+@transaction.atomic
+def reissue_badge(registration: Registration) -> Badge:
+    """Revoke the valid badge (replaced) and issue a new one with a new code."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    for badge in Badge.objects.filter(registration=registration, revoked_at__isnull=True):
+        revoke_badge(badge, reason=Badge.RevokeReason.REPLACED)
+    return badge_for(registration)
+
+
+def badges_of(registration_ids) -> list[Badge]:
+    """Valid badges, issued where missing, for the approved registrations among the ids."""
+    ids = list(
+        Registration.objects.approved()
+        .filter(pk__in=list(registration_ids), anonymised_at__isnull=True)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+    have = set(
+        Badge.objects.filter(registration_id__in=ids, revoked_at__isnull=True).values_list(
+            "registration_id", flat=True
+        )
+    )
+    for pk in ids:
+        if pk not in have:
+            badge_for(Registration(pk=pk))
+    badges = {
+        b.registration_id: b
+        for b in Badge.objects.filter(
+            registration_id__in=ids, revoked_at__isnull=True
+        ).select_related("registration__category")
+    }
+    return [badges[pk] for pk in ids]
+
+
+@dataclass
+class ScanResult:
+    """What the desk shows after a scan."""
+
+    scan: Scan
+    registration: Registration | None = None
+    check_in: CheckIn | None = None  # the earlier check-in for a duplicate
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.scan.result == Scan.Result.ACCEPTED
+
+
+def _refusal(registration: Registration, event, session) -> tuple[str, str] | None:
+    """Why this approved person may not enter the scope, or None."""
+    if event is None:
+        return None
+    allowed = {e.pk for e in registration.category.events.all()}
+    if not event.is_public and event.pk not in allowed:
+        return Scan.Result.INVITATION_ONLY, _("%(event)s is by invitation only.") % {
+            "event": event.title
+        }
+    if allowed and event.pk not in allowed:
+        return Scan.Result.WRONG_EVENT, _(
+            "The category %(category)s is not admitted to %(event)s."
+        ) % {
+            "category": registration.category.name,
+            "event": event.title,
+        }
+    return None
+
+
+@transaction.atomic
+def scan_badge(token: str, *, by, event=None, session=None) -> ScanResult:
+    """Check a badge in once per scope (forum, event or session); record every scan."""
+    if session is not None:
+        event = session.event
+    code = code_from_token(token)
+    badge = (
+        Badge.objects.select_related("registration__category").filter(code=code).first()
+        if code
+        else None
+    )
+    scan = Scan(token=token.strip()[:120], badge=badge, event=event, session=session, scanned_by=by)
+    registration = badge.registration if badge else None
+    result = ScanResult(scan=scan, registration=registration)
+
+    def refuse(outcome, reason):
+        scan.result = outcome
+        scan.save()
+        result.reason = reason
+        return result
+
+    if badge is None or registration.is_anonymised:
+        result.registration = None
+        return refuse(Scan.Result.UNKNOWN, _("This is not a badge of the forum."))
+    if badge.is_revoked:
+        return refuse(
+            Scan.Result.REVOKED,
+            _("This badge was revoked on %(date)s (%(reason)s).")
+            % {
+                "date": timezone.localtime(badge.revoked_at).strftime("%Y-%m-%d %H:%M"),
+                "reason": badge.get_revoke_reason_display(),
+            },
+        )
+    # The registration row serialises desks scanning the same person at the same moment.
+    registration = (
+        Registration.objects.select_for_update().select_related("category").get(pk=registration.pk)
+    )
+    result.registration = registration
+    if registration.status != Registration.Status.APPROVED:
+        return refuse(
+            Scan.Result.UNAPPROVED,
+            _("The registration is %(status)s.") % {"status": registration.get_status_display()},
+        )
+    if session is not None and session.is_cancelled:
+        return refuse(Scan.Result.WRONG_EVENT, _("This session is cancelled."))
+    if refusal := _refusal(registration, event, session):
+        return refuse(*refusal)
+    if session is not None:
+        scope = {"session": session}
+    elif event is not None:
+        scope = {"event": event, "session__isnull": True}
+    else:
+        scope = {"event__isnull": True, "session__isnull": True}
+    earlier = (
+        CheckIn.objects.select_related("checked_in_by")
+        .filter(registration=registration, **scope)
+        .first()
+    )
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                CheckIn.objects.create(
+                    registration=registration,
+                    badge=badge,
+                    event=event,
+                    session=session,
+                    checked_in_by=by,
+                    created_at=scan.scanned_at,
+                )
+        except IntegrityError:
+            # SQLite takes no row lock: the constraint still keeps one check-in.
+            earlier = (
+                CheckIn.objects.select_related("checked_in_by")
+                .filter(registration=registration, **scope)
+                .first()
+            )
+    if earlier is not None:
+        result.check_in = earlier
+        return refuse(
+            Scan.Result.DUPLICATE,
+            _("Already checked in at %(time)s by %(desk)s.")
+            % {
+                "time": timezone.localtime(earlier.created_at).strftime("%H:%M"),
+                "desk": earlier.checked_in_by.name if earlier.checked_in_by else "—",
+            },
+        )
+    scan.result = Scan.Result.ACCEPTED
+    scan.save()
+    return result
+
+
+# --- Bulk badge printing ------------------------------------------------------------------------
+
+PRINT_CHUNK = 25
+
+
+@transaction.atomic
+def request_badge_print(registration_ids, *, by) -> BadgePrintJob:
+    """Queue one PDF of the approved registrations' badges; the worker starts after commit."""
+    from . import tasks
+
+    ids = list(
+        Registration.objects.approved()
+        .filter(pk__in=list(registration_ids), anonymised_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        raise BadgeError(_("None of the selected registrations is approved."))
+    job = BadgePrintJob.objects.create(requested_by=by, registration_ids=ids, total=len(ids))
+    transaction.on_commit(partial(tasks.print_badges.delay, job.pk), robust=True)
+    return job
+
+
+def run_badge_print(job_id: int) -> BadgePrintJob:
+    """Render a queued job's badges in chunks, saving progress, then store the PDF."""
+    from pypdf import PdfWriter
+
+    with transaction.atomic():
+        job = BadgePrintJob.objects.select_for_update().get(pk=job_id)
+        if job.status != BadgePrintJob.Status.QUEUED:
+            return job
+        job.status = BadgePrintJob.Status.RUNNING
+        job.save(update_fields=["status"])
+    try:
+        writer = PdfWriter()
+        ids = job.registration_ids
+        for start in range(0, len(ids), PRINT_CHUNK):
+            badges = badges_of(ids[start : start + PRINT_CHUNK])
+            writer.append(io.BytesIO(badge_pdf(badges)))
+            BadgePrintJob.objects.filter(pk=job.pk).update(done=start + len(badges))
+        out = io.BytesIO()
+        writer.write(out)
+        job.refresh_from_db()
+        job.file.save(f"badges-{job.pk}.pdf", ContentFile(out.getvalue()), save=False)
+        job.status = BadgePrintJob.Status.DONE
+        job.done = job.total
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "status", "done", "finished_at"])
+    except Exception as exc:
+        BadgePrintJob.objects.filter(pk=job.pk).update(
+            status=BadgePrintJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return job
+
+
+# --- Speakers and exhibitor staff become registrations ------------------------------------------
+
+
+def speaker_category_slug() -> str:
+    return getattr(settings, "DELEGATES_SPEAKER_CATEGORY", "speaker")
+
+
+def exhibitor_staff_category_slug() -> str:
+    return getattr(settings, "DELEGATES_EXHIBITOR_STAFF_CATEGORY", "exhibitor-staff")
+
+
+def exhibitor_staff_allowance(area_m2: int) -> int:
+    """Staff badges for an approved floor area: one per standard 9 m² unit, at least two."""
+    per_unit = getattr(settings, "DELEGATES_EXHIBITOR_STAFF_PER_9M2", 1)
+    minimum = getattr(settings, "DELEGATES_EXHIBITOR_STAFF_MINIMUM", 2)
+    return max(minimum, (area_m2 // 9) * per_unit)
+
+
+def _auto_register(user, category: Category, *, name, name_zh, organization, country) -> bool:
+    """An approved registration for someone the forum itself vouches for; False if they have one."""
+    if Registration.objects.filter(user=user).exists():
+        return False
+    now = timezone.now()
+    Registration.objects.create(
+        user=user,
+        category=category,
+        status=Registration.Status.APPROVED,
+        reviewed_at=now,
+        name=name[:150],
+        name_zh=name_zh[:60],
+        organization=organization[:200] or "—",
+        country=country or "CN",
+        # Nobody ticked the terms box here: the forum invited these people itself; the
+        # column records when the registration was made for them.
+        terms_accepted_at=now,
+    )
+    return True
+
+
+@transaction.atomic
+def register_speakers() -> int:
+    """Speakers with an email address get an approved registration (and an account); returns new."""
+    from events.models import Speaker
+
+    category = Category.objects.filter(slug=speaker_category_slug()).first()
+    if category is None:
+        return 0
+    made = 0
+    for speaker in Speaker.objects.exclude(email="").order_by("pk"):
+        user = User.objects.select_for_update().filter(email__iexact=speaker.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                speaker.email, password=None, name=speaker.name, name_zh=speaker.name_zh
+            )
+        made += _auto_register(
+            user,
+            category,
+            name=speaker.name,
+            name_zh=speaker.name_zh,
+            organization=speaker.affiliation,
+            country=speaker.country.code if speaker.country else "",
+        )
+    return made
+
+
+@transaction.atomic
+def register_exhibitor_staff() -> int:
+    """Members of exhibitors with approved floor area, within the allowance; returns new."""
+    from django.db.models import Sum
+
+    from exhibitors.models import Application, Membership, Organization
+
+    category = Category.objects.filter(slug=exhibitor_staff_category_slug()).first()
+    if category is None:
+        return 0
+    areas = dict(
+        Application.objects.filter(status=Application.Status.APPROVED)
+        .order_by()
+        .values("organization")
+        .annotate(m2=Sum("area_m2"))
+        .values_list("organization", "m2")
+    )
+    made = 0
+    organizations = Organization.objects.filter(pk__in=areas).order_by("pk")
+    for organization in organizations.select_for_update():
+        allowance = exhibitor_staff_allowance(areas[organization.pk])
+        members = list(
+            Membership.objects.filter(organization=organization)
+            .select_related("user")
+            .order_by("role", "joined_at", "pk")  # administrators first, then by seniority
+        )
+        used = Registration.objects.filter(
+            category=category, user__in=[m.user for m in members]
+        ).count()
+        for member in members:
+            if used >= allowance:
+                break
+            if _auto_register(
+                member.user,
+                category,
+                name=member.user.name,
+                name_zh=member.user.name_zh,
+                organization=organization.name,
+                country=organization.country.code,
+            ):
+                used += 1
+                made += 1
+    return made
 
 
 # --- My agenda: stars and the private feed --------------------------------------------------

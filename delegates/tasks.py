@@ -7,3 +7,15 @@ from . import services
 def purge_sensitive_data() -> int:
     """Beat task: erase sensitive fields once the retention period after the forum is over."""
     return services.purge_sensitive_data()
+
+
+@shared_task(name="delegates.print_badges")
+def print_badges(job_id: int) -> None:
+    """Make one bulk badge PDF (a BadgePrintJob), saving progress as it goes."""
+    services.run_badge_print(job_id)
+
+
+@shared_task(name="delegates.register_speakers_and_staff")
+def register_speakers_and_staff() -> int:
+    """Beat task: speakers and exhibitor staff get their registrations (and so their badges)."""
+    return services.register_speakers() + services.register_exhibitor_staff()

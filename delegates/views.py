@@ -1,11 +1,14 @@
+import csv
+import io
 import json
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,14 +19,16 @@ from events.exports import sessions_ical
 from events.models import Session
 
 from . import selectors, services
+from .badges import badge_pdf
 from .forms import (
     DelegationForm,
     DetailsForm,
     InviteMemberForm,
     RegistrationForm,
+    ScanForm,
     SensitiveDataForm,
 )
-from .models import Delegation, DelegationMember
+from .models import Delegation, DelegationMember, Registration
 
 
 def _details(registration) -> dict:
@@ -327,6 +332,133 @@ class JoinDelegationView(View):
         if selectors.registration_of(request.user) is None:
             return redirect("delegates:register")
         return redirect("delegates:mine")
+
+
+# --- Badges, check-in desk, statistics --------------------------------------------------------
+
+
+class MyBadgeView(_OwnRegistrationMixin, View):
+    """The logged-in person's own badge as a PDF; only approved registrations have one."""
+
+    def get(self, request):
+        registration = self.get_registration()
+        try:
+            badge = services.badge_for(registration)
+        except services.BadgeError as exc:
+            messages.error(request, str(exc))
+            return redirect("delegates:mine")
+        badge.registration = registration
+        response = HttpResponse(badge_pdf([badge]), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="zgc-forum-badge.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class _PermissionMixin(LoginRequiredMixin):
+    permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DeskView(_PermissionMixin, View):
+    """The check-in desk: a text field for USB scanners (and the camera), one result at a time."""
+
+    permission = "delegates.scan_badges"
+    template_name = "delegates/desk.html"
+
+    def get_scope(self, event_pk=None, code=None):
+        from events.models import Event, Session
+
+        if code is not None:
+            session = get_object_or_404(Session.objects.select_related("event"), code=code)
+            return session.event, session
+        if event_pk is not None:
+            return get_object_or_404(Event, pk=event_pk), None
+        return None, None
+
+    def render_page(self, request, event, session, form, result=None, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "event": event,
+                "session": session,
+                "form": form,
+                "result": result,
+                # The picker lists every session: only on the desk's first page, not per scan.
+                "scopes": selectors.desk_scopes() if request.method == "GET" else None,
+            },
+            status=status,
+        )
+
+    def get(self, request, event_pk=None, code=None):
+        event, session = self.get_scope(event_pk, code)
+        return self.render_page(request, event, session, ScanForm())
+
+    def post(self, request, event_pk=None, code=None):
+        event, session = self.get_scope(event_pk, code)
+        form = ScanForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, event, session, form)
+        result = services.scan_badge(
+            form.cleaned_data["token"], by=request.user, event=event, session=session
+        )
+        return self.render_page(request, event, session, ScanForm(), result)
+
+
+class DeskScopeView(_PermissionMixin, View):
+    """The desk's scope picker (a GET form) leads to the forum, event or session desk."""
+
+    permission = "delegates.scan_badges"
+
+    def get(self, request):
+        scope = request.GET.get("scope", "")
+        kind, _sep, value = scope.partition(":")
+        if kind == "event" and value.isdigit():
+            return redirect("delegates:desk_event", event_pk=int(value))
+        if kind == "session" and re.fullmatch(r"[-a-zA-Z0-9_]+", value):
+            return redirect("delegates:desk_session", code=value)
+        return redirect("delegates:desk")
+
+
+class DeskPhotoView(_PermissionMixin, View):
+    """A delegate's photo for the desk screen; photos are never public."""
+
+    permission = "delegates.scan_badges"
+
+    def get(self, request, pk):
+        registration = get_object_or_404(Registration, pk=pk, anonymised_at__isnull=True)
+        if not registration.photo:
+            raise Http404
+        response = FileResponse(registration.photo.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=600"
+        return response
+
+
+class StatisticsView(_PermissionMixin, View):
+    permission = "delegates.view_statistics"
+
+    def get(self, request):
+        return render(request, "delegates/statistics.html", {"tables": selectors.statistics()})
+
+
+class StatisticsCSVView(_PermissionMixin, View):
+    permission = "delegates.view_statistics"
+
+    def get(self, request, table):
+        build = selectors.TABLES.get(table)
+        if build is None:
+            raise Http404
+        out = io.StringIO()
+        csv.writer(out).writerows(build().csv_rows())
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="zgc-forum-{table}.csv"'
+        return response
 
 
 # --- My agenda and session RSVP -------------------------------------------------------------

@@ -183,7 +183,12 @@ class Speaker(models.Model):
         verbose_name=_("added by"),
     )
     email = models.EmailField(
-        _("email address"), blank=True, help_text=_("Schedule changes are mailed here.")
+        _("email address"),
+        blank=True,
+        help_text=_(
+            "Never shown publicly: schedule changes are mailed here, and the speaker's badge "
+            "registration is made with it."
+        ),
     )
     language = models.CharField(
         _("preferred language"),

@@ -74,3 +74,56 @@ def registration_post(category=None, **overrides) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def desk_user(roles):
+    """A volunteer at the door: the check-in desk role and nothing else."""
+    from django.contrib.auth.models import Group
+
+    from delegates.roles import CHECKIN_DESK
+
+    user = UserFactory(email="volunteer@example.org", name="Door Volunteer")
+    user.groups.add(Group.objects.get(name=CHECKIN_DESK))
+    return user
+
+
+@pytest.fixture
+def organizer(roles):
+    """Forum staff with the accreditation desk role (statistics, badges, print jobs)."""
+    from django.contrib.auth.models import Group
+
+    from delegates.roles import ACCREDITATION_DESK
+    from tests.factories.accounts import StaffFactory
+
+    user = StaffFactory(email="organizer@zgcforum.example", name="Organizer")
+    user.groups.add(Group.objects.get(name=ACCREDITATION_DESK))
+    return user
+
+
+def approved_registration(**kwargs):
+    from tests.factories.delegates import RegistrationFactory
+
+    kwargs.setdefault("status", "approved")
+    return RegistrationFactory(**kwargs)
+
+
+def pdf_text(data: bytes) -> str:
+    """All text of a PDF, whitespace removed (pypdf splits CJK lines)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "".join("".join(page.extract_text().split()) for page in reader.pages)
+
+
+def pdf_qr_codes(data: bytes) -> list[str]:
+    """The QR codes on each page of a PDF, decoded from a rendering."""
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(data)
+    found = []
+    for page in document:
+        image = page.render(scale=2).to_pil()
+        found.extend(r.text for r in zxingcpp.read_barcodes(image))
+    return found

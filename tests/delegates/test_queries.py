@@ -62,8 +62,8 @@ def test_edit_page(client, world, django_assert_num_queries):
 
 @pytest.mark.parametrize("world", N, indirect=True)
 def test_export(client, world, django_assert_num_queries):
-    # + stars, RSVPs and the calendar feed of the agenda
-    _page(client, world["member"].user, "/delegates/me/export.json", 8, django_assert_num_queries)
+    # + stars, RSVPs and the calendar feed of the agenda; + badges and check-ins
+    _page(client, world["member"].user, "/delegates/me/export.json", 10, django_assert_num_queries)
 
 
 @pytest.mark.parametrize("world", N, indirect=True)

@@ -1,0 +1,131 @@
+"""Statistics: every number equals a count made here from the seeded data, and links to its list."""
+
+import csv
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from delegates import services
+from delegates.badges import token_for
+from delegates.models import CheckIn, Registration
+from tests.delegates.conftest import approved_registration
+from tests.factories.accounts import UserFactory
+from tests.factories.delegates import CategoryFactory, RegistrationFactory
+from tests.factories.events import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(n: int, desk):
+    """n approved per category and country, some pending and rejected, check-ins at three scopes."""
+    delegates = CategoryFactory(slug="delegate", name_en="Delegate", name_zh_hans="代表")
+    press = CategoryFactory(slug="press", name_en="Press", name_zh_hans="媒体")
+    session = SessionFactory(capacity=40)
+    SessionFactory(event=session.event)  # no capacity: the room's
+    people = []
+    for _i in range(n):
+        for category, country in [(delegates, "CN"), (delegates, "DE"), (press, "FR")]:
+            people.append(approved_registration(category=category, country=country))
+        RegistrationFactory(category=press, country="CN", status="pending")
+        RegistrationFactory(
+            category=delegates, country="DE", status="rejected", rejection_reason="No."
+        )
+    for person in people[::2]:
+        token = token_for(services.badge_for(person))
+        services.scan_badge(token, by=desk)
+        services.scan_badge(token, by=desk, session=session)
+    return session
+
+
+def cells(html: str, table: str) -> str:
+    return html.split(f'id="{table}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_numbers_equal_independent_counts_and_link_to_the_admin(client, organizer):
+    desk = UserFactory(name="Desk")
+    session = seed(3, desk)
+    client.force_login(organizer)
+    response = client.get(reverse("delegates:statistics"))
+    assert response.status_code == 200
+    html = response.content.decode()
+
+    regs = list(Registration.objects.values("country", "status", "category_id"))
+    by_country = Counter(r["country"] for r in regs)
+    assert by_country == {"CN": 6, "DE": 6, "FR": 3}
+    countries = cells(html, "countries")
+    for code, n in by_country.items():
+        url = reverse("admin:delegates_registration_changelist") + f"?country__exact={code}"
+        assert f'<a href="{url}">{n}</a>' in countries
+
+    by_status = Counter(r["status"] for r in regs)
+    status = cells(html, "status")
+    for value, n in by_status.items():
+        url = reverse("admin:delegates_registration_changelist") + f"?status__exact={value}"
+        assert f'<a href="{url}">{n}</a>' in status
+
+    categories = cells(html, "categories")
+    for category_id, n in Counter(r["category_id"] for r in regs).items():
+        url = reverse("admin:delegates_registration_changelist") + f"?category__exact={category_id}"
+        assert f'<a href="{url}">{n}</a>' in categories
+
+    in_session = CheckIn.objects.filter(session=session).count()
+    assert in_session == 5  # every second of 9 approved people
+    sessions = cells(html, "sessions")
+    url = reverse("admin:delegates_checkin_changelist") + f"?session__exact={session.pk}"
+    assert f'<a href="{url}">{in_session}</a>' in sessions
+    assert '<td class="text-end">40</td>' in sessions  # capacity
+    assert '<td class="text-end">200</td>' in sessions  # the room's seats
+
+    days = cells(html, "days")
+    assert f">{CheckIn.objects.count()}</a>" in days
+    assert "<svg" in cells(html, "countries")
+
+    # Each linked list shows exactly that many rows.
+    changelist = client.get(
+        reverse("admin:delegates_registration_changelist") + "?country__exact=CN"
+    )
+    assert changelist.context["cl"].result_count == 6
+    checkins = client.get(url)
+    assert checkins.context["cl"].result_count == in_session
+
+
+def test_csv_export_of_each_table(client, organizer):
+    seed(1, UserFactory())
+    client.force_login(organizer)
+    for table in ["events", "sessions", "countries", "categories", "status", "days"]:
+        response = client.get(reverse("delegates:statistics_csv", args=[table]))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert len(rows) >= 2, table
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("delegates:statistics_csv", args=["countries"])).content.decode()
+            )
+        )
+    )
+    assert rows[0][:3] == ["Country or territory", "Code", "Registrations"]
+    assert {r[1]: r[2] for r in rows[1:]} == {"CN": "2", "DE": "2", "FR": "1"}
+    assert client.get("/delegates/statistics/nothing.csv").status_code == 404
+
+
+def test_statistics_need_the_permission_and_the_admin_links_them(client, organizer):
+    client.force_login(UserFactory())
+    assert client.get(reverse("delegates:statistics")).status_code == 403
+    client.force_login(organizer)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("delegates:statistics") in index
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_statistics_queries_do_not_grow(client, organizer, n, django_assert_num_queries):
+    seed(n, UserFactory())
+    client.force_login(organizer)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("delegates:statistics"))
+    assert response.status_code == 200
+    assert len(re.findall(r"<section", response.content.decode())) == 6
