@@ -286,11 +286,17 @@ class Table:
 
 
 def attendance_sessions() -> Table:
+    from django.urls import reverse
+
     from events.models import Session
 
+    # Two counts over two joins: distinct, or each multiplies the other.
     sessions = (
         Session.objects.select_related("event", "room")
-        .annotate(checked_in=Count("check_ins"))
+        .annotate(
+            checked_in=Count("check_ins", distinct=True),
+            confirmed=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED), distinct=True),
+        )
         .order_by("starts_at", "pk")
     )
     rows = [
@@ -298,8 +304,14 @@ def attendance_sessions() -> Table:
             "label": f"{s.event.title} · {s.title}",
             "starts_at": timezone.localtime(s.starts_at).strftime("%Y-%m-%d %H:%M"),
             "checked_in": s.checked_in,
+            "confirmed": s.confirmed if s.rsvp_required else None,
             "capacity": s.capacity if s.capacity is not None else s.room.capacity,
             "checked_in_url": _admin("checkin", session__exact=s.pk),
+            "confirmed_url": (
+                reverse("admin:delegates_sessionseats_change", args=[s.pk])
+                if s.rsvp_required
+                else ""
+            ),
         }
         for s in sessions
     ]
@@ -310,6 +322,7 @@ def attendance_sessions() -> Table:
             ("label", _("Session")),
             ("starts_at", _("Starts at")),
             ("checked_in", _("Checked in")),
+            ("confirmed", _("Seats reserved")),
             ("capacity", _("Capacity")),
         ],
         rows,

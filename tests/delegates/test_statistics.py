@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from delegates import services
 from delegates.badges import token_for
-from delegates.models import CheckIn, Registration
+from delegates.models import RSVP, CheckIn, Registration
 from tests.delegates.conftest import approved_registration
 from tests.factories.accounts import UserFactory
 from tests.factories.delegates import CategoryFactory, RegistrationFactory
@@ -23,7 +23,7 @@ def seed(n: int, desk):
     """n approved per category and country, some pending and rejected, check-ins at three scopes."""
     delegates = CategoryFactory(slug="delegate", name_en="Delegate", name_zh_hans="代表")
     press = CategoryFactory(slug="press", name_en="Press", name_zh_hans="媒体")
-    session = SessionFactory(capacity=40)
+    session = SessionFactory(capacity=40, rsvp_required=True)
     SessionFactory(event=session.event)  # no capacity: the room's
     people = []
     for _i in range(n):
@@ -37,6 +37,9 @@ def seed(n: int, desk):
         token = token_for(services.badge_for(person))
         services.scan_badge(token, by=desk)
         services.scan_badge(token, by=desk, session=session)
+    for i, person in enumerate(people[1::2]):
+        status = RSVP.Status.CONFIRMED if i % 3 else RSVP.Status.WAITLISTED
+        RSVP.objects.create(user=person.user, session=session, status=status)
     return session
 
 
@@ -77,6 +80,10 @@ def test_numbers_equal_independent_counts_and_link_to_the_admin(client, organize
     url = reverse("admin:delegates_checkin_changelist") + f"?session__exact={session.pk}"
     assert f'<a href="{url}">{in_session}</a>' in sessions
     assert '<td class="text-end">40</td>' in sessions  # capacity
+    reserved = RSVP.objects.filter(session=session, status=RSVP.Status.CONFIRMED).count()
+    assert reserved == 2  # of 4 people, every third waits
+    seats = reverse("admin:delegates_sessionseats_change", args=[session.pk])
+    assert f'<a href="{seats}">{reserved}</a>' in sessions
     assert '<td class="text-end">200</td>' in sessions  # the room's seats
 
     days = cells(html, "days")
