@@ -164,6 +164,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "delegates.purge_sensitive_data",
         "schedule": 24 * 3600.0,
     },
+    # Speakers with an address and exhibitor staff get their registrations (and so badges).
+    "delegates-register-speakers-and-staff": {
+        "task": "delegates.register_speakers_and_staff",
+        "schedule": 15 * 60.0,
+    },
 }
 # Days after the forum's last day at which delegates' sensitive data is purged.
 DELEGATES_PURGE_SENSITIVE_AFTER_DAYS = int(

@@ -165,3 +165,14 @@ def test_seed_demo_prints_the_admin_login(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "organizer@zgcforum.example / zgc-forum-2021" in out
+
+
+def test_every_beat_entry_names_a_registered_task():
+    """A typo in a task name would leave the periodic job silently never run."""
+    from django.conf import settings
+
+    from zgcforum.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
