@@ -1,7 +1,7 @@
 """Reads for delegates pages, exports and segments: render-ready rows."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
@@ -232,6 +232,14 @@ def desk_scopes():
         .order_by("position", "pk")
     )
     return events
+
+
+def photos_scanned_by(user, *, within=timedelta(hours=1)) -> QuerySet[Registration]:
+    """Registrations whose badge ``user`` scanned lately: the only photos a desk may open."""
+    since = timezone.now() - within
+    return Registration.objects.filter(
+        badges__scans__scanned_by=user, badges__scans__scanned_at__gte=since
+    ).distinct()
 
 
 def recent_scans(*, by, limit: int = 5) -> list[Scan]:

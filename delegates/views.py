@@ -28,7 +28,7 @@ from .forms import (
     ScanForm,
     SensitiveDataForm,
 )
-from .models import Delegation, DelegationMember, Registration
+from .models import Delegation, DelegationMember
 
 
 def _details(registration) -> dict:
@@ -432,7 +432,10 @@ class DeskPhotoView(_PermissionMixin, View):
     permission = "delegates.scan_badges"
 
     def get(self, request, pk):
-        registration = get_object_or_404(Registration, pk=pk, anonymised_at__isnull=True)
+        # Only the people this desk has just scanned: the role browses no one else's photo.
+        registration = get_object_or_404(
+            selectors.photos_scanned_by(request.user), pk=pk, anonymised_at__isnull=True
+        )
         if not registration.photo:
             raise Http404
         response = FileResponse(registration.photo.open("rb"), content_type="image/jpeg")

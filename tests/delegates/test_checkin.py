@@ -101,6 +101,27 @@ def test_desk_shows_photo_to_the_desk_only(client, desk_user):
     assert client.get(photo).status_code == 403
 
 
+def test_desk_opens_only_photos_of_people_it_scanned(client, desk_user):
+    from tests.delegates.conftest import image_upload
+
+    people = []
+    for name in ["Scanned Person", "Never Scanned"]:
+        registration = approved_registration(name=name)
+        services.update_sensitive_data(
+            registration,
+            consent=True,
+            dietary_needs="",
+            accessibility_needs="",
+            photo=services.clean_photo(image_upload()),
+            remove_photo=False,
+        )
+        people.append(registration)
+    client.force_login(desk_user)
+    scan(client, token_of(people[0]))
+    assert client.get(reverse("delegates:desk_photo", args=[people[0].pk])).status_code == 200
+    assert client.get(reverse("delegates:desk_photo", args=[people[1].pk])).status_code == 404
+
+
 def test_empty_scan_is_a_form_error(client, desk_user):
     client.force_login(desk_user)
     response = client.post(reverse("delegates:desk"), {"token": ""})
