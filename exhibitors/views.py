@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
@@ -15,6 +17,7 @@ from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, Organiz
 from .models import Application, ExhibitionSection, Invitation, Membership, Organization
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DIRECTORY_PARAMS = ("q", "section", "country", "field", "letter", "page")
 PAGE_SIZE = 24
 
 
@@ -22,11 +25,16 @@ PAGE_SIZE = 24
 
 
 def directory(request):
-    key = f"exhibitors:directory:{caching.directory_version()}:{get_language()}:{request.GET.urlencode()}"
-    body = cache.get(key)
+    # Cached only for the parameters the page knows, each once: junk ones must not mint entries.
+    cacheable = all(k in DIRECTORY_PARAMS and len(v) == 1 for k, v in request.GET.lists())
+    params = sorted(request.GET.items())
+    digest = hashlib.sha256(repr(params).encode()).hexdigest()[:32]
+    key = f"exhibitors:directory:{caching.directory_version()}:{get_language()}:{digest}"
+    body = cache.get(key) if cacheable else None
     if body is None:
         body = render_to_string("exhibitors/includes/_directory_body.html", _directory(request))
-        cache.set(key, body, caching.PAGE_SECONDS)
+        if cacheable:
+            cache.set(key, body, caching.PAGE_SECONDS)
     return render(request, "exhibitors/directory.html", {"body": body})
 
 

@@ -179,6 +179,18 @@ def test_warm_directory_needs_no_query_and_a_change_shows_at_once(
     assert "Newcomer Quantum" in client.get("/exhibitors/?section=" + section.slug).content.decode()
 
 
+def test_directory_caches_no_page_for_unknown_parameters(client, section):
+    from django.core.cache import cache
+
+    approved(2, section)
+    client.get("/exhibitors/?section=carbon-neutrality")
+    known = len(cache._cache)
+    for i in range(5):
+        response = client.get(f"/exhibitors/?section=carbon-neutrality&utm_source=x{i}")
+        assert response.status_code == 200
+    assert len(cache._cache) == known
+
+
 def test_directory_lists_only_approved_and_published(client, section):
     approved(1, section, name_en="Shown Energy Co., Ltd.")
     approved(1, section, name_en="Hidden Energy Co., Ltd.", is_published=False)
