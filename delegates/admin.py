@@ -338,6 +338,9 @@ class DelegationMemberInline(admin.TabularInline):
     readonly_fields = ["user", "invited_at", "accepted_at"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")  # a column of every row
+
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
@@ -399,12 +402,16 @@ class BadgeAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def reissue_selected(self, request, queryset):
-        for badge in queryset.select_related("registration"):
+        # One new badge per person, and only in place of a badge still valid.
+        valid = queryset.filter(revoked_at__isnull=True).select_related("registration")
+        issued = 0
+        for badge in {b.registration_id: b for b in valid}.values():
             try:
                 services.reissue_badge(badge.registration)
+                issued += 1
             except services.BadgeError as exc:
                 self.message_user(request, f"{badge.registration}: {exc}", messages.WARNING)
-        self.message_user(request, _("New badges issued."), messages.SUCCESS)
+        self.message_user(request, _("%(n)d new badges issued.") % {"n": issued}, messages.SUCCESS)
 
 
 @admin.register(BadgePrintJob)
