@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,9 +45,13 @@ def sign_up(
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise AccountError(_("An account with this email address already exists."))
-    user = User.objects.create_user(
-        email=email, password=password, name=name, name_zh=name_zh, language=language
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the same address submitted twice at once
+            user = User.objects.create_user(
+                email=email, password=password, name=name, name_zh=name_zh, language=language
+            )
+    except IntegrityError as exc:
+        raise AccountError(_("An account with this email address already exists.")) from exc
     send_verification_mail(user)
     return user
 
