@@ -4,11 +4,13 @@ from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Forum, Release, Room, Section, Session, Speaker, Theme
+from .models import Event, Forum, Release, Room, Section, Session, Speaker, Theme, language_prefix
 
 
 def current_forum() -> Forum | None:
@@ -77,47 +79,101 @@ def time_slots(sessions) -> list[tuple[datetime, list]]:
     return list(slots.items())
 
 
-def session_cards(sessions) -> list[dict]:
+def _translated(row: dict, field: str, languages: tuple[str, str]) -> str:
+    """modeltranslation's fallback on a ``values()`` row: the active language, then the other."""
+    return row[f"{field}_{languages[0]}"] or row[f"{field}_{languages[1]}"]
+
+
+CARD_FIELDS = (
+    "pk", "code", "title_en", "title_zh_hans", "type", "language", "starts_at", "ends_at",
+    "interpretation", "rsvp_required", "is_cancelled", "event__slug", "event__title_en",
+    "event__title_zh_hans", "event__is_public", "event__section__slug",
+    "event__section__name_en", "event__section__name_zh_hans", "room__name_en",
+    "room__name_zh_hans", "room__venue__name_en", "room__venue__name_zh_hans",
+)  # fmt: skip
+
+
+def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
+    """Speakers and moderators of the sessions, ``{session id: [(url, name), …]}`` each.
+
+    One query (a UNION of both relations) whatever the number of sessions.
+    """
+    fields = ("session_id", "speaker__name", "speaker_id", "speaker__slug", "speaker__name_zh")
+    rows = (
+        Session.speakers.through.objects.filter(session_id__in=session_ids)
+        .values_list(*fields, Value(False, output_field=BooleanField()))
+        .union(
+            Session.moderators.through.objects.filter(session_id__in=session_ids).values_list(
+                *fields, Value(True, output_field=BooleanField())
+            ),
+            all=True,
+        )
+        .order_by("speaker__name", "speaker_id")
+    )
+    speakers: dict[int, list] = {}
+    moderators: dict[int, list] = {}
+    for session_id, name, _pk, slug, name_zh, moderates in rows:
+        # The URL of Speaker.urls.public and the name of Speaker.local_name.
+        person = (f"{prefix}/speakers/{slug}/", name_zh if chinese and name_zh else name)
+        (moderators if moderates else speakers).setdefault(session_id, []).append(person)
+    return speakers, moderators
+
+
+def session_cards(sessions: QuerySet[Session]) -> list[dict]:
     """What a session card shows, as plain values: templates then render without lookups.
 
-    Labels are translated once per call rather than once per card (the day page shows hundreds).
+    Rows come as ``values()`` (no model instances) and labels are translated once per call, not
+    once per card: the day page shows a hundred cards. Two queries whatever the number of cards.
     """
+    language = get_language() or settings.LANGUAGE_CODE
+    languages = ("zh_hans", "en") if language == "zh-hans" else ("en", "zh_hans")
+    prefix = language_prefix()
+    rows = list(sessions.prefetch_related(None).values(*CARD_FIELDS))
+    ids = [row["pk"] for row in rows]
+    speakers, moderators = _people(ids, prefix, language == "zh-hans")
     types = {k: str(v) for k, v in Session.Type.choices}
-    languages = {k: str(v) for k, v in Session.Language.choices}
+    languages_spoken = {k: str(v) for k, v in Session.Language.choices}
     interpretation, rsvp = str(_("Interpretation")), str(_("RSVP required"))
     invitation = str(_("By invitation"))
+    tz = timezone.get_current_timezone()
     cards = []
-    for s in sessions:
-        start, end = timezone.localtime(s.starts_at), timezone.localtime(s.ends_at)
-        event, room = s.event, s.room
-        badges = [types[s.type], languages[s.language]]
+    for row in rows:
+        start, end = row["starts_at"].astimezone(tz), row["ends_at"].astimezone(tz)
         flags = []
-        if s.interpretation:
+        if row["interpretation"]:
             flags.append(("text-bg-info", interpretation))
-        if s.rsvp_required:
+        if row["rsvp_required"]:
             flags.append(("text-bg-warning", rsvp))
-        if not event.is_public:
+        if not row["event__is_public"]:
             flags.append(("text-bg-secondary", invitation))
+        # URLs as Session.urls and Event.urls build them, without an instance per row.
+        url, event_url = (
+            f"{prefix}/sessions/{row['code']}/",
+            f"{prefix}/events/{row['event__slug']}/",
+        )
         cards.append(
             {
-                "code": s.code,
-                "url": s.urls.public,
-                "ical": s.urls.ical,
-                "title": s.title,
-                "cancelled": s.is_cancelled,
-                "starts_at": s.starts_at,
+                "code": row["code"],
+                "url": url,
+                "ical": f"{url}session.ics",
+                "title": _translated(row, "title", languages),
+                "cancelled": row["is_cancelled"],
+                "starts_at": row["starts_at"],
                 "start_iso": start.isoformat(),
                 "end_iso": end.isoformat(),
-                "start": start.strftime("%H:%M"),
-                "end": end.strftime("%H:%M"),
-                "place": f"{room.name}, {room.venue.name}",
-                "event_url": event.urls.public,
-                "event_title": event.title,
-                "section": event.section.name,
-                "section_slug": event.section.slug,
-                "speakers": [(p.urls.public, p.local_name) for p in s.speakers.all()],
-                "moderators": [(p.urls.public, p.local_name) for p in s.moderators.all()],
-                "badges": badges,
+                "start": f"{start.hour:02d}:{start.minute:02d}",
+                "end": f"{end.hour:02d}:{end.minute:02d}",
+                "place": (
+                    f"{_translated(row, 'room__name', languages)}, "
+                    f"{_translated(row, 'room__venue__name', languages)}"
+                ),
+                "event_url": event_url,
+                "event_title": _translated(row, "event__title", languages),
+                "section": _translated(row, "event__section__name", languages),
+                "section_slug": row["event__section__slug"],
+                "speakers": speakers.get(row["pk"], []),
+                "moderators": moderators.get(row["pk"], []),
+                "badges": [types[row["type"]], languages_spoken[row["language"]]],
                 "flags": flags,
             }
         )
@@ -166,9 +222,13 @@ def public_speakers(forum: Forum) -> QuerySet[Speaker]:
     ).order_by("name", "pk")
 
 
-def speaker_sessions(forum: Forum, speaker: Speaker) -> list[Session]:
-    return list(
-        public_sessions(forum).filter(Q(speakers=speaker) | Q(moderators=speaker)).distinct()
+def speaker_sessions(forum: Forum, speaker: Speaker) -> QuerySet[Session]:
+    """The forum's published sessions where the speaker speaks or moderates, each once."""
+    return public_sessions(forum).filter(
+        Exists(Session.speakers.through.objects.filter(session_id=OuterRef("pk"), speaker=speaker))
+        | Exists(
+            Session.moderators.through.objects.filter(session_id=OuterRef("pk"), speaker=speaker)
+        )
     )
 
 

@@ -19,16 +19,16 @@ from tests.factories.events import (
     at,
 )
 
-# Cold cache: forum, filter choices (sections, themes, rooms), count, sessions, speakers,
-# moderators.
-SCHEDULE_QUERIES = 8
+# Cold cache: forum, filter choices (sections, themes, rooms), count, session cards, speakers and
+# moderators (one UNION).
+SCHEDULE_QUERIES = 7
 # Warm cache: the forum row alone (its versions are the cache key).
 SCHEDULE_WARM_QUERIES = 1
 GRID_QUERIES = 2
-EVENT_QUERIES = 6
+EVENT_QUERIES = 5
 SESSION_QUERIES = 6
 SPEAKERS_QUERIES = 3
-SPEAKER_QUERIES = 5
+SPEAKER_QUERIES = 4
 SECTION_QUERIES = 3
 CHANGELOG_QUERIES = 2
 

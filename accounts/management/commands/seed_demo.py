@@ -2,7 +2,7 @@ from importlib import import_module
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from zgcforum.demo import ADMIN_EMAIL, DEMO_APPS, DEMO_PASSWORD, DemoContext, content_digest
 
@@ -30,6 +30,11 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(ctx)
+        if connection.vendor == "postgresql":
+            # Fresh statistics after a bulk load: without them the planner guesses one row per
+            # table and nests loops (the day schedule took 35 ms per query instead of 4 at scale 10).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if verbosity:
             parts = ", ".join(f"{n} {label}" for label, n in sorted(ctx.generated.items()))
             self.stdout.write(self.style.SUCCESS(f"Demo forum loaded at scale {scale}: {parts}."))
