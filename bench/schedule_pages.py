@@ -9,6 +9,7 @@ PAGES = [
     ("room grid", "/schedule/grid/?day=2021-09-26"),
     ("schedule day, page 2, cache off", "/schedule/?day=2021-09-24&page=2", {"cache": "off"}),
     ("event page", "/events/opening-ceremony/"),
+    ("event page, cache off", "/events/opening-ceremony/", {"cache": "off"}),
     ("session page", "/sessions/opening-ceremony-2/"),
     ("speakers", "/speakers/"),
     ("schedule.ics", "/schedule.ics"),

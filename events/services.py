@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zgcforum import page_cache
+
 from . import signals
 from .models import Event, Forum, Release, Room, Session, Speaker
 
@@ -45,11 +47,13 @@ def touch_schedule(forum_id: int) -> None:
     Forum.objects.filter(pk=forum_id).update(
         cache_version=F("cache_version") + 1, schedule_changed_at=timezone.now()
     )
+    page_cache.bump()
 
 
 def touch_every_schedule() -> None:
     """After a change to shared rows (rooms, venues, themes, sections): every forum goes stale."""
     Forum.objects.update(cache_version=F("cache_version") + 1, schedule_changed_at=timezone.now())
+    page_cache.bump()
 
 
 def room_conflicts(room, starts_at, ends_at, *, exclude_pk=None):
@@ -309,6 +313,7 @@ def release_schedule(forum: Forum, *, by=None, at=None, comment: str = "") -> Re
         cache_version=F("cache_version") + 1,
         schedule_changed_at=release.released_at,
     )
+    page_cache.bump()
     forum.release_number = number
 
     def send_schedule_released():

@@ -14,6 +14,8 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from zgcforum.page_cache import public_page
+
 from . import exports, selectors
 from .filters import ScheduleFilter
 from .models import Section
@@ -68,6 +70,7 @@ def _day_tabs(forum, day, params) -> list[dict]:
     ]
 
 
+@public_page(params=("day", "page", *FILTER_PARAMS))
 @require_GET
 def schedule(request):
     forum = _forum()
@@ -107,6 +110,7 @@ def schedule(request):
     return render(request, "events/schedule.html", {"forum": forum, "day": day, "body": body})
 
 
+@public_page(params=("day",))
 @require_GET
 def grid(request):
     forum = _forum()
@@ -130,6 +134,7 @@ def grid(request):
     return render(request, "events/grid.html", {"forum": forum, "day": day, "body": body})
 
 
+@public_page()
 @require_GET
 def event_detail(request, slug):
     forum = _forum()
@@ -144,6 +149,7 @@ def event_detail(request, slug):
     )
 
 
+@public_page()
 @require_GET
 def session_detail(request, code):
     forum = _forum()
@@ -153,6 +159,7 @@ def session_detail(request, code):
     return render(request, "events/session.html", {"forum": forum, "session": session})
 
 
+@public_page(params=("page",))
 @require_GET
 def speaker_list(request):
     forum = _forum()
@@ -162,6 +169,7 @@ def speaker_list(request):
     return render(request, "events/speakers.html", {"forum": forum, "page": page})
 
 
+@public_page()
 @require_GET
 def speaker_detail(request, slug):
     forum = _forum()
@@ -174,6 +182,7 @@ def speaker_detail(request, slug):
     )
 
 
+@public_page()
 @require_GET
 def section_detail(request, slug):
     forum = _forum()
@@ -186,6 +195,7 @@ def section_detail(request, slug):
     )
 
 
+@public_page()
 @require_GET
 def changelog(request):
     forum = _forum()
@@ -216,6 +226,7 @@ def _conditional(request, forum, key: str, build, content_type: str, filename: s
 ICAL = "text/calendar; charset=utf-8"
 
 
+@public_page()
 @require_GET
 def schedule_ics(request):
     forum = _forum()
@@ -228,6 +239,7 @@ def schedule_ics(request):
     )
 
 
+@public_page()
 @require_GET
 def event_ics(request, slug):
     forum = _forum()
@@ -244,6 +256,7 @@ def event_ics(request, slug):
     )
 
 
+@public_page()
 @require_GET
 def session_ics(request, code):
     forum = _forum()
@@ -259,6 +272,7 @@ def session_ics(request, code):
     )
 
 
+@public_page()
 @require_GET
 def schedule_json(request):
     forum = _forum()
@@ -277,6 +291,7 @@ def schedule_json(request):
     )
 
 
+@public_page()
 @require_GET
 def schema(request):
     from pathlib import Path

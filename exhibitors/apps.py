@@ -7,7 +7,10 @@ class ExhibitorsConfig(AppConfig):
     verbose_name = _("Exhibition")
 
     def ready(self):
+        from zgcforum import page_cache
+
         from . import caching, segments
 
         segments.register_segments()
         caching.connect()
+        page_cache.watch(self)

@@ -1,6 +1,6 @@
 """Reads for the exhibition: render-ready querysets for the directory and the portal."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
 
@@ -37,22 +37,21 @@ def public_exhibitors(
         organizations = organizations.filter(name_en__istartswith=letter)
     query = query.strip()
     if query:
-        # Both languages, named explicitly: modeltranslation would rewrite `name` to the UI one.
-        organizations = organizations.filter(
-            Q(name_en__icontains=query)
-            | Q(name_zh_hans__icontains=query)
-            | Q(description_en__icontains=query)
-            | Q(description_zh_hans__icontains=query)
+        # Both names and both descriptions, whatever the UI language: one stored column.
+        organizations = organizations.filter(search_text__contains=query.upper())
+    return (
+        organizations.prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.approved()
+                .select_related("section")
+                .order_by("section__position"),
+                to_attr="approved_applications",
+            )
         )
-    return organizations.prefetch_related(
-        Prefetch(
-            "applications",
-            queryset=Application.objects.approved()
-            .select_related("section")
-            .order_by("section__position"),
-            to_attr="approved_applications",
-        )
-    ).order_by("name_en", "pk")
+        .defer("search_text")
+        .order_by("name_en", "pk")
+    )
 
 
 def directory_countries() -> list[str]:

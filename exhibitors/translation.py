@@ -16,4 +16,4 @@ class OrganizationTranslation(TranslationOptions):
 
 # After the translation registration, so both language columns are recorded (see TRAPS.md).
 # Profile edits are audited here; application status changes live in ApplicationEvent.
-simple_history.register(Organization, app=__package__, excluded_fields=["code"])
+simple_history.register(Organization, app=__package__, excluded_fields=["code", "search_text"])

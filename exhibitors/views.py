@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from zgcforum.page_cache import public_page
+
 from . import caching, selectors, services
 from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, OrganizationForm
 from .models import Application, ExhibitionSection, Invitation, Membership, Organization
@@ -24,6 +26,7 @@ PAGE_SIZE = 24
 # --- Public directory -----------------------------------------------------------------------
 
 
+@public_page(params=DIRECTORY_PARAMS)
 def directory(request):
     # Cached only for the parameters the page knows, each once: junk ones must not mint entries.
     cacheable = all(k in DIRECTORY_PARAMS and len(v) == 1 for k, v in request.GET.lists())
@@ -71,6 +74,7 @@ def _directory(request) -> dict:
     }
 
 
+@public_page()
 def organization_page(request, slug):
     organization = selectors.public_exhibitor(slug)
     if organization is None:

@@ -7,6 +7,7 @@
 | ALLOWED_HOSTS      | ALLOWED_HOSTS        | localhost,127.0.0.1 (comma-separated)     |
 | DATABASES          | DATABASE_URL         | SQLite file db.sqlite3 (WAL, IMMEDIATE)   |
 | Celery broker/cache| REDIS_URL            | none: Celery eager, local-memory cache    |
+| whole-page cache   | PUBLIC_PAGE_CACHE    | 1 when REDIS_URL is set (shared cache)    |
 | EMAIL_*            | EMAIL_URL-ish: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS; console backend when EMAIL_HOST is unset |
 | SECURE_SSL_REDIRECT| SECURE_SSL_REDIRECT  | 1 when DEBUG=0                            |
 | HSTS seconds       | SECURE_HSTS_SECONDS  | 31536000 when DEBUG=0                     |
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole public pages for visitors without a session: a hit skips everything below.
+    "zgcforum.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +145,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public pages in the cache (zgcforum/page_cache.py): only with a cache every process shares.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", bool(REDIS_URL))
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -11,3 +11,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 SECURE_SSL_REDIRECT = False
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 AXES_FAILURE_LIMIT = 5
+# Off by default: tests of pages count their queries; tests/test_page_cache.py turns it on.
+PUBLIC_PAGE_CACHE = False

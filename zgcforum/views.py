@@ -8,9 +8,12 @@ from events import selectors as events_selectors
 from exhibitors import caching as exhibitors_caching
 from exhibitors import selectors as exhibitors_selectors
 
+from .page_cache import public_page
+
 HOME_SECONDS = 3600
 
 
+@public_page()
 @require_GET
 def home(request):
     """The forum at a glance, rendered once per programme and exhibition version and language."""

@@ -1,0 +1,207 @@
+"""Whole public pages kept for visitors without a session (zgcforum/page_cache.py).
+
+A stored page is served without a query; every kind of change a page shows makes it stale at
+once; nobody with a session, and no request the view does not know, ever gets or makes one.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.template import RequestContext, Template
+from django.test.utils import CaptureQueriesContext
+from django.urls import path
+
+from events import services as events_services
+from exhibitors import services as exhibitors_services
+from exhibitors.models import Application
+from tests.factories.accounts import UserFactory
+from tests.factories.events import (
+    EventFactory,
+    ForumFactory,
+    SectionFactory,
+    SessionFactory,
+    SpeakerFactory,
+    at,
+)
+from tests.factories.exhibitors import ApplicationFactory
+from tests.factories.exhibitors import SectionFactory as ExhibitionSectionFactory
+from zgcforum import page_cache
+from zgcforum.page_cache import public_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE = True
+    cache.clear()
+
+
+@pytest.fixture
+def session(db):
+    forum = ForumFactory()
+    event = EventFactory(forum=forum, section=SectionFactory(forum=forum), slug="opening")
+    speaker = SpeakerFactory(name="Ada Example")
+    return SessionFactory(
+        event=event,
+        code="opening-1",
+        title_en="Opening remarks",
+        starts_at=at(0, 9),
+        ends_at=at(0, 10),
+        speakers=[speaker],
+    )
+
+
+def day_url(session):
+    return f"/schedule/?day={session.starts_at.date().isoformat()}"
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def stored_twice(client, url, django_assert_num_queries):
+    """The first GET renders and stores; the second is served whole, without a query."""
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    return second
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/schedule/?day=2021-09-24",
+        "/zh-hans/schedule/?day=2021-09-24",
+        "/schedule/grid/?day=2021-09-24",
+        "/events/opening/",
+        "/sessions/opening-1/",
+        "/speakers/",
+        "/schedule.ics",
+        "/api/schedule.json",
+        "/exhibitors/",
+    ],
+)
+def test_public_pages_are_served_whole_without_a_query(
+    client, session, url, django_assert_num_queries
+):
+    response = stored_twice(client, url, django_assert_num_queries)
+    assert "Content-Security-Policy" in response  # headers of the middleware it skipped
+    assert not response.cookies
+
+
+def test_languages_are_stored_apart(client, session, django_assert_num_queries):
+    english = stored_twice(client, "/schedule/?day=2021-09-24", django_assert_num_queries)
+    chinese = stored_twice(client, "/zh-hans/schedule/?day=2021-09-24", django_assert_num_queries)
+    assert english["Content-Language"] == "en"
+    assert chinese["Content-Language"] == "zh-hans"
+    assert 'lang="zh-hans"' in chinese.content.decode()
+
+
+def test_stored_export_still_answers_304_to_its_etag(client, session):
+    etag = client.get("/api/schedule.json")["ETag"]
+    response = client.get("/api/schedule.json", headers={"if-none-match": etag})
+    assert response.status_code == 304
+
+
+def test_a_session_change_shows_at_once(client, session):
+    client.get(day_url(session))
+    client.get(session.urls.public)
+    events_services.update_session(session, title_en="Opening address")
+    assert "Opening address" in client.get(day_url(session)).content.decode()
+    assert "Opening address" in client.get(session.urls.public).content.decode()
+
+
+def test_a_speaker_edit_shows_at_once(client, session):
+    speaker = session.speakers.get()
+    assert "Ada Example" in client.get(speaker.urls.public).content.decode()
+    speaker.name = "Ada Renamed"
+    speaker.save()  # as the admin saves it: the signal bumps the version
+    assert "Ada Renamed" in client.get(speaker.urls.public).content.decode()
+    assert "Ada Renamed" in client.get(session.urls.public).content.decode()
+
+
+def test_a_release_shows_in_the_changelog_at_once(client, session):
+    url = session.event.forum.urls.changelog
+    assert "not been released yet" in client.get(url).content.decode()
+    events_services.release_schedule(session.event.forum, comment="First programme")
+    page = client.get(url).content.decode()
+    assert "Version 1" in page
+    assert "First programme" in page
+
+
+def test_an_approval_shows_in_the_directory_at_once(client, db):
+    section = ExhibitionSectionFactory()
+    application = ApplicationFactory(section=section, status=Application.Status.SUBMITTED)
+    name = application.organization.name_en
+    assert name not in client.get("/exhibitors/").content.decode()
+    organizer = UserFactory(is_staff=True, is_superuser=True)
+    exhibitors_services.approve_application(application, by=organizer)
+    assert name in client.get("/exhibitors/").content.decode()
+
+
+def test_a_lost_version_makes_every_stored_page_stale(client, session, django_assert_num_queries):
+    stored_twice(client, session.urls.public, django_assert_num_queries)
+    cache.delete(page_cache.VERSION_KEY)  # evicted, or Redis restarted with its data
+    session.__class__.objects.filter(pk=session.pk).update(title_en="Changed behind its back")
+    assert "Changed behind its back" in client.get(session.urls.public).content.decode()
+
+
+def test_a_logged_in_delegate_never_gets_the_visitors_page(client, session):
+    client.get(session.urls.public)  # a visitor's copy is stored
+    client.force_login(UserFactory())
+    page = client.get(session.urls.public).content.decode()
+    assert "Add to my agenda" in page
+    assert "Log in to add to your agenda" not in page
+
+
+def test_a_logged_in_page_is_never_stored(client, session):
+    delegate = UserFactory(name="Delegate Zhang")
+    client.force_login(delegate)
+    assert "Delegate Zhang" in client.get(session.urls.public).content.decode()
+    client.logout()
+    assert "Delegate Zhang" not in client.get(session.urls.public).content.decode()
+
+
+def test_a_visitor_with_a_message_gets_a_fresh_page(client, session, django_assert_num_queries):
+    stored_twice(client, session.urls.public, django_assert_num_queries)
+    client.cookies["messages"] = "anything"
+    assert queries(client, session.urls.public) > 0
+
+
+def test_unknown_parameters_mint_no_entry(client, session):
+    url = session.urls.public + "?utm_source=x"
+    client.get(url)
+    assert queries(client, url) > 0
+
+
+@public_page()
+def form_view(request):
+    """A public view that (wrongly) renders a CSRF token: what it renders is someone's own."""
+    return HttpResponse(Template("<form>{% csrf_token %}</form>").render(RequestContext(request)))
+
+
+urlpatterns = [path("form/", form_view)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_holding_a_csrf_token_is_never_stored(client):
+    first = client.get("/form/").content
+    client.cookies.clear()
+    second = client.get("/form/").content
+    assert b"csrfmiddlewaretoken" in second
+    assert second != first  # each visitor gets a token of their own
+
+
+def test_with_the_setting_off_every_page_is_rendered(client, session, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    client.get(session.urls.public)
+    # Changed without any signal: only a page rendered anew can show it.
+    session.__class__.objects.filter(pk=session.pk).update(title_en="Fresh without the cache")
+    assert "Fresh without the cache" in client.get(session.urls.public).content.decode()

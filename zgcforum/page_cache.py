@@ -1,0 +1,177 @@
+"""Whole public pages for visitors without a session, kept in the shared cache.
+
+A visitor who is not logged in sees on a public page exactly what every other such visitor sees:
+no name, no CSRF token, no messages. So the finished response of such a page is kept whole and
+served by ``PublicPageCacheMiddleware`` before the session, locale, CSRF, auth and CSP middleware
+and the view run: one cache round trip (``get_many``) per page view.
+
+Every stored page carries the *pages version* it was rendered under. The version lives in the same
+cache (Redis in production, shared by every process) and every change to what public pages show
+bumps it (``bump``, called by the apps' signals and services), so a page rendered before a change
+is never served after it. Pages also expire after ``PAGE_SECONDS``.
+
+Views opt in with ``@public_page(params=...)``. A response is stored only when it answers 200 to
+a GET without a session or messages cookie, sets no cookie, used no CSRF token, and the query
+string holds only the view's known parameters, each once (junk parameters must not mint entries).
+
+Off unless ``PUBLIC_PAGE_CACHE`` is set (by default when ``REDIS_URL`` is): a per-process cache
+would let one process serve a page another process's change made stale.
+"""
+
+import hashlib
+import logging
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pages:version"
+PAGE_SECONDS = 600
+
+
+def bump(**_signal_kwargs) -> None:
+    """Make every stored page stale now, and again once the change is committed.
+
+    The second bump drops a page another request rendered from the old rows in between. Takes
+    and ignores signal arguments, so it can be connected to model signals directly.
+    """
+    _bump()
+    transaction.on_commit(_bump, robust=True)
+
+
+def watch(app_config) -> None:
+    """Bump on every save, delete and many-to-many change of the app's models.
+
+    Changes made with ``QuerySet.update()`` or ``bulk_create()`` send no signal: their services
+    call ``bump()`` themselves. History rows (simple-history) change nothing a page shows.
+    """
+    for model in app_config.get_models():
+        if model._meta.model_name.startswith("historical"):
+            continue
+        uid = f"pages-{model._meta.label_lower}"
+        post_save.connect(bump, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                bump, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
+            )
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version (first use, or evicted): the next request starts one
+        pass
+    except Exception:  # the cache is down: it serves no page either; the change must still save
+        logger.warning("Could not bump the public pages version", exc_info=True)
+
+
+def _new_version() -> int:
+    """A version no page stored before an eviction can carry: the clock in nanoseconds."""
+    version = time.time_ns()
+    return version if cache.add(VERSION_KEY, version, None) else cache.get(VERSION_KEY, version)
+
+
+def public_page(params: tuple[str, ...] = ()):
+    """Let ``PublicPageCacheMiddleware`` keep this view's responses to visitors without a session.
+
+    ``params``: the query parameters the view reads; a request with any other is not stored.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            request.public_view = True
+            request.public_page = all(
+                name in params and len(values) == 1 for name, values in request.GET.lists()
+            )
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class PublicPageCacheMiddleware:
+    """Serve and store whole public pages (see the module's docstring). Place it right after
+    WhiteNoise, before the session middleware: a hit skips everything below it."""
+
+    # Paths this process has seen answered by a view without @public_page (the login page, the
+    # floor's /healthz/): no cache round trip for them. A path's view never changes while the
+    # process runs; the set is emptied when it grows past PRIVATE_PATHS_MAX (a crawler's 404s).
+    PRIVATE_PATHS_MAX = 4096
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.private_paths: set[str] = set()
+
+    def __call__(self, request):
+        if not self._servable(request) or request.path_info in self.private_paths:
+            return self._remember(request, self.get_response(request))
+        key = self._key(request)
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+        except Exception:  # a cache outage must not take the site down: render as usual
+            return self._remember(request, self.get_response(request))
+        version, entry = found.get(VERSION_KEY), found.get(key)
+        if entry is not None and version is not None and entry[0] == version:
+            return self._conditional(request, entry[1])
+        response = self.get_response(request)
+        if self._storable(request, response):
+            try:
+                version = version if version is not None else _new_version()
+                cache.set(key, (version, response), PAGE_SECONDS)
+            except Exception:
+                logger.warning("Could not store a public page", exc_info=True)
+        return self._remember(request, response)
+
+    def _remember(self, request, response):
+        if not getattr(request, "public_view", False) and response.status_code != 404:
+            if len(self.private_paths) >= self.PRIVATE_PATHS_MAX:
+                self.private_paths.clear()
+            self.private_paths.add(request.path_info)
+        return response
+
+    @staticmethod
+    def _servable(request) -> bool:
+        return (
+            getattr(settings, "PUBLIC_PAGE_CACHE", False)
+            and request.method == "GET"
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+        )
+
+    @staticmethod
+    def _key(request) -> str:
+        # The local date too: pages such as the schedule default to today.
+        where = f"{request.get_host()}|{request.get_full_path()}|{timezone.localdate()}"
+        return "pages:page:" + hashlib.sha256(where.encode()).hexdigest()[:40]
+
+    @staticmethod
+    def _storable(request, response) -> bool:
+        return (
+            getattr(request, "public_page", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def _conditional(request, response):
+        """A stored page with an ETag or Last-Modified still answers 304 to a client holding it."""
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
