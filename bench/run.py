@@ -41,7 +41,7 @@ GUNICORN = [
     "--workers=4",
     "--threads=8",
 ]
-WRK = ["wrk", "-t2", "-c8"]
+CONNECTIONS = 8  # wrk -c: the load; cache-off pages are also measured with 1 (latency)
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 RESULTS = ROOT / "bench" / "results"
 WARM_UP_REQUESTS = 20
@@ -102,6 +102,9 @@ class Result:
     page: Page
     runs: list[WrkRun] = field(default_factory=list)
     error: str = ""
+    # Cache-off pages only: the same GET from one client at a time, the latency a visitor sees
+    # when the server is not saturated (under 8 connections on 2 cores p50 is mostly queueing).
+    single_runs: list[WrkRun] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
@@ -109,13 +112,14 @@ class Result:
 
     @property
     def failure(self) -> str:
-        non2xx = sum(run.non2xx for run in self.runs)
-        socket_errors = sum(run.socket_errors for run in self.runs)
-        timeouts = sum(run.timeouts for run in self.runs)
+        runs = self.runs + self.single_runs
+        non2xx = sum(run.non2xx for run in runs)
+        socket_errors = sum(run.socket_errors for run in runs)
+        timeouts = sum(run.timeouts for run in runs)
         if self.error:
             return self.error
         if non2xx:
-            first = next(run.first_non2xx for run in self.runs if run.non2xx)
+            first = next(run.first_non2xx for run in runs if run.non2xx)
             return f"{non2xx} non-2xx responses (first: {first})"
         if socket_errors:
             return f"{socket_errors} socket errors (connect, read or write)"
@@ -133,16 +137,21 @@ def table_row(result: Result, floor_rps: float | None) -> str:
     cache = "–" if page.path == FLOOR[1] else page.cache
     status = f"**FAIL**: {result.failure}" if result.failure else "ok"
     if not result.runs:
-        return f"| {page.label} | `{page.path}` | {cache} | – | – | – | – | {status} |"
+        return f"| {page.label} | `{page.path}` | {cache} | – | – | – | – | – | {status} |"
     rates = [run.rps for run in result.runs]
     share = 100 * result.rps / floor_rps if floor_rps else None
     share = "–" if share is None else f"{share:.0f} %" if share >= 10 else f"{share:.1f} %"
     p50 = statistics.median(run.p50_ms for run in result.runs)
     p99 = statistics.median(run.p99_ms for run in result.runs)
     spread = f" ({number(min(rates))}–{number(max(rates))})" if len(rates) > 1 else ""
+    single = (
+        f"{statistics.median(run.p50_ms for run in result.single_runs):.1f}"
+        if result.single_runs
+        else "–"
+    )
     return (
         f"| {page.label} | `{page.path}` | {cache} | {number(result.rps)}{spread} "
-        f"| {share} | {p50:.1f} | {p99:.1f} | {status} |"
+        f"| {share} | {p50:.1f} | {p99:.1f} | {single} | {status} |"
     )
 
 
@@ -150,8 +159,9 @@ def render_table(floor: Result, results: list[Result]) -> str:
     """The markdown table: the floor first, then each page with its share of the floor's req/s."""
     floor_rps = floor.rps if floor.runs and not floor.failure else None
     lines = [
-        "| page | path | cache | req/s median (min–max) | % of floor | p50 ms | p99 ms | status |",
-        "|---|---|---|---:|---:|---:|---:|---|",
+        "| page | path | cache | req/s median (min–max) | % of floor | p50 ms | p99 ms "
+        "| p50 ms, 1 client | status |",
+        "|---|---|---|---:|---:|---:|---:|---:|---|",
     ]
     lines += [table_row(result, floor_rps) for result in [floor, *results]]
     return "\n".join(lines)
@@ -317,8 +327,10 @@ def warm_up(base: str, path: str) -> str:
     return ""
 
 
-def run_wrk(url: str, seconds: int) -> WrkRun:
-    command = [*WRK, f"-d{seconds}s", "-s", str(WRK_SCRIPT), url]
+def run_wrk(url: str, seconds: int, connections: int = CONNECTIONS) -> WrkRun:
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    command += ["-s", str(WRK_SCRIPT), url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if done.returncode:
         raise BenchError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
@@ -336,6 +348,10 @@ def measure(base: str, page: Page, *, repeats: int, seconds: int) -> Result:
                 f"p99 {run.p99_ms:.1f} ms, non-2xx {run.non2xx}",
                 file=sys.stderr,
             )
+        for _ in range(repeats if page.cache == "off" else 0):
+            result.single_runs.append(run_wrk(base + page.path, seconds, connections=1))
+            run = result.single_runs[-1]
+            print(f"  {page.label}, 1 client: p50 {run.p50_ms:.1f} ms", file=sys.stderr)
     if result.failure:
         print(f"  {page.label}: FAIL {result.failure}", file=sys.stderr)
     return result
@@ -412,8 +428,9 @@ def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, lis
         if result.failure
     ] + failures
     method = (
-        f"wrk -t2 -c8 -d{mode['seconds']}s, {WARM_UP_REQUESTS}-request warm-up, "
-        f"{mode['repeats']} repeat(s); p50/p99 are medians of the repeats"
+        f"wrk -t2 -c{CONNECTIONS} -d{mode['seconds']}s, {WARM_UP_REQUESTS}-request warm-up, "
+        f"{mode['repeats']} repeat(s); p50/p99 are medians of the repeats; cache-off pages "
+        f"also with one client (wrk -t1 -c1, same repeats)"
         + (" (--quick: a smoke run, not a measurement)" if quick else "")
     )
     meta = {

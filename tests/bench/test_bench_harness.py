@@ -162,16 +162,22 @@ def test_the_table_shows_median_range_latency_and_share_of_the_floor():
         Page("home", "/"),
         [run_of(280.0, p50=20.0, p99=70.0), run_of(250.0, 25.0, 90.0), run_of(300.4, 18.0, 60.0)],
     )
-    slow = run.Result(Page("search, cache off", "/exhibitors/?q=ai", "off"), [run_of(42.3)])
+    slow = run.Result(
+        Page("search, cache off", "/exhibitors/?q=ai", "off"),
+        [run_of(42.3)],
+        single_runs=[run_of(30.0, p50=31.0), run_of(33.0, p50=29.5), run_of(31.0, p50=40.0)],
+    )
     lines = run.render_table(floor, [home, slow]).splitlines()
     assert lines[0] == (
-        "| page | path | cache | req/s median (min–max) | % of floor | p50 ms | p99 ms | status |"
+        "| page | path | cache | req/s median (min–max) | % of floor | p50 ms | p99 ms "
+        "| p50 ms, 1 client | status |"
     )
-    assert lines[2] == "| floor | `/healthz/` | – | 1,000 (900–1,100) | 100 % | 10.0 | 50.0 | ok |"
-    assert lines[3] == "| home | `/` | warm | 280 (250–300) | 28 % | 20.0 | 70.0 | ok |"
-    assert (
-        lines[4]
-        == "| search, cache off | `/exhibitors/?q=ai` | off | 42.3 | 4.2 % | 10.0 | 50.0 | ok |"
+    assert lines[2] == (
+        "| floor | `/healthz/` | – | 1,000 (900–1,100) | 100 % | 10.0 | 50.0 | – | ok |"
+    )
+    assert lines[3] == "| home | `/` | warm | 280 (250–300) | 28 % | 20.0 | 70.0 | – | ok |"
+    assert lines[4] == (
+        "| search, cache off | `/exhibitors/?q=ai` | off | 42.3 | 4.2 % | 10.0 | 50.0 | 31.0 | ok |"
     )
     assert len(lines) == 5
 
@@ -182,7 +188,7 @@ def test_failed_pages_say_why_in_the_table():
     not_found = run.Result(Page("missing", "/nothere"), [run.parse_wrk(WRK_NOT_FOUND)])
     lines = run.render_table(floor, [moved, not_found]).splitlines()
     assert lines[3] == (
-        "| profile | `/accounts/profile/` | warm | – | – | – | – "
+        "| profile | `/accounts/profile/` | warm | – | – | – | – | – "
         "| **FAIL**: warm-up answered 302 → /x |"
     )
     assert lines[4].endswith("| **FAIL**: 301 non-2xx responses (first: 404) |")
@@ -192,7 +198,7 @@ def test_no_share_of_a_failed_floor():
     floor = run.Result(Page("floor", "/healthz/"), [run_of(1000.0, non2xx=3, first=500)])
     home = run.Result(Page("home", "/"), [run_of(250.0)])
     assert run.render_table(floor, [home]).splitlines()[3] == (
-        "| home | `/` | warm | 250 | – | 10.0 | 50.0 | ok |"
+        "| home | `/` | warm | 250 | – | 10.0 | 50.0 | – | ok |"
     )
 
 
@@ -287,3 +293,12 @@ def test_a_second_run_is_refused_while_one_is_running(tmp_path, monkeypatch):
         pass
     with run.exclusive_run():  # free again once the first is done
         pass
+
+
+def test_a_one_client_run_that_times_out_fails_the_page():
+    page = run.Result(
+        Page("search, cache off", "/exhibitors/?q=ai", "off"),
+        [run_of(42.3)],
+        single_runs=[run_of(0.5, timeouts=1)],
+    )
+    assert page.failure == "1 requests unanswered in 2 s (wrk's timeout)"
