@@ -34,10 +34,22 @@ SESSION_FORM_FIELDS = [
 ]
 
 
+# A bare "example.com" typed into a URL field becomes https://example.com (Django 6's default;
+# saying so silences RemovedInDjango60Warning).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_formfield(db_field, **kwargs):
+    """Form fields of a model form's Meta, with URL fields assuming https like the admin's."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class ProgrammeAdmin(TranslationAdmin, SimpleHistoryAdmin):
     """Bilingual fields side by side, with history."""
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URLS
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -96,6 +108,7 @@ def _lock_room(room) -> None:
 class SessionAdminForm(forms.ModelForm):
     class Meta:
         model = Session
+        formfield_callback = https_formfield
         fields = [
             "event",
             "code",
@@ -139,6 +152,7 @@ class SessionAdminForm(forms.ModelForm):
 class SessionInlineForm(forms.ModelForm):
     class Meta:
         model = Session
+        formfield_callback = https_formfield
         fields = ["code", "title_en", "title_zh_hans", "type", "starts_at", "ends_at", "room"]
 
     def clean(self):
@@ -164,6 +178,7 @@ class SessionInlineForm(forms.ModelForm):
 class SessionInline(TranslationTabularInline):
     model = Session
     form = SessionInlineForm
+    formfield_overrides = HTTPS_URLS
     fields = ["code", "title_en", "title_zh_hans", "type", "starts_at", "ends_at", "room"]
     autocomplete_fields = ["room"]
     extra = 0

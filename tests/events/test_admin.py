@@ -1,12 +1,16 @@
 """Admin: the programme team sees everything; an event host only their own events."""
 
 import re
+import warnings
 
 import pytest
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import URLPattern
+from django.utils.deprecation import RemovedInDjango60Warning
 
+from events.admin import SessionAdminForm, SessionInlineForm
 from events.models import Event, Release, Session, Speaker
 from events.roles import EVENT_HOSTS, PROGRAMME_TEAM
 from tests.factories.accounts import UserFactory
@@ -350,3 +354,30 @@ def test_event_host_cannot_add_a_session_to_another_hosts_event(client, hosts):
     data = session_form(template, code="allowed", starts_at=at(2, 9), ends_at=at(2, 10))
     assert client.post("/admin/events/session/add/", data).status_code == 302
     assert Session.objects.get(code="allowed").event == hosts["mine"]["event"]
+
+
+def test_admin_pages_and_forms_raise_no_django_6_url_scheme_warning(client, organizer, event):
+    session = SessionFactory(event=event, livestream_url="https://live.example.org/a")
+    client.force_login(organizer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RemovedInDjango60Warning)
+        # The admin forms as declared (built when events.admin is imported) ...
+        for form in (SessionAdminForm, SessionInlineForm):
+            forms.modelform_factory(
+                Session, form=form, fields=[*form.Meta.fields, "livestream_url"]
+            )
+        # ... and as the admin builds them for its pages and the event's sessions inline.
+        for url in (
+            "/admin/events/session/add/",
+            f"/admin/events/session/{session.pk}/change/",
+            "/admin/events/event/add/",
+            f"/admin/events/event/{event.pk}/change/",
+        ):
+            assert client.get(url).status_code == 200, url
+        response = client.post(
+            f"/admin/events/session/{session.pk}/change/",
+            session_form(session, livestream_url="live.example.org/b"),
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session.refresh_from_db()
+    assert session.livestream_url == "https://live.example.org/b"
