@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -588,6 +588,32 @@ def _agenda_sessions(user_id: int) -> QuerySet[Session]:
     )
 
 
+def with_waitlist_positions(rsvps: QuerySet[RSVP]) -> QuerySet[RSVP]:
+    """``rsvps`` with ``waitlist_position``: 1 for the first waitlisted of its session, None for a seat.
+
+    The waitlist's order is the service's (``services.waitlist_position``, promotion): reserved
+    at, then id. Counted in one correlated subquery, not a window over the rows given, so the
+    positions stay right whatever ``rsvps`` is filtered on (one person's, one session's).
+    """
+    in_line_up_to = (
+        RSVP.objects.waitlisted()
+        .filter(session_id=OuterRef("session_id"))
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef("pk"))
+        )
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return rsvps.annotate(
+        waitlist_position=Case(
+            When(status=RSVP.Status.WAITLISTED, then=Subquery(in_line_up_to)), default=None
+        )
+    )
+
+
 def agenda(user) -> list[AgendaDay]:
     """The delegate's starred and reserved sessions by day; rows overlapping another marked."""
     sessions = list(_agenda_sessions(user.pk))
@@ -597,28 +623,19 @@ def agenda(user) -> list[AgendaDay]:
             "session_id", flat=True
         )
     )
-    ranked = (
-        RSVP.objects.filter(session_id__in=ids)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("session_id"), F("status")],
-                order_by=[F("created_at").asc(), F("pk").asc()],
-            )
-        )
-        .filter(user_id=user.pk)
-        .values_list("session_id", "status", "rank")
-    )
-    rsvps = {sid: (status, rank) for sid, status, rank in ranked}
+    ranked = with_waitlist_positions(
+        RSVP.objects.filter(session_id__in=ids, user_id=user.pk)
+    ).values_list("session_id", "status", "waitlist_position")
+    rsvps = {sid: (status, position) for sid, status, position in ranked}
     rows = []
     for s in sessions:
-        status, rank = rsvps.get(s.pk, (None, None))
+        status, position = rsvps.get(s.pk, (None, None))
         rows.append(
             AgendaRow(
                 session=s,
                 starred=s.pk in starred,
                 rsvp_status=status,
-                position=rank if status == RSVP.Status.WAITLISTED else None,
+                position=position,
             )
         )
     live = [r for r in rows if not r.session.is_cancelled]
