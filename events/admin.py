@@ -99,6 +99,14 @@ def _schedule_error_to_form(form, exc: services.ScheduleError) -> None:
     form.add_error(field, exc.message)
 
 
+class SaveRefused(Exception):
+    """The service refused a session the form had passed: a booking committed in between won."""
+
+    def __init__(self, error: services.ScheduleError):
+        super().__init__(error.message)
+        self.error = error
+
+
 def _lock_room(room) -> None:
     """Lock the room until the admin's transaction commits: the check then holds for the save."""
     if room is not None:
@@ -119,8 +127,14 @@ class SessionAdminForm(forms.ModelForm):
             "is_cancelled",
         ]
 
+    # Set by SessionAdmin when the service refused to save this very form after it was checked.
+    refusal: services.ScheduleError | None = None
+
     def clean(self):
         data = super().clean()
+        if self.refusal is not None:
+            _schedule_error_to_form(self, self.refusal)
+            return data
         if self.errors or self.instance.is_cancelled:
             return data
         event = data.get("event") or getattr(self.instance, "event", None)
@@ -402,11 +416,27 @@ class SessionAdmin(ScopedAdmin):
             kwargs["queryset"] = selectors.speakers_for_host(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveRefused as refused:
+            # The admin's transaction is rolled back: no session, no history, no log entry.
+            # Answer as for a clash the form found itself: the same form again, with the reason.
+            request._session_refusal = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.refusal = getattr(request, "_session_refusal", None)
+        return form
+
     def save_model(self, request, obj, form, change):
         try:
             _save_session_through_services(form, obj, change)
-        except services.ScheduleError as exc:  # a concurrent booking won the room
-            self.message_user(request, exc.message, messages.ERROR)
+        except services.ScheduleError as exc:
+            # A booking committed after the form's check (the same speaker elsewhere, or the
+            # room on PostgreSQL's constraint) won. Saving on would report "added successfully".
+            raise SaveRefused(exc) from exc
 
     def save_related(self, request, form, formsets, change):
         # Speakers, moderators and themes were set by the service.

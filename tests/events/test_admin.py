@@ -1,20 +1,26 @@
 """Admin: the programme team sees everything; an event host only their own events."""
 
 import re
+import threading
+import time
 import warnings
 
 import pytest
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.db import connection, transaction
 from django.urls import URLPattern
 from django.utils.deprecation import RemovedInDjango60Warning
 
+from events import services
 from events.admin import SessionAdminForm, SessionInlineForm
 from events.models import Event, Release, Session, Speaker
 from events.roles import EVENT_HOSTS, PROGRAMME_TEAM
 from tests.factories.accounts import UserFactory
 from tests.factories.events import EventFactory, RoomFactory, SessionFactory, SpeakerFactory, at
+from tests.services import require_postgres
 
 
 @pytest.fixture
@@ -381,3 +387,76 @@ def test_admin_pages_and_forms_raise_no_django_6_url_scheme_warning(client, orga
     assert response.status_code == 302, response.content.decode()[:2000]
     session.refresh_from_db()
     assert session.livestream_url == "https://live.example.org/b"
+
+
+def wait_for_a_lock_wait(seconds: float = 30) -> None:
+    """Return once some PostgreSQL backend waits for a row lock another one holds."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    pytest.fail("nobody waited for a lock")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_the_service_refuses_at_save_time_shows_the_form_again(client, organizer, event):
+    """Another organiser books the same speaker after this form was checked: nothing is added."""
+    require_postgres()
+    speaker = SpeakerFactory(name="Busy Person")
+    template = SessionFactory(event=event, starts_at=at(2, 9), ends_at=at(2, 10))
+    client.force_login(organizer)
+    booked, commit = threading.Event(), threading.Event()
+
+    def other_organiser():
+        try:
+            with transaction.atomic():  # holds the event's row lock until it commits
+                services.create_session(
+                    event,
+                    code="other",
+                    title_en="Other",
+                    title_zh_hans="其他",
+                    room=RoomFactory(),
+                    starts_at=at(1, 9),
+                    ends_at=at(1, 10),
+                    speakers=[speaker],
+                )
+                booked.set()
+                commit.wait(30)
+        finally:
+            connection.close()
+
+    responses = []
+
+    def this_organiser():
+        try:
+            data = session_form(
+                template,
+                code="mine",
+                room=RoomFactory().pk,
+                starts_at=at(1, 9, 30),
+                ends_at=at(1, 10, 30),
+                speakers=[speaker.pk],
+            )
+            responses.append(client.post("/admin/events/session/add/", data))
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=other_organiser)
+    other.start()
+    assert booked.wait(30)
+    mine = threading.Thread(target=this_organiser)
+    mine.start()  # its form sees no clash yet; its save waits for the event
+    wait_for_a_lock_wait()
+    commit.set()
+    other.join()
+    mine.join()
+    (response,) = responses
+    html = response.content.decode()
+    assert response.status_code == 200, html[:2000]
+    assert "already speaks at “Other”" in html and "added successfully" not in html
+    assert not Session.objects.filter(code="mine").exists()
+    assert Session.objects.filter(code="other").exists()
+    assert not LogEntry.objects.filter(content_type__model="session").exists()
