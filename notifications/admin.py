@@ -188,7 +188,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
         @admin.display(description=_("recipients"))
         def segment_name(obj):
-            return selectors.segment_label(obj.segment, choices=labels)
+            return services.segment_label(obj.segment, choices=labels)
 
         return ["subject_en", segment_name, "status", "recipient_count", "created_by", "created_at"]
 

@@ -1,11 +1,8 @@
 """Reads for the outbox and announcement pages."""
 
-from urllib.parse import parse_qsl
-
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
-from . import services
 from .models import Announcement, OutboundMessage
 
 Status = OutboundMessage.Status
@@ -23,19 +20,3 @@ def announcement_progress(announcement: Announcement) -> dict:
     pending = counts[Status.QUEUED] + counts[Status.SENDING]
     counts["done"] = announcement.status == Announcement.Status.SENT and pending == 0
     return counts
-
-
-def segment_label(value: str, *, choices: dict[str, str]) -> str:
-    """``services.segment_label`` from choices read once: no query, however many rows ask.
-
-    A value the choices no longer hold (its row deleted, or a parameter typed in) is named by
-    its segment and raw parameters, e.g. "Members of a delegation: delegation=42".
-    """
-    if value in choices:
-        return choices[value]
-    key, _sep, query = value.partition("?")
-    segment = services.segments().get(key)
-    if segment is None:
-        return value
-    params = ", ".join(f"{name}={val}" for name, val in parse_qsl(query))
-    return f"{segment.label}: {params}" if params else str(segment.label)

@@ -470,9 +470,15 @@ def segment_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def segment_label(value: str) -> str:
-    """A stored segment value in words, e.g. "Users by language: English"."""
-    labels = dict(segment_choices())
+def segment_label(value: str, *, choices: dict[str, str] | None = None) -> str:
+    """A stored segment value in words, e.g. "Users by language: English".
+
+    ``choices``: ``dict(segment_choices())`` read once by a caller labelling many values (a list
+    page); without it each call reads every segment's choices. A value the choices no longer hold
+    (its row deleted, or a parameter typed in) is named by its segment and raw parameters, e.g.
+    "Members of a delegation: delegation=42".
+    """
+    labels = dict(segment_choices()) if choices is None else choices
     if value in labels:
         return labels[value]
     key, _sep, query = value.partition("?")
