@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -354,9 +355,29 @@ class EventAdmin(ScopedAdmin):
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for removed in formset.deleted_forms:
-            if removed.instance.pk and is_programme_team(request.user):
-                formset.deleted_objects.append(removed.instance)
-                removed.instance.delete()
+            session = removed.instance
+            if not session.pk or not is_programme_team(request.user):
+                continue
+            if session.released_in is None:  # never public: nobody follows it yet
+                formset.deleted_objects.append(session)
+                session.delete()
+                continue
+            # A released session is in delegates' agendas and subscribed calendars. Deleting
+            # it would make it vanish unannounced (calendars keep the stale entry, nobody is
+            # told); cancelling keeps it as STATUS:CANCELLED with its history, frees the room
+            # and sends session_changed, which mails everyone following it. Refusing would only
+            # make the organiser go and cancel it by hand.
+            session = services.cancel_session(session, by=request.user)
+            formset.changed_objects.append((session, ["is_cancelled"]))
+            self.message_user(
+                request,
+                _(
+                    "“%(session)s” was already released: it is cancelled instead of deleted, "
+                    "and the people following it are told."
+                )
+                % {"session": session},
+                messages.WARNING,
+            )
         for session_form in formset.forms:
             if session_form in formset.deleted_forms or not session_form.has_changed():
                 continue
@@ -445,10 +466,33 @@ class SessionAdmin(ScopedAdmin):
 
     @admin.action(description=_("Cancel selected sessions"), permissions=["change"])
     def cancel_selected(self, request, queryset):
-        for session in queryset:
-            if request.user.has_perm("events.change_session", session):
+        sessions = list(queryset.order_by("starts_at", "pk"))
+        if is_programme_team(request.user):
+            allowed = {session.pk for session in sessions}
+        else:
+            # events.change_session for every row in one query (events.rules.is_event_host:
+            # sessions of events the user manages), not one permission check per row.
+            allowed = set(
+                queryset.filter(event__managers=request.user).values_list("pk", flat=True)
+            )
+        cancelled = 0
+        for session in sessions:
+            if session.pk not in allowed:
+                self.message_user(
+                    request,
+                    _("“%(session)s” is not a session of one of your events: left unchanged.")
+                    % {"session": session},
+                    messages.WARNING,
+                )
+            elif not session.is_cancelled:
                 services.cancel_session(session, by=request.user)
-        self.message_user(request, _("Sessions cancelled."), messages.SUCCESS)
+                cancelled += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d session cancelled.", "%(count)d sessions cancelled.", cancelled)
+            % {"count": cancelled},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Release)

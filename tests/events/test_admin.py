@@ -10,14 +10,18 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
 from django.urls import URLPattern
 from django.utils.deprecation import RemovedInDjango60Warning
 
+from delegates.services import star_session
 from events import services
 from events.admin import SessionAdminForm, SessionInlineForm
 from events.models import Event, Release, Session, Speaker
 from events.roles import EVENT_HOSTS, PROGRAMME_TEAM
+from tests.delegates.agenda_support import approved_delegate
 from tests.factories.accounts import UserFactory
 from tests.factories.events import EventFactory, RoomFactory, SessionFactory, SpeakerFactory, at
 from tests.services import require_postgres
@@ -281,7 +285,7 @@ def event_form(event, sessions: list[dict]) -> dict:
         "is_published": "on",
         "position": 0,
         "sessions-TOTAL_FORMS": len(sessions),
-        "sessions-INITIAL_FORMS": 0,
+        "sessions-INITIAL_FORMS": sum("id" in row for row in sessions),  # rows with an id first
         "sessions-MIN_NUM_FORMS": 0,
         "sessions-MAX_NUM_FORMS": 1000,
     }
@@ -460,3 +464,79 @@ def test_a_session_the_service_refuses_at_save_time_shows_the_form_again(client,
     assert not Session.objects.filter(code="mine").exists()
     assert Session.objects.filter(code="other").exists()
     assert not LogEntry.objects.filter(content_type__model="session").exists()
+
+
+def inline_row(session, **changes) -> dict:
+    """The event inline's row for an existing session, as the change page posts it."""
+    return {
+        "id": session.pk,
+        "event": session.event_id,
+        "code": session.code,
+        "title_en": session.title_en,
+        "title_zh_hans": session.title_zh_hans,
+        "type": session.type,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "room": session.room_id,
+        **changes,
+    }
+
+
+def test_deleting_a_released_session_in_the_event_inline_cancels_it_and_tells_people(
+    client, organizer, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    speaker = SpeakerFactory(email="speaker@example.org", language="en")
+    released = SessionFactory(
+        event=event, title_en="Released talk", released_in=1, speakers=[speaker]
+    )
+    draft = SessionFactory(event=event, title_en="Draft talk")
+    star_session(released, user=approved_delegate(email="fan@example.org"))
+    client.force_login(organizer)
+    rows = [inline_row(released, DELETE="on"), inline_row(draft, DELETE="on")]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/events/event/{event.pk}/change/", event_form(event, rows), follow=True
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“Released talk” was already released: it is cancelled instead of deleted" in html
+    released.refresh_from_db()
+    assert released.is_cancelled and released.sequence == 1
+    assert not Session.objects.filter(pk=draft.pk).exists()  # never released: really deleted
+    assert sorted(m.to[0] for m in mailoutbox) == ["fan@example.org", "speaker@example.org"]
+    assert {m.subject for m in mailoutbox} == {"Cancelled: Released talk"}
+    assert "STATUS:CANCELLED" in client.get("/schedule.ics").content.decode()
+
+
+@pytest.mark.parametrize("n", [2, 6])
+@pytest.mark.parametrize(("who", "fixed"), [("host", 13), ("organizer", 10)])
+def test_cancelling_selected_sessions_costs_no_query_per_row_beyond_the_service(
+    client, hosts, organizer, who, fixed, n, django_assert_num_queries
+):
+    """Permissions for all rows in one query; each cancel is the service's own 6 queries."""
+    sessions = [SessionFactory(event=hosts["mine"]["event"]) for _ in range(n)]
+    client.force_login(hosts["mine"]["user"] if who == "host" else organizer)
+    data = {"action": "cancel_selected", "_selected_action": [s.pk for s in sessions]}
+    with django_assert_num_queries(fixed + 6 * n):
+        response = client.post("/admin/events/session/", data, follow=False)
+    assert response.status_code == 302
+    assert Session.objects.filter(pk__in=data["_selected_action"], is_cancelled=True).count() == n
+    html = client.get(response["Location"]).content.decode()
+    assert f"{n} sessions cancelled." in html
+
+
+def test_cancel_action_reports_each_session_it_may_not_cancel(rf, hosts):
+    mine, theirs = hosts["mine"]["session"], hosts["theirs"]["session"]
+    request = rf.post("/admin/events/session/")
+    request.user = hosts["mine"]["user"]
+    request._messages = CookieStorage(request)
+    # The changelist only offers a host their own sessions; the action must hold on its own.
+    admin.site._registry[Session].cancel_selected(
+        request, Session.objects.filter(pk__in=[mine.pk, theirs.pk])
+    )
+    assert [str(m) for m in get_messages(request)] == [
+        "“Session theirs” is not a session of one of your events: left unchanged.",
+        "1 session cancelled.",
+    ]
+    assert Session.objects.get(pk=mine.pk).is_cancelled
+    assert not Session.objects.get(pk=theirs.pk).is_cancelled
