@@ -1223,6 +1223,13 @@ def check_capacity(session: Session, capacity: int | None) -> None:
 
 
 @transaction.atomic
+def fill_free_seats(session: Session) -> list[RSVP]:
+    """Seats added in the programme (a raised capacity, a bigger room) go to the waitlist, in
+    order, each promoted delegate mailed; under the lock every reservation takes."""
+    return _promote(_lock_session(session))
+
+
+@transaction.atomic
 def set_capacity(
     session: Session, capacity: int | None, *, rsvp_closes_at=_UNCHANGED, by=None
 ) -> list[RSVP]:

@@ -219,6 +219,12 @@ def update_session(session: Session, *, speakers=None, moderators=None, themes=N
     new = _snapshot(session)
     if session.released_in and old != new:
         _announce(session, "moved", old, new)
+    if changed & {"capacity", "room"}:
+
+        def send_seats_changed():
+            signals.seats_changed.send(sender=Session, session=session)
+
+        transaction.on_commit(send_seats_changed, robust=True)
     return session
 
 
