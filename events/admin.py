@@ -459,6 +459,14 @@ class SessionAdmin(ScopedAdmin):
             # room on PostgreSQL's constraint) won. Saving on would report "added successfully".
             raise SaveRefused(exc) from exc
 
+    def has_delete_permission(self, request, obj=None):
+        # A released session is in delegates' agendas and calendars: it is cancelled (the
+        # "Cancel selected sessions" action tells everyone following it), never deleted. This
+        # also keeps it out of "Delete selected" (Django asks this for every selected row).
+        if obj is not None and obj.released_in is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_related(self, request, form, formsets, change):
         # Speakers, moderators and themes were set by the service.
         for formset in formsets:

@@ -540,3 +540,25 @@ def test_cancel_action_reports_each_session_it_may_not_cancel(rf, hosts):
     ]
     assert Session.objects.get(pk=mine.pk).is_cancelled
     assert not Session.objects.get(pk=theirs.pk).is_cancelled
+
+
+def test_a_released_session_cannot_be_deleted_only_cancelled(client, organizer, event):
+    released = SessionFactory(event=event, title_en="Released talk", released_in=1)
+    draft = SessionFactory(event=event, title_en="Draft talk")
+    client.force_login(organizer)
+    change = client.get(f"/admin/events/session/{released.pk}/change/").content.decode()
+    assert f"/admin/events/session/{released.pk}/delete/" not in change
+    assert client.get(f"/admin/events/session/{draft.pk}/change/").status_code == 200
+    assert (
+        client.post(f"/admin/events/session/{released.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    response = client.post(
+        "/admin/events/session/",
+        {"action": "delete_selected", "_selected_action": [released.pk, draft.pk], "post": "yes"},
+    )
+    assert response.status_code == 403  # refused as a whole
+    assert Session.objects.filter(pk=released.pk).exists()
+    assert Session.objects.filter(pk=draft.pk).exists()  # nothing deleted: all or nothing
+    client.post(f"/admin/events/session/{draft.pk}/delete/", {"post": "yes"})
+    assert not Session.objects.filter(pk=draft.pk).exists()  # a draft still can be
