@@ -126,7 +126,16 @@ class Organization(models.Model):
         verbose_name = _("exhibiting organization")
         verbose_name_plural = _("exhibiting organizations")
         ordering = ["name_en", "pk"]
-        indexes = [models.Index(fields=["name_en", "id"], name="organization_a_to_z")]
+        indexes = [
+            models.Index(fields=["name_en", "id"], name="organization_a_to_z"),
+            # The directory's country filter: the countries of published organizations, read
+            # from the index alone.
+            models.Index(
+                fields=["country", "id"],
+                condition=Q(is_published=True),
+                name="organization_published_country",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "credit_code",
