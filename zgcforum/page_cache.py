@@ -20,13 +20,17 @@ would let one process serve a page another process's change made stale.
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -100,6 +104,20 @@ def public_page(params: tuple[str, ...] = ()):
     return decorator
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A stored page: what is needed to answer with it again, and the version it was made under."""
+
+    version: int
+    status: int
+    headers: list[tuple[str, str]]
+    content: bytes
+
+    def response(self) -> HttpResponse:
+        """A response of its own for each request (middleware above may add headers to it)."""
+        return HttpResponse(self.content, status=self.status, headers=dict(self.headers))
+
+
 class PublicPageCacheMiddleware:
     """Serve and store whole public pages (see the module's docstring). Place it right after
     WhiteNoise, before the session middleware: a hit skips everything below it."""
@@ -112,26 +130,70 @@ class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.private_paths: set[str] = set()
+        # Copies of stored pages in this process, least recently used first, at most
+        # PUBLIC_PAGE_CACHE_LOCAL_BYTES: a copy is served only while its version is still the
+        # shared cache's, so it saves moving the page out of Redis (1.5 MB for the iCalendar
+        # of a ten-times forum), never the version check.
+        self.copies: OrderedDict[str, Entry] = OrderedDict()
+        self.copies_bytes = 0
+        self.lock = threading.Lock()
 
     def __call__(self, request):
         if not self._servable(request) or request.path_info in self.private_paths:
             return self._remember(request, self.get_response(request))
         key = self._key(request)
         try:
-            found = cache.get_many([VERSION_KEY, key])
+            version, entry = self._lookup(key)
         except Exception:  # a cache outage must not take the site down: render as usual
             return self._remember(request, self.get_response(request))
-        version, entry = found.get(VERSION_KEY), found.get(key)
-        if entry is not None and version is not None and entry[0] == version:
-            return self._conditional(request, entry[1])
+        if entry is not None:
+            return self._conditional(request, entry.response())
         response = self.get_response(request)
         if self._storable(request, response):
             try:
                 version = version if version is not None else _new_version()
-                cache.set(key, (version, response), PAGE_SECONDS)
+                entry = Entry(
+                    version, response.status_code, list(response.items()), response.content
+                )
+                cache.set(key, entry, PAGE_SECONDS)
+                self._keep(key, entry)
             except Exception:
                 logger.warning("Could not store a public page", exc_info=True)
         return self._remember(request, response)
+
+    def _lookup(self, key: str) -> tuple[int | None, "Entry | None"]:
+        """(the pages version, the stored page if it is of that version): one round trip."""
+        with self.lock:
+            copy = self.copies.get(key)
+        if copy is not None:
+            version = cache.get(VERSION_KEY)
+            if version is not None and copy.version == version:
+                with self.lock:
+                    if key in self.copies:
+                        self.copies.move_to_end(key)
+                return version, copy
+            entry = cache.get(key) if version is not None else None
+        else:
+            found = cache.get_many([VERSION_KEY, key])
+            version, entry = found.get(VERSION_KEY), found.get(key)
+        if entry is None or version is None or entry.version != version:
+            return version, None
+        self._keep(key, entry)
+        return version, entry
+
+    def _keep(self, key: str, entry: "Entry") -> None:
+        limit = getattr(settings, "PUBLIC_PAGE_CACHE_LOCAL_BYTES", 64 * 1024 * 1024)
+        size = len(entry.content)
+        if size > limit:
+            return
+        with self.lock:
+            old = self.copies.pop(key, None)
+            self.copies_bytes -= len(old.content) if old else 0
+            self.copies[key] = entry
+            self.copies_bytes += size
+            while self.copies_bytes > limit:
+                _key, dropped = self.copies.popitem(last=False)
+                self.copies_bytes -= len(dropped.content)
 
     def _remember(self, request, response):
         if not getattr(request, "public_view", False) and response.status_code != 404:

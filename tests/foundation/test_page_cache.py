@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.template import RequestContext, Template
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
@@ -205,3 +206,22 @@ def test_with_the_setting_off_every_page_is_rendered(client, session, settings):
     # Changed without any signal: only a page rendered anew can show it.
     session.__class__.objects.filter(pk=session.pk).update(title_en="Fresh without the cache")
     assert "Fresh without the cache" in client.get(session.urls.public).content.decode()
+
+
+def test_without_copies_in_the_process_pages_come_from_the_shared_cache(
+    client, session, settings, django_assert_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_LOCAL_BYTES = 0  # nothing kept in the process
+    stored_twice(client, session.urls.public, django_assert_num_queries)
+    events_services.update_session(session, title_en="Opening address")
+    assert "Opening address" in client.get(session.urls.public).content.decode()
+
+
+def test_a_copy_in_another_process_is_not_served_after_a_change(client, session):
+    """Two clients are two handlers, each with its own middleware: two processes of gunicorn."""
+    other = Client()
+    client.get(session.urls.public)
+    other.get(session.urls.public)  # both hold a copy now
+    events_services.update_session(session, title_en="Opening address")
+    assert "Opening address" in other.get(session.urls.public).content.decode()
+    assert "Opening address" in client.get(session.urls.public).content.decode()
