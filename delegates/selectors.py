@@ -591,8 +591,7 @@ def _agenda_sessions(user_id: int) -> QuerySet[Session]:
 def with_waitlist_positions(rsvps: QuerySet[RSVP]) -> QuerySet[RSVP]:
     """``rsvps`` with ``waitlist_position``: 1 for the first waitlisted of its session, None for a seat.
 
-    The waitlist's order is the service's (``services.waitlist_position``, promotion): reserved
-    at, then id. Counted in one correlated subquery, not a window over the rows given, so the
+    The waitlist's order, the one promotion follows too: reserved at, then id. Counted in one correlated subquery, not a window over the rows given, so the
     positions stay right whatever ``rsvps`` is filtered on (one person's, one session's).
     """
     in_line_up_to = (

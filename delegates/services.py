@@ -18,6 +18,7 @@ from events.models import Room, Session, Speaker
 from events.services import touch_schedule
 from notifications.services import Recipient, erase_messages_for, notify
 
+from . import selectors
 from .badges import badge_pdf, code_from_token
 from .models import (
     PHOTO_MAX_BYTES,
@@ -1096,16 +1097,18 @@ def seat_limit(session: Session) -> int:
 
 
 def waitlist_position(rsvp: RSVP) -> int | None:
-    """1 for the first waitlisted (by time, then id); None for a confirmed seat."""
+    """1 for the first waitlisted (by time, then id); None for a confirmed seat.
+
+    The order is written once, in ``selectors.with_waitlist_positions`` (the agenda and the
+    seats admin read it too).
+    """
     if rsvp.status != RSVP.Status.WAITLISTED:
         return None
-    ahead = (
-        RSVP.objects.waitlisted()
-        .filter(session_id=rsvp.session_id)
-        .filter(Q(created_at__lt=rsvp.created_at) | Q(created_at=rsvp.created_at, pk__lt=rsvp.pk))
-        .count()
+    return (
+        selectors.with_waitlist_positions(RSVP.objects.filter(pk=rsvp.pk))
+        .values_list("waitlist_position", flat=True)
+        .get()
     )
-    return ahead + 1
 
 
 def confirmed_clashes(session: Session, *, user) -> list[Session]:
