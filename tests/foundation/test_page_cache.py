@@ -4,6 +4,8 @@ A stored page is served without a query; every kind of change a page shows makes
 once; nobody with a session, and no request the view does not know, ever gets or makes one.
 """
 
+import gzip
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -109,6 +111,61 @@ def test_stored_export_still_answers_304_to_its_etag(client, session):
     etag = client.get("/api/schedule.json")["ETag"]
     response = client.get("/api/schedule.json", headers={"if-none-match": etag})
     assert response.status_code == 304
+
+
+GZIP = {"accept-encoding": "gzip, deflate, br"}  # what a browser sends
+
+
+@pytest.fixture
+def programme(session):
+    """A day of sessions: exports of a few kilobytes, worth compressing."""
+    for hour in range(10, 20):
+        SessionFactory(event=session.event, starts_at=at(0, hour), ends_at=at(0, hour + 1))
+    return session
+
+
+@pytest.mark.parametrize(
+    "url", ["/schedule/?day=2021-09-24", "/schedule.ics", "/api/schedule.json"]
+)
+def test_a_stored_text_page_leaves_gzipped_for_a_client_that_accepts_it(
+    client, programme, url, django_assert_num_queries
+):
+    plain = client.get(url)  # rendered and stored
+    assert "Content-Encoding" not in plain
+    with django_assert_num_queries(0):
+        zipped = client.get(url, headers=GZIP)
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 2
+    assert int(zipped["Content-Length"]) == len(zipped.content)
+    assert zipped["Content-Type"] == plain["Content-Type"]
+    assert "Accept-Encoding" in zipped["Vary"]
+    again = client.get(url)  # a client without gzip still gets plain bytes
+    assert "Content-Encoding" not in again
+    assert again.content == plain.content
+    assert "Accept-Encoding" in again["Vary"]  # so a shared cache keeps the two apart
+
+
+def test_the_first_visitor_accepting_gzip_gets_it_too(client, programme):
+    first = client.get("/api/schedule.json", headers=GZIP)
+    assert first["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.content) == client.get("/api/schedule.json").content
+
+
+def test_a_gzipped_export_answers_304_to_either_etag(client, programme):
+    plain_etag = client.get("/api/schedule.json")["ETag"]
+    zipped_etag = client.get("/api/schedule.json", headers=GZIP)["ETag"]
+    assert zipped_etag == "W/" + plain_etag  # another encoding: a weak validator
+    for etag in (plain_etag, zipped_etag):
+        response = client.get("/api/schedule.json", headers={**GZIP, "if-none-match": etag})
+        assert response.status_code == 304
+
+
+def test_a_page_not_stored_is_never_gzipped(client, session):
+    client.force_login(UserFactory())
+    response = client.get(day_url(session), headers=GZIP)
+    assert "Content-Encoding" not in response
+    assert b"<html" in response.content
 
 
 def test_a_session_change_shows_at_once(client, session):
