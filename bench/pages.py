@@ -7,10 +7,12 @@ An app's module holds ``PAGES``, a list of entries, one per page::
         ("schedule day, cache off", "/schedule/?day=2021-09-24", {"cache": "off"}),
     ]
 
-``(label, path)`` or ``(label, path, {"cache": "warm" | "off"})``. The path is a canonical URL that
-answers 200 to an anonymous GET (a redirect counts as a failure). ``"warm"`` (the default) measures
-the page as served, after the warm-up filled the caches; ``"off"`` measures it on a second server
-whose Django caches are all ``DummyCache`` (``bench/nocache_settings.py``).
+``(label, path)`` or ``(label, path, {"cache": "warm" | "off", "gzip": True | False})``. The path
+is a canonical URL that answers 200 to an anonymous GET (a redirect counts as a failure).
+``"warm"`` (the default) measures the page as served, after the warm-up filled the caches; ``"off"``
+measures it on a second server whose Django caches are all ``DummyCache``
+(``bench/nocache_settings.py``). ``"gzip": True`` sends ``Accept-Encoding: gzip`` as browsers and
+calendar clients do (by default wrk sends none, so pages leave uncompressed).
 """
 
 import importlib
@@ -35,6 +37,16 @@ class Page:
     label: str
     path: str
     cache: str = "warm"
+    gzip: bool = False
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Accept-Encoding": "gzip"} if self.gzip else {}
+
+    @property
+    def mode(self) -> str:
+        """The table's "cache" column: the cache mode, and the encoding asked for."""
+        return f"{self.cache}, gzip" if self.gzip else self.cache
 
 
 class PageError(ValueError):
@@ -42,7 +54,8 @@ class PageError(ValueError):
 
 
 def parse_entry(entry, *, source: str) -> Page:
-    """One ``(label, path[, {"cache": ...}])`` entry as a Page; a clear error otherwise."""
+    """One ``(label, path[, {"cache": ..., "gzip": ...}])`` entry as a Page; a clear error
+    otherwise."""
     if not isinstance(entry, tuple | list) or len(entry) not in (2, 3):
         raise PageError(f"{source}: {entry!r} is not (label, path) or (label, path, options)")
     label, path, *rest = entry
@@ -51,12 +64,18 @@ def parse_entry(entry, *, source: str) -> Page:
         raise PageError(f"{source}: {entry!r}: the label must be a non-empty string")
     if not isinstance(path, str) or not path.startswith("/"):
         raise PageError(f"{source}: {entry!r}: the path must start with '/'")
-    if not isinstance(options, dict) or set(options) - {"cache"}:
-        raise PageError(f"{source}: {entry!r}: options may only be {{'cache': 'warm' | 'off'}}")
+    if not isinstance(options, dict) or set(options) - {"cache", "gzip"}:
+        raise PageError(
+            f"{source}: {entry!r}: options may only be "
+            "{'cache': 'warm' | 'off', 'gzip': True | False}"
+        )
     cache = options.get("cache", "warm")
     if cache not in CACHE_MODES:
         raise PageError(f"{source}: {entry!r}: cache must be 'warm' or 'off', not {cache!r}")
-    return Page(label, path, cache)
+    gzip = options.get("gzip", False)
+    if not isinstance(gzip, bool):
+        raise PageError(f"{source}: {entry!r}: gzip must be True or False, not {gzip!r}")
+    return Page(label, path, cache, gzip)
 
 
 def load_pages(modules=OPTIONAL_MODULES) -> list[Page]:

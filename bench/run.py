@@ -134,7 +134,7 @@ def number(value: float) -> str:
 
 def table_row(result: Result, floor_rps: float | None) -> str:
     page = result.page
-    cache = "–" if page.path == FLOOR[1] else page.cache
+    cache = "–" if page.path == FLOOR[1] else page.mode
     status = f"**FAIL**: {result.failure}" if result.failure else "ok"
     if not result.runs:
         return f"| {page.label} | `{page.path}` | {cache} | – | – | – | – | – | {status} |"
@@ -260,12 +260,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(base: str, path: str) -> tuple[int, str]:
+def get(base: str, path: str, headers: dict | None = None) -> tuple[int, str]:
     """One GET, redirects not followed: (status, Location)."""
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         response.read()
         return response.status, response.getheader("Location", "")
@@ -315,11 +315,11 @@ def serve(settings: str = "zgcforum.settings"):
 # --- measuring -------------------------------------------------------------------------------
 
 
-def warm_up(base: str, path: str) -> str:
+def warm_up(base: str, path: str, headers: dict | None = None) -> str:
     """WARM_UP_REQUESTS GETs; the first answer that is not 2xx, as an error message, or ""."""
     for _ in range(WARM_UP_REQUESTS):
         try:
-            status, location = get(base, path)
+            status, location = get(base, path, headers)
         except OSError as exc:  # the server died or hung: say so in the table
             return f"warm-up: {exc}"
         if not 200 <= status < 300:
@@ -327,9 +327,13 @@ def warm_up(base: str, path: str) -> str:
     return ""
 
 
-def run_wrk(url: str, seconds: int, connections: int = CONNECTIONS) -> WrkRun:
+def run_wrk(
+    url: str, seconds: int, connections: int = CONNECTIONS, headers: dict | None = None
+) -> WrkRun:
     threads = min(2, connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     command += ["-s", str(WRK_SCRIPT), url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if done.returncode:
@@ -338,10 +342,10 @@ def run_wrk(url: str, seconds: int, connections: int = CONNECTIONS) -> WrkRun:
 
 
 def measure(base: str, page: Page, *, repeats: int, seconds: int) -> Result:
-    result = Result(page, error=warm_up(base, page.path))
+    result = Result(page, error=warm_up(base, page.path, page.headers))
     if not result.error:
         for _ in range(repeats):
-            result.runs.append(run_wrk(base + page.path, seconds))
+            result.runs.append(run_wrk(base + page.path, seconds, headers=page.headers))
             run = result.runs[-1]
             print(
                 f"  {page.label}: {number(run.rps)} req/s, p50 {run.p50_ms:.1f} ms, "
@@ -349,7 +353,9 @@ def measure(base: str, page: Page, *, repeats: int, seconds: int) -> Result:
                 file=sys.stderr,
             )
         for _ in range(repeats if page.cache == "off" else 0):
-            result.single_runs.append(run_wrk(base + page.path, seconds, connections=1))
+            result.single_runs.append(
+                run_wrk(base + page.path, seconds, connections=1, headers=page.headers)
+            )
             run = result.single_runs[-1]
             print(f"  {page.label}, 1 client: p50 {run.p50_ms:.1f} ms", file=sys.stderr)
     if result.failure:

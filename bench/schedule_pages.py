@@ -14,4 +14,8 @@ PAGES = [
     ("speakers", "/speakers/"),
     ("schedule.ics", "/schedule.ics"),
     ("schedule.json", "/api/schedule.json"),
+    # As browsers and calendar clients ask for them: stored gzipped, sent as stored.
+    ("schedule day warm, gzip", "/schedule/?day=2021-09-24", {"gzip": True}),
+    ("schedule.ics, gzip", "/schedule.ics", {"gzip": True}),
+    ("schedule.json, gzip", "/api/schedule.json", {"gzip": True}),
 ]

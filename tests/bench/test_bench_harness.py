@@ -123,11 +123,15 @@ def test_socket_errors_fail_the_page():
 
 
 class Answers(http.server.BaseHTTPRequestHandler):
-    """/ok answers 200; anything else a redirect to it."""
+    """/ok answers 200; /gzip 200 to a client accepting gzip, 406 to others; anything else a
+    redirect to /ok."""
 
     def do_GET(self):
-        self.send_response(200 if self.path == "/ok" else 302)
-        if self.path != "/ok":
+        if self.path == "/gzip":
+            self.send_response(200 if self.headers.get("Accept-Encoding") == "gzip" else 406)
+        else:
+            self.send_response(200 if self.path == "/ok" else 302)
+        if self.path not in ("/ok", "/gzip"):
             self.send_header("Location", "/ok")
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -151,6 +155,23 @@ def test_wrk_with_the_lua_script_counts_redirects_from_a_real_server():
         server.server_close()
     assert ok.requests > 0 and ok.non2xx == 0 and ok.socket_errors == ok.timeouts == 0
     assert moved.requests > 0 and moved.non2xx == moved.requests and moved.first_non2xx == 302
+
+
+def test_a_gzip_page_is_asked_for_gzip_by_the_warm_up_and_wrk():
+    page = parse_entry(("json, gzip", "/gzip", {"gzip": True}), source="bench/schedule_pages.py")
+    plain = parse_entry(("json", "/gzip"), source="bench/schedule_pages.py")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        zipped = run.measure(base, page, repeats=1, seconds=1)
+        refused = run.measure(base, plain, repeats=1, seconds=1)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert zipped.failure == "" and zipped.runs[0].requests > 0
+    assert refused.failure == "warm-up answered 406"
+    assert run.table_row(zipped, 1000.0).startswith("| json, gzip | `/gzip` | warm, gzip |")
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -269,6 +290,7 @@ def test_duplicate_labels_are_refused(tmp_path, monkeypatch):
         (("schedule", "/schedule/", "off"), "options may only be"),
         (("schedule", "/schedule/", {"cache": "off", "repeat": 5}), "options may only be"),
         (("schedule", "/schedule/", {"cache": "cold"}), "cache must be 'warm' or 'off'"),
+        (("schedule", "/schedule/", {"gzip": "yes"}), "gzip must be True or False"),
     ],
 )
 def test_malformed_entries_are_refused_with_the_reason(entry, message):
