@@ -10,6 +10,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from .models import language_prefix
+
 UID_DOMAIN = "zgcforum"
 
 
@@ -56,46 +58,81 @@ def sessions_ical(forum, sessions, *, name: str) -> bytes:
     return cal.to_ical()
 
 
-def schedule_json(forum, sessions, *, release_number: int, language: str) -> dict:
-    """The document described by ``events/schema/schedule.schema.json``."""
-    events: dict = {}
-    rows = []
-    for s in sessions:
-        e = s.event
-        if e.pk not in events:
-            events[e.pk] = {
-                "slug": e.slug,
-                "title": e.title,
-                "type": e.type,
-                "section": e.section.slug,
-                "host": e.host,
-                "public": e.is_public,
-                "url": absolute(e.urls.public),
+def schedule_json(forum, sessions, people, *, release_number: int, language: str) -> dict:
+    """The document described by ``events/schema/schedule.schema.json``, normalized: events,
+    rooms and speakers once each at the top, sessions referring to them by slug or id.
+
+    ``sessions`` and ``people`` are the plain rows of ``selectors.schedule_export`` (no model
+    instances: a ten-times forum holds ~2,900 sessions); translated fields fall back to the
+    other language as modeltranslation does, URLs are those of the models' ``urls``.
+    """
+    order = ("zh_hans", "en") if language == "zh-hans" else ("en", "zh_hans")
+
+    def translated(row, field: str) -> str:
+        return row[f"{field}_{order[0]}"] or row[f"{field}_{order[1]}"]
+
+    site = absolute(language_prefix())
+    speakers: dict[int, dict] = {}
+    roles: dict[int, tuple[list, list]] = {}  # session id: (speaker slugs, moderator slugs)
+    for session_id, pk, slug, name, name_zh, aff_en, aff_zh, country, moderates in people:
+        if pk not in speakers:
+            affiliation = (aff_zh, aff_en) if order[0] == "zh_hans" else (aff_en, aff_zh)
+            speakers[pk] = {
+                "slug": slug,
+                "name": name,
+                "name_zh": name_zh or None,
+                "affiliation": affiliation[0] or affiliation[1] or None,
+                "country": str(country or "") or None,
+                "url": f"{site}/speakers/{slug}/",
             }
+        roles.setdefault(session_id, ([], []))[1 if moderates else 0].append(slug)
+    events: dict = {}
+    rooms: dict = {}
+    rows = []
+    nobody: tuple[list, list] = ([], [])
+    for row in sessions:
+        if row["event_id"] not in events:
+            events[row["event_id"]] = {
+                "slug": row["event__slug"],
+                "title": translated(row, "event__title"),
+                "type": row["event__type"],
+                "section": row["event__section__slug"],
+                "host": translated(row, "event__host"),
+                "public": row["event__is_public"],
+                "url": f"{site}/events/{row['event__slug']}/",
+            }
+        room = row["room_id"]
+        if room not in rooms:
+            rooms[room] = (
+                (row["room__venue__position"], row["room__position"], room),
+                {
+                    "id": room,
+                    "name": translated(row, "room__name"),
+                    "venue": translated(row, "room__venue__name"),
+                    "floor": row["room__floor"] or None,
+                    "capacity": row["room__capacity"],
+                },
+            )
+        speaking, moderating = roles.get(row["pk"], nobody)
         rows.append(
             {
-                "code": s.code,
-                "event": e.slug,
-                "title": s.title,
-                "type": s.type,
-                "starts_at": s.starts_at.isoformat(),
-                "ends_at": s.ends_at.isoformat(),
-                "room": {"id": s.room_id, "name": s.room.name, "venue": s.room.venue.name},
-                "language": s.language,
-                "interpretation": s.interpretation,
-                "livestream_url": s.livestream_url or None,
-                "capacity": s.capacity,
-                "rsvp_required": s.rsvp_required,
-                "cancelled": s.is_cancelled,
-                "sequence": s.sequence,
-                "speakers": [
-                    {"slug": p.slug, "name": p.name, "name_zh": p.name_zh} for p in s.speakers.all()
-                ],
-                "moderators": [
-                    {"slug": p.slug, "name": p.name, "name_zh": p.name_zh}
-                    for p in s.moderators.all()
-                ],
-                "url": absolute(s.urls.public),
+                "code": row["code"],
+                "event": row["event__slug"],
+                "title": translated(row, "title"),
+                "type": row["type"],
+                "starts_at": row["starts_at"].isoformat(),
+                "ends_at": row["ends_at"].isoformat(),
+                "room": room,
+                "language": row["language"],
+                "interpretation": row["interpretation"],
+                "livestream_url": row["livestream_url"] or None,
+                "capacity": row["capacity"],
+                "rsvp_required": row["rsvp_required"],
+                "cancelled": row["is_cancelled"],
+                "sequence": row["sequence"],
+                "speakers": speaking,
+                "moderators": moderating,
+                "url": f"{site}/sessions/{row['code']}/",
             }
         )
     return {
@@ -109,6 +146,8 @@ def schedule_json(forum, sessions, *, release_number: int, language: str) -> dic
         "version": release_number,
         "language": language,
         "events": list(events.values()),
+        "rooms": [room for _key, room in sorted(rooms.values(), key=lambda item: item[0])],
+        "speakers": list(speakers.values()),
         "sessions": rows,
     }
 

@@ -180,6 +180,45 @@ def session_cards(sessions: QuerySet[Session]) -> list[dict]:
     return cards
 
 
+EXPORT_FIELDS = (
+    "pk", "code", "title_en", "title_zh_hans", "type", "starts_at", "ends_at", "language",
+    "interpretation", "livestream_url", "capacity", "rsvp_required", "is_cancelled", "sequence",
+    "event_id", "event__slug", "event__title_en", "event__title_zh_hans", "event__type",
+    "event__section__slug", "event__host_en", "event__host_zh_hans", "event__is_public",
+    "room_id", "room__name_en", "room__name_zh_hans", "room__floor", "room__capacity",
+    "room__position", "room__venue__name_en", "room__venue__name_zh_hans",
+    "room__venue__position",
+)  # fmt: skip
+# One row per (session, person): the person's fields, then False (speaks) or True (moderates).
+EXPORT_PEOPLE_FIELDS = (
+    "session_id", "speaker_id", "speaker__slug", "speaker__name", "speaker__name_zh",
+    "speaker__affiliation_en", "speaker__affiliation_zh_hans", "speaker__country",
+)  # fmt: skip
+
+
+def schedule_export(forum: Forum) -> tuple[list[dict], list[tuple]]:
+    """What the JSON export holds, as plain values: two queries whatever the number of sessions.
+
+    The published sessions of ``public_sessions`` (same order) with their event and room, and
+    their speakers and moderators as ``EXPORT_PEOPLE_FIELDS + (moderates,)`` tuples ordered by
+    name (one UNION of both relations).
+    """
+    rows = list(public_sessions(forum).prefetch_related(None).values(*EXPORT_FIELDS))
+    ids = [row["pk"] for row in rows]
+    people = list(
+        Session.speakers.through.objects.filter(session_id__in=ids)
+        .values_list(*EXPORT_PEOPLE_FIELDS, Value(False, output_field=BooleanField()))
+        .union(
+            Session.moderators.through.objects.filter(session_id__in=ids).values_list(
+                *EXPORT_PEOPLE_FIELDS, Value(True, output_field=BooleanField())
+            ),
+            all=True,
+        )
+        .order_by("speaker__name", "speaker_id")
+    )
+    return rows, people
+
+
 def room_grid(sessions) -> dict:
     """A day as a table: rooms as columns, start times as rows."""
     sessions = list(sessions)

@@ -278,16 +278,16 @@ def schedule_json(request):
     forum = _forum()
 
     def build():
+        sessions, people = selectors.schedule_export(forum)
         document = exports.schedule_json(
-            forum,
-            selectors.public_sessions(forum),
-            release_number=forum.release_number,
-            language=get_language(),
+            forum, sessions, people, release_number=forum.release_number, language=get_language()
         )
         return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
+    # "json2": the normalized document (rooms and speakers at the top) gets other keys and
+    # ETags than the one that repeated them in every session.
     return _conditional(
-        request, forum, cache_key(forum, "json"), build, "application/json; charset=utf-8"
+        request, forum, cache_key(forum, "json2"), build, "application/json; charset=utf-8"
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from events import services
-from tests.factories.events import EventFactory, SessionFactory, SpeakerFactory, at
+from tests.factories.events import EventFactory, RoomFactory, SessionFactory, SpeakerFactory, at
 
 SCHEMA = json.loads(
     (Path(settings.BASE_DIR) / "events" / "schema" / "schedule.schema.json").read_text()
@@ -82,13 +82,97 @@ def test_chinese_ics_has_chinese_titles(client, published):
 def test_json_validates_against_its_schema(client, published):
     response = client.get("/api/schedule.json")
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     document = response.json()
     jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert len(document["sessions"]) == 3
     assert document["version"] == 0 and document["language"] == "en"
     zh = client.get("/zh-hans/api/schedule.json").json()
-    jsonschema.validate(zh, SCHEMA)
+    jsonschema.validate(zh, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert zh["sessions"][0]["title"] == published[0].title_zh_hans
+
+
+@pytest.fixture
+def shared(event, forum, section):
+    """Two rooms; one speaker in three sessions (twice speaking, once moderating), one in two."""
+    star = SpeakerFactory(slug="star", name="Ada Star", name_zh="", affiliation_zh_hans="")
+    other = SpeakerFactory(slug="other", name="Bo Other", country="")
+    rooms = [RoomFactory(floor="B1", capacity=80), RoomFactory(capacity=300)]
+    sessions = [
+        SessionFactory(event=event, room=rooms[0], speakers=[star, other]),
+        SessionFactory(event=event, room=rooms[1], speakers=[star], moderators=[other]),
+        SessionFactory(event=event, room=rooms[0], moderators=[star]),
+        SessionFactory(event=event, room=rooms[1]),
+    ]
+    return {"star": star, "other": other, "rooms": rooms, "sessions": sessions}
+
+
+def test_json_sessions_refer_to_rooms_and_speakers_listed_once(client, shared):
+    response = client.get("/api/schedule.json")
+    document = response.json()
+    assert response.content.decode() == json.dumps(
+        document, ensure_ascii=False, separators=(",", ":")
+    )
+    jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    rooms = {room["id"]: room for room in document["rooms"]}
+    speakers = {speaker["slug"]: speaker for speaker in document["speakers"]}
+    events = {event["slug"] for event in document["events"]}
+    assert len(rooms) == len(document["rooms"]) == 2
+    assert [s["slug"] for s in document["speakers"]] == ["star", "other"]  # once each, by name
+    for session in document["sessions"]:
+        assert session["room"] in rooms and session["event"] in events
+        assert set(session["speakers"] + session["moderators"]) <= set(speakers)
+    by_code = {session["code"]: session for session in document["sessions"]}
+    first, second, third, fourth = (by_code[s.code] for s in shared["sessions"])
+    assert first["speakers"] == ["star", "other"] and first["moderators"] == []
+    assert second["speakers"] == ["star"] and second["moderators"] == ["other"]
+    assert third["speakers"] == [] and third["moderators"] == ["star"]
+    assert fourth["speakers"] == fourth["moderators"] == []
+    basement, hall = shared["rooms"]
+    assert first["room"] == basement.pk and second["room"] == hall.pk
+    assert rooms[basement.pk] == {
+        "id": basement.pk,
+        "name": basement.name_en,
+        "venue": basement.venue.name_en,
+        "floor": "B1",
+        "capacity": 80,
+    }
+    assert rooms[hall.pk]["floor"] is None and rooms[hall.pk]["capacity"] == 300
+    assert speakers["star"] == {
+        "slug": "star",
+        "name": "Ada Star",
+        "name_zh": None,
+        "affiliation": "Tsinghua University",
+        "country": "CN",
+        "url": f"{settings.SITE_URL}/speakers/star/",
+    }
+    assert speakers["other"]["country"] is None
+    assert client.get(speakers["star"]["url"].removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_chinese_json_has_chinese_texts_and_links(client, shared):
+    response = client.get("/zh-hans/api/schedule.json")
+    document = response.json()
+    assert response.content.decode() == json.dumps(
+        document, ensure_ascii=False, separators=(",", ":")
+    )
+    assert "报告" in response.content.decode()  # UTF-8, not \\u escapes
+    jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert document["language"] == "zh-hans"
+    session = shared["sessions"][0]
+    row = {row["code"]: row for row in document["sessions"]}[session.code]
+    assert row["title"] == session.title_zh_hans
+    assert row["url"].endswith(f"/zh-hans/sessions/{session.code}/")
+    assert document["events"][0]["title"] == session.event.title_zh_hans
+    room = {r["id"]: r for r in document["rooms"]}[session.room_id]
+    assert (room["name"], room["venue"]) == (
+        session.room.name_zh_hans,
+        session.room.venue.name_zh_hans,
+    )
+    speakers = {speaker["slug"]: speaker for speaker in document["speakers"]}
+    assert speakers["other"]["affiliation"] == "清华大学" and speakers["other"]["name_zh"]
+    assert speakers["star"]["affiliation"] == "Tsinghua University"  # no Chinese: the English
+    assert speakers["star"]["url"].endswith("/zh-hans/speakers/star/")
 
 
 def test_json_answers_304_to_a_matching_etag(client, published, forum):
@@ -118,7 +202,7 @@ def test_exports_queries_do_not_grow(client, event, n, django_assert_num_queries
         )
     with django_assert_num_queries(4):  # forum, sessions, speakers, moderators
         client.get("/schedule.ics")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):  # forum, sessions, speakers and moderators (one UNION)
         client.get("/api/schedule.json")
     with django_assert_num_queries(1):  # cached: the forum row only
         client.get("/api/schedule.json")
