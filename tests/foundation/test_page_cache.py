@@ -8,6 +8,7 @@ import gzip
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
 from django.template import RequestContext, Template
@@ -209,6 +210,13 @@ def test_a_lost_version_makes_every_stored_page_stale(client, session, django_as
     cache.delete(page_cache.VERSION_KEY)  # evicted, or Redis restarted with its data
     session.__class__.objects.filter(pk=session.pk).update(title_en="Changed behind its back")
     assert "Changed behind its back" in client.get(session.urls.public).content.decode()
+
+
+def test_a_migrate_makes_every_stored_page_stale(client, session, django_assert_num_queries):
+    """Every deploy migrates: pages the old code rendered are not served by the new."""
+    stored_twice(client, session.urls.public, django_assert_num_queries)
+    call_command("migrate", verbosity=0)
+    assert queries(client, session.urls.public) > 0
 
 
 def test_a_logged_in_delegate_never_gets_the_visitors_page(client, session):
