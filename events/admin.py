@@ -101,11 +101,15 @@ def _schedule_error_to_form(form, exc: services.ScheduleError) -> None:
 
 
 class SaveRefused(Exception):
-    """The service refused a session the form had passed: a booking committed in between won."""
+    """The service refused a session the form had passed: a booking committed in between won.
 
-    def __init__(self, error: services.ScheduleError):
+    ``prefix``: the refused row of the event's sessions inline, if the refusal came from there.
+    """
+
+    def __init__(self, error: services.ScheduleError, prefix: str = ""):
         super().__init__(error.message)
         self.error = error
+        self.prefix = prefix
 
 
 def _lock_room(room) -> None:
@@ -170,8 +174,15 @@ class SessionInlineForm(forms.ModelForm):
         formfield_callback = https_formfield
         fields = ["code", "title_en", "title_zh_hans", "type", "starts_at", "ends_at", "room"]
 
+    # Set by EventAdmin when the service refused to save the row with this prefix after it was
+    # checked: {prefix: error}.
+    refusals: dict = {}
+
     def clean(self):
         data = super().clean()
+        if self.prefix in self.refusals:
+            _schedule_error_to_form(self, self.refusals[self.prefix])
+            return data
         event = self.instance.event if self.instance.event_id else None
         if self.errors or event is None or self.instance.is_cancelled:
             return data
@@ -205,6 +216,16 @@ class SessionInline(TranslationTabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return is_programme_team(request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        refusal = getattr(request, "_inline_refusal", None)
+        if refusal is not None:
+            kwargs["form"] = type(
+                "RefusedSessionInlineForm",
+                (self.form,),
+                {"refusals": {refusal.prefix: refusal.error}},
+            )
+        return super().get_formset(request, obj, **kwargs)
 
 
 def _save_session_through_services(form, obj, change):
@@ -350,10 +371,20 @@ class EventAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         services.save_event(obj)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveRefused as refused:
+            # The admin's transaction is rolled back: the event, every row, every cancellation
+            # and their mails with it. The same form again, the reason on the refused row.
+            request._inline_refusal = refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        cancelled = []
         for removed in formset.deleted_forms:
             session = removed.instance
             if not session.pk or not is_programme_team(request.user):
@@ -369,15 +400,7 @@ class EventAdmin(ScopedAdmin):
             # make the organiser go and cancel it by hand.
             session = services.cancel_session(session, by=request.user)
             formset.changed_objects.append((session, ["is_cancelled"]))
-            self.message_user(
-                request,
-                _(
-                    "“%(session)s” was already released: it is cancelled instead of deleted, "
-                    "and the people following it are told."
-                )
-                % {"session": session},
-                messages.WARNING,
-            )
+            cancelled.append(session)
         for session_form in formset.forms:
             if session_form in formset.deleted_forms or not session_form.has_changed():
                 continue
@@ -387,13 +410,24 @@ class EventAdmin(ScopedAdmin):
             try:
                 saved = _save_session_through_services(session_form, instance, change)
             except services.ScheduleError as exc:
-                self.message_user(request, f"{instance.code}: {exc.message}", messages.ERROR)
-                continue
+                # A booking committed after the row was checked (its speaker elsewhere) won.
+                # Saving the rest would report "changed successfully" over a lost edit.
+                raise SaveRefused(exc, prefix=session_form.prefix) from exc
             if change:
                 formset.changed_objects.append((saved, session_form.changed_data))
             else:
                 formset.new_objects.append(saved)
         services.touch_schedule(form.instance.forum_id)
+        for session in cancelled:  # told once the whole save is sure to hold
+            self.message_user(
+                request,
+                _(
+                    "“%(session)s” was already released: it is cancelled instead of deleted, "
+                    "and the people following it are told."
+                )
+                % {"session": session},
+                messages.WARNING,
+            )
 
 
 @admin.register(Session)

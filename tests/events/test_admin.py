@@ -508,6 +508,73 @@ def test_deleting_a_released_session_in_the_event_inline_cancels_it_and_tells_pe
     assert "STATUS:CANCELLED" in client.get("/schedule.ics").content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_row_the_service_refuses_at_save_time_shows_the_event_form_again(
+    client, organizer, event
+):
+    """The speaker of a moved session is booked elsewhere after the rows were checked: nothing
+    of this save holds (event, other rows, a cancellation), and the row says why."""
+    require_postgres()
+    speaker = SpeakerFactory(name="Busy Person")
+    moved = SessionFactory(event=event, starts_at=at(2, 9), ends_at=at(2, 10), speakers=[speaker])
+    released = SessionFactory(event=event, title_en="Released talk", released_in=1)
+    client.force_login(organizer)
+    booked, commit = threading.Event(), threading.Event()
+
+    def other_organiser():
+        try:
+            with transaction.atomic():  # holds the event's row lock until it commits
+                services.create_session(
+                    event,
+                    code="other",
+                    title_en="Other",
+                    title_zh_hans="其他",
+                    room=RoomFactory(),
+                    starts_at=at(1, 9),
+                    ends_at=at(1, 10),
+                    speakers=[speaker],
+                )
+                booked.set()
+                commit.wait(30)
+        finally:
+            connection.close()
+
+    responses = []
+
+    def this_organiser():
+        try:
+            rows = [
+                inline_row(moved, starts_at=at(1, 9, 30), ends_at=at(1, 10, 30)),
+                inline_row(released, DELETE="on"),
+            ]
+            data = event_form(event, rows) | {"title_en": "Renamed in the same save"}
+            responses.append(client.post(f"/admin/events/event/{event.pk}/change/", data))
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=other_organiser)
+    other.start()
+    assert booked.wait(30)
+    mine = threading.Thread(target=this_organiser)
+    mine.start()  # its rows see no clash yet; its save waits for the event
+    wait_for_a_lock_wait()
+    commit.set()
+    other.join()
+    mine.join()
+    (response,) = responses
+    html = response.content.decode()
+    assert response.status_code == 200, html[:2000]
+    assert "already speaks at “Other”" in html
+    assert "changed successfully" not in html and "cancelled instead of deleted" not in html
+    moved.refresh_from_db()
+    released.refresh_from_db()
+    event.refresh_from_db()
+    assert moved.starts_at == at(2, 9)
+    assert not released.is_cancelled
+    assert event.title_en != "Renamed in the same save"
+    assert not LogEntry.objects.filter(content_type__model="event").exists()
+
+
 @pytest.mark.parametrize("n", [2, 6])
 @pytest.mark.parametrize(("who", "fixed"), [("host", 13), ("organizer", 10)])
 def test_cancelling_selected_sessions_costs_no_query_per_row_beyond_the_service(
