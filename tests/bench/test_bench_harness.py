@@ -306,6 +306,7 @@ def test_cache_off_pages_run_with_every_cache_a_no_op():
     assert {cache["BACKEND"] for cache in nocache_settings.CACHES.values()} == {
         "django.core.cache.backends.dummy.DummyCache"
     }
+    assert nocache_settings.PUBLIC_PAGE_CACHE is False
 
 
 def test_a_second_run_is_refused_while_one_is_running(tmp_path, monkeypatch):
