@@ -68,6 +68,12 @@ class OrganizationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     def n_applications(self, obj):
         return obj._applications
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The form saves the whole row, listing flag included, as read before the POST: an
+        # application approved meanwhile would be undone here without this.
+        services.refresh_listing(obj.pk)
+
 
 class ApplicationEventInline(admin.TabularInline):
     model = ApplicationEvent
@@ -125,6 +131,20 @@ class ApplicationAdmin(admin.ModelAdmin):
         ("reopen_selected", _("Reopen"), Application.Status.SUBMITTED),
         ("withdraw_selected", _("Withdraw"), Application.Status.WITHDRAWN),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An application stays with the organization that made it (its history, its mails).
+        if obj is not None:
+            return [*self.readonly_fields, "organization"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        # A submitted application is a record of its review (history, mails, floor area, the
+        # directory): it is rejected or withdrawn, which moves the waitlist up and tells the
+        # applicant, never deleted. Asked for every row of "Delete selected" too.
+        if obj is not None and obj.status != Application.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils.text import slugify
 
 from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
+from .services import refresh_listing
 from .validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -461,6 +462,7 @@ def seed_organizations(ctx) -> None:
             "status_changed_at",
         ],
     )
+    refresh_listing(*org_ids.values())  # as review sets it, in one UPDATE
     app_ids = dict(
         Application.objects.filter(organization_id__in=org_ids.values()).values_list(
             "organization_id", "pk"

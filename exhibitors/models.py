@@ -67,6 +67,11 @@ class ExhibitionSection(models.Model):
         )
 
 
+# The directory's rule: an organization it shows. ``has_approved_application`` is kept by
+# ``services.refresh_listing`` so this test reads one row, not its applications.
+LISTED = Q(is_published=True, has_approved_application=True)
+
+
 class Organization(models.Model):
     """An exhibiting company or institution, registered by its own people."""
 
@@ -100,6 +105,9 @@ class Organization(models.Model):
         default=True,
         help_text=_("Approved organizations appear in the public directory while this is on."),
     )
+    has_approved_application = models.BooleanField(
+        _("has an approved application"), default=False, editable=False
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # What the directory search reads: both names and both descriptions, upper-cased, kept by the
     # database. One LIKE on one stored column instead of UPPER() on four per row (and one
@@ -128,13 +136,8 @@ class Organization(models.Model):
         ordering = ["name_en", "pk"]
         indexes = [
             models.Index(fields=["name_en", "id"], name="organization_a_to_z"),
-            # The directory's country filter: the countries of published organizations, read
-            # from the index alone.
-            models.Index(
-                fields=["country", "id"],
-                condition=Q(is_published=True),
-                name="organization_published_country",
-            ),
+            # The directory's country filter and its unfiltered count, read from the index alone.
+            models.Index(fields=["country"], condition=LISTED, name="organization_listed_country"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -2,7 +2,14 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
+from .models import (
+    LISTED,
+    Application,
+    ApplicationEvent,
+    ExhibitionSection,
+    Membership,
+    Organization,
+)
 
 
 def exhibition_sections() -> list[ExhibitionSection]:
@@ -26,7 +33,7 @@ def public_exhibitors(
     letter: str = "",
 ) -> QuerySet[Organization]:
     """Approved, published organizations, with their approved sections prefetched, A–Z."""
-    organizations = Organization.objects.filter(is_published=True).filter(_approved())
+    organizations = Organization.objects.filter(LISTED)
     if section is not None:
         organizations = organizations.filter(_approved(section=section))
     if field:
@@ -57,11 +64,7 @@ def public_exhibitors(
 def directory_countries() -> list[str]:
     """Country codes of the organizations the directory can show, for its filter."""
     return list(
-        Organization.objects.filter(is_published=True)
-        .filter(_approved())
-        .values_list("country", flat=True)
-        .distinct()
-        .order_by()
+        Organization.objects.filter(LISTED).values_list("country", flat=True).distinct().order_by()
     )
 
 

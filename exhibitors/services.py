@@ -2,7 +2,9 @@
 
 Application statuses move only along ``TRANSITIONS``; each move is one ``ApplicationEvent`` row
 (who, when, why) and one mail to the applicant, sent after commit by ``notify()``.
-Lock order, always: section, then applications (``_lock``), so two reviewers never deadlock.
+Lock order, always: section, then applications (``_lock``), so two reviewers never deadlock;
+then the organization: every status change is saved by ``_save``, which refreshes the
+organization's ``has_approved_application`` (what the directory lists) in the same transaction.
 """
 
 from dataclasses import dataclass
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -319,6 +321,25 @@ def _record(
     return event
 
 
+@transaction.atomic(savepoint=False)  # the caller's transaction, or one of its own
+def refresh_listing(*organization_ids: int) -> None:
+    """Recompute ``has_approved_application`` of these organizations from their applications, in
+    the caller's transaction, so the directory never lists one without an approved booth."""
+    organizations = Organization.objects.filter(pk__in=organization_ids).order_by("pk")
+    # Lock, then count in a statement of its own: its snapshot then sees what a concurrent review
+    # of the same organization (in another section) committed while this one waited. A single
+    # UPDATE would count from before the wait and could unlist an approved organization.
+    list(organizations.select_for_update().values_list("pk", flat=True))
+    approved = Application.objects.approved().filter(organization=OuterRef("pk"))
+    organizations.update(has_approved_application=Exists(approved))
+
+
+def _save(application: Application, *fields: str) -> None:
+    """Save a status change (``_record``) and the organization's listing flag with it."""
+    application.save(update_fields=["status", "status_changed_at", *fields])
+    refresh_listing(application.organization_id)
+
+
 def _mail_applicant(application: Application, event: ApplicationEvent, kind: str) -> None:
     _notify(
         [application.applicant],
@@ -402,7 +423,7 @@ def submit_application(application: Application, *, by: User) -> Application:
         raise ApplicationError(_("Describe your exhibits before submitting."))
     event = _record(application, S.SUBMITTED, by=by)
     application.submitted_at = event.at
-    application.save(update_fields=["status", "status_changed_at", "submitted_at"])
+    _save(application, "submitted_at")
     _mail_applicant(application, event, "submitted")
     return application
 
@@ -416,7 +437,7 @@ def withdraw_application(
     _check_transition(application, S.WITHDRAWN, actor)
     was_approved = application.status == S.APPROVED
     event = _record(application, S.WITHDRAWN, by=by, reason=reason)
-    application.save(update_fields=["status", "status_changed_at"])
+    _save(application)
     _mail_applicant(application, event, "withdrawn")
     if was_approved:
         _promote_waitlisted(section)
@@ -460,7 +481,7 @@ def approve_application(application: Application, *, by: User, reason: str = "")
             reason=reason or _("The section's floor area is taken."),
         )
         kind = "waitlisted"
-    application.save(update_fields=["status", "status_changed_at"])
+    _save(application)
     _mail_applicant(application, event, kind)
     return application
 
@@ -470,7 +491,7 @@ def waitlist_application(application: Application, *, by: User, reason: str = ""
     section, application = _lock(application)
     _check_transition(application, S.WAITLISTED, ORGANIZER)
     event = _record(application, S.WAITLISTED, by=by, reason=reason)
-    application.save(update_fields=["status", "status_changed_at"])
+    _save(application)
     _mail_applicant(application, event, "waitlisted")
     return application
 
@@ -485,7 +506,7 @@ def reject_application(application: Application, *, by: User, reason: str) -> Ap
     was_approved = application.status == S.APPROVED
     event = _record(application, S.REJECTED, by=by, reason=reason.strip())
     application.decision_reason = reason.strip()
-    application.save(update_fields=["status", "status_changed_at", "decision_reason"])
+    _save(application, "decision_reason")
     _mail_applicant(application, event, "rejected")
     if was_approved:
         _promote_waitlisted(section)
@@ -502,7 +523,7 @@ def reopen_application(application: Application, *, by: User, reason: str = "") 
         raise ApplicationError(_("This application was never submitted: the applicant submits it."))
     event = _record(application, S.SUBMITTED, by=by, reason=reason)
     application.decision_reason = ""
-    application.save(update_fields=["status", "status_changed_at", "decision_reason"])
+    _save(application, "decision_reason")
     _mail_applicant(application, event, "reopened")
     return application
 
@@ -524,7 +545,7 @@ def _promote_waitlisted(section: ExhibitionSection) -> list[Application]:
         event = _record(
             application, S.APPROVED, by=None, reason=_("Floor area became free in the section.")
         )
-        application.save(update_fields=["status", "status_changed_at"])
+        _save(application)
         _mail_applicant(application, event, "promoted")
         free -= application.area_m2
         promoted.append(application)

@@ -15,5 +15,10 @@ class OrganizationTranslation(TranslationOptions):
 
 
 # After the translation registration, so both language columns are recorded (see TRAPS.md).
-# Profile edits are audited here; application status changes live in ApplicationEvent.
-simple_history.register(Organization, app=__package__, excluded_fields=["code", "search_text"])
+# Profile edits are audited here; application status changes live in ApplicationEvent (and
+# ``has_approved_application`` follows them: a revert must not bring an old value back).
+simple_history.register(
+    Organization,
+    app=__package__,
+    excluded_fields=["code", "search_text", "has_approved_application"],
+)

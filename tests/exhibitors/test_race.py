@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from exhibitors import services
+from exhibitors import selectors, services
 from exhibitors.models import Application
 from tests.factories.accounts import StaffFactory
 from tests.factories.exhibitors import ApplicationFactory, SectionFactory
@@ -98,3 +98,36 @@ def test_concurrent_withdrawals_never_overfill_the_section():
     assert services.approved_area(section) == 72
     promoted = [a.pk for a in waiting if Application.objects.get(pk=a.pk).status == S.APPROVED]
     assert promoted == [a.pk for a in waiting[:3]]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_decisions_on_one_organization_keep_it_listed():
+    """One booth of an organization rejected while its other one (another section) is approved
+    at the same moment: it still has an approved booth, so the directory still lists it."""
+    require_postgres()
+    organizer = StaffFactory()
+    first_section, second_section = SectionFactory(), SectionFactory()
+    applications = []
+    for _ in range(THREADS // 2):
+        booth = ApplicationFactory(section=first_section, status=S.SUBMITTED)
+        services.approve_application(booth, by=organizer)
+        other = ApplicationFactory(
+            section=second_section, status=S.SUBMITTED, organization=booth.organization
+        )
+        applications += [booth, other]
+    organizations = {a.organization_id for a in applications}
+
+    for _round in range(3):  # the timing differs each round: more chances to catch a race
+        approved = set(Application.objects.approved().values_list("pk", flat=True))
+
+        def decide(application, approved=approved):
+            if application.pk in approved:
+                return services.reject_application(application, by=organizer, reason="Too late")
+            return services.approve_application(application, by=organizer)
+
+        run_together(decide, applications)
+
+        assert set(selectors.public_exhibitors().values_list("pk", flat=True)) == organizations
+        for application in Application.objects.filter(status=S.REJECTED):
+            services.reopen_application(application, by=organizer)

@@ -3,6 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from exhibitors import services
 from exhibitors.models import Application, ExhibitionSection, Membership, Organization
 from exhibitors.validators import credit_code_check_character
 from tests.factories.accounts import UserFactory
@@ -53,6 +54,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     section = factory.SubFactory(SectionFactory)
@@ -68,3 +70,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyAttribute(
         lambda o: None if o.status == Application.Status.DRAFT else timezone.now()
     )
+
+    @factory.post_generation
+    def listing(obj, create, extracted, **kwargs):
+        # Made with its status, not through review: set the directory's flag as review does.
+        if create:
+            services.refresh_listing(obj.organization_id)
