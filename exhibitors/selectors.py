@@ -32,7 +32,7 @@ def public_exhibitors(
     field: str = "",
     letter: str = "",
 ) -> QuerySet[Organization]:
-    """Approved, published organizations, with their approved sections prefetched, A–Z."""
+    """Approved, published organizations, A–Z (``with_sections`` adds what their cards show)."""
     organizations = Organization.objects.filter(LISTED)
     if section is not None:
         organizations = organizations.filter(_approved(section=section))
@@ -46,19 +46,20 @@ def public_exhibitors(
     if query:
         # Both names and both descriptions, whatever the UI language: one stored column.
         organizations = organizations.filter(search_text__contains=query.upper())
-    return (
-        organizations.prefetch_related(
-            Prefetch(
-                "applications",
-                queryset=Application.objects.approved()
-                .select_related("section")
-                .order_by("section__position"),
-                to_attr="approved_applications",
-            )
-        )
-        .defer("search_text")
-        .order_by("name_en", "pk")
-    )
+    return organizations.defer("search_text").order_by("name_en", "pk")
+
+
+def with_sections(organizations, sections: list[ExhibitionSection]) -> list[Organization]:
+    """The organizations, each with ``approved_sections`` in section order: one query for the
+    (organization, section) pairs of approved applications; ``sections`` are all of them."""
+    organizations = list(organizations)
+    approved = {organization.pk: set() for organization in organizations}
+    pairs = Application.objects.approved().filter(organization__in=organizations)
+    for organization_id, section_id in pairs.values_list("organization_id", "section_id"):
+        approved[organization_id].add(section_id)
+    for organization in organizations:
+        organization.approved_sections = [s for s in sections if s.pk in approved[organization.pk]]
+    return organizations
 
 
 def directory_countries() -> list[str]:
@@ -69,7 +70,20 @@ def directory_countries() -> list[str]:
 
 
 def public_exhibitor(slug: str) -> Organization | None:
-    return public_exhibitors().filter(slug=slug).first()
+    """A listed organization with its approved applications (sections, exhibits) in order."""
+    approved = Application.objects.approved().select_related("section")
+    return (
+        public_exhibitors()
+        .filter(slug=slug)
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=approved.order_by("section__position"),
+                to_attr="approved_applications",
+            )
+        )
+        .first()
+    )
 
 
 def organizations_of(user) -> QuerySet[Organization]:

@@ -42,10 +42,9 @@ def directory(request):
 
 
 def _directory(request) -> dict:
+    sections = selectors.exhibition_sections()
     form = DirectoryFilterForm(
-        request.GET or None,
-        sections=selectors.exhibition_sections(),
-        country_codes=selectors.directory_countries(),
+        request.GET or None, sections=sections, country_codes=selectors.directory_countries()
     )
     filters = {}
     if form.is_valid():
@@ -59,6 +58,7 @@ def _directory(request) -> dict:
         }
     organizations = selectors.public_exhibitors(**filters)
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_sections(page.object_list, sections)
     params = request.GET.copy()
     params.pop("page", None)
     letter_params = params.copy()

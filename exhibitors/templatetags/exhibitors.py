@@ -31,8 +31,8 @@ def exhibitor_card(context, organization) -> str:
     shared = _shared(context)
     other = organization.name_zh_hans if shared["english"] else organization.name_en
     sections = "".join(
-        f'<span class="badge text-bg-secondary me-1">{escape(application.section.name)}</span>'
-        for application in organization.approved_applications
+        f'<span class="badge text-bg-secondary me-1">{escape(section.name)}</span>'
+        for section in organization.approved_sections
     )
     url = escape(shared["url"].replace(SLUG, organization.slug))
     return mark_safe(

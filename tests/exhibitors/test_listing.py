@@ -74,6 +74,19 @@ def test_an_applicant_withdrawing_before_the_decision_is_never_listed(client, se
     assert listed(client) == set()
 
 
+def test_cards_show_the_approved_sections_in_section_order(client):
+    organization = OrganizationFactory(name_en="Delta Energy Ltd.")
+    last, first, middle = (SectionFactory(position=p) for p in (3, 1, 2))
+    for section in (last, first, middle):
+        ApplicationFactory(section=section, organization=organization, status=S.APPROVED)
+    ApplicationFactory(
+        section=SectionFactory(position=0), organization=organization, status=S.REJECTED
+    )
+    page = client.get("/exhibitors/").content.decode()
+    badges = re.findall(r'<span class="badge text-bg-secondary me-1">([^<]+)</span>', page)
+    assert badges == [first.name, middle.name, last.name]
+
+
 def test_the_migration_computes_the_flag_for_existing_rows(section):
     shown = ApplicationFactory(section=section, status=S.APPROVED).organization
     hidden = ApplicationFactory(section=section, status=S.WAITLISTED).organization
