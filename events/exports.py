@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
+from icalendar import vCategory, vDDDTypes, vInt, vText, vUri
 
 from .models import language_prefix
 
@@ -26,8 +28,36 @@ def _vtimezone(tzid: str) -> icalendar.Timezone:
     return icalendar.Timezone.from_tzid(tzid)
 
 
-def sessions_ical(forum, sessions, *, name: str) -> bytes:
-    """One VEVENT per session, times in the forum's zone with its VTIMEZONE; stable UIDs."""
+def translator(language: str):
+    """``translated(row, field)``: a translated field of an export row as modeltranslation reads
+    it in ``language``: that language's value, else the other language's."""
+    first, second = ("_zh_hans", "_en") if language == "zh-hans" else ("_en", "_zh_hans")
+
+    def translated(row: dict, field: str) -> str:
+        return row[field + first] or row[field + second] or ""
+
+    return translated
+
+
+def _people_names(people) -> dict[int, tuple[list[str], list[str]]]:
+    """``{session id: (speakers, moderators)}`` as ``Speaker.__str__`` names them, from the
+    ``selectors.schedule_export`` people rows (ordered by name, so each list is too)."""
+    names: dict[int, tuple[list[str], list[str]]] = {}
+    for session_id, _pk, _slug, name, name_zh, _aff_en, _aff_zh, _country, moderates in people:
+        person = f"{name} ({name_zh})" if name_zh else name
+        names.setdefault(session_id, ([], []))[1 if moderates else 0].append(person)
+    return names
+
+
+def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes:
+    """One VEVENT per session, times in the forum's zone with its VTIMEZONE; stable UIDs.
+
+    ``sessions`` and ``people`` are the plain rows of ``selectors.schedule_export`` (no model
+    instances); translated fields fall back to the other language as modeltranslation does.
+    Property values are handed to icalendar already typed (as ``Component.add`` would make
+    them), and those many events share (stamp, times, rooms, sections, statuses) made once.
+    """
+    translated = translator(language)
     tz = ZoneInfo(forum.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//ZGC Forum//Schedule//EN")
@@ -36,26 +66,85 @@ def sessions_ical(forum, sessions, *, name: str) -> bytes:
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", forum.timezone)
     cal.add_component(_vtimezone(forum.timezone))  # before the events that name it
-    stamp = (forum.schedule_changed_at or timezone.now()).astimezone(UTC)
-    for s in sessions:
+    stamp = vDDDTypes((forum.schedule_changed_at or timezone.now()).astimezone(UTC))
+    status = {False: vText("CONFIRMED"), True: vText("CANCELLED")}
+    names = _people_names(people)
+    nobody: tuple[list, list] = ([], [])
+    site = absolute(language_prefix())
+    times: dict = {}
+    sequences: dict = {}
+    places: dict = {}
+    categories: dict = {}
+    for row in sessions:
+        start, end, room = row["starts_at"], row["ends_at"], row["room_id"]
+        if start not in times:
+            times[start] = vDDDTypes(start.astimezone(tz))
+        if end not in times:
+            times[end] = vDDDTypes(end.astimezone(tz))
+        if room not in places:
+            places[room] = vText(
+                f"{translated(row, 'room__name')}, {translated(row, 'room__venue__name')}"
+            )
+        section = translated(row, "event__section__name")
+        if section not in categories:
+            categories[section] = vCategory([section])
+        sequence = row["sequence"]
+        if sequence not in sequences:
+            sequences[sequence] = vInt(sequence)
+        speaking, moderating = names.get(row["pk"], nobody)
+        description = translated(row, "event__title")
+        if speaking or moderating:
+            description += "\n" + ", ".join([*speaking, *moderating])
         ev = icalendar.Event()
-        ev.add("uid", f"{s.code}@{UID_DOMAIN}")
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", s.starts_at.astimezone(tz))
-        ev.add("dtend", s.ends_at.astimezone(tz))
-        ev.add("summary", s.title)
-        ev.add("sequence", s.sequence)
-        ev.add("status", "CANCELLED" if s.is_cancelled else "CONFIRMED")
-        ev.add("location", f"{s.room.name}, {s.room.venue.name}")
-        ev.add("url", absolute(s.urls.public))
-        people = [str(p) for p in [*s.speakers.all(), *s.moderators.all()]]
-        description = s.event.title
-        if people:
-            description += "\n" + ", ".join(people)
-        ev.add("description", description)
-        ev.add("categories", [s.event.section.name])
+        ev["UID"] = vText(f"{row['code']}@{UID_DOMAIN}")
+        ev["DTSTAMP"] = stamp
+        ev["DTSTART"] = times[start]
+        ev["DTEND"] = times[end]
+        ev["SUMMARY"] = vText(translated(row, "title"))
+        ev["SEQUENCE"] = sequences[sequence]
+        ev["STATUS"] = status[row["is_cancelled"]]
+        ev["LOCATION"] = places[room]
+        ev["URL"] = vUri(f"{site}/sessions/{row['code']}/")  # Session.urls.public
+        ev["DESCRIPTION"] = vText(description)
+        ev["CATEGORIES"] = categories[section]
         cal.add_component(ev)
     return cal.to_ical()
+
+
+def sessions_ical(forum, sessions, *, name: str) -> bytes:
+    """``schedule_ical`` of Session instances (``event__section`` and ``room__venue`` selected,
+    speakers and moderators prefetched): the delegates' agenda feed."""
+    rows, people = [], []
+    for s in sessions:
+        rows.append(
+            {
+                "pk": s.pk,
+                "code": s.code,
+                "title_en": s.title_en,
+                "title_zh_hans": s.title_zh_hans,
+                "starts_at": s.starts_at,
+                "ends_at": s.ends_at,
+                "sequence": s.sequence,
+                "is_cancelled": s.is_cancelled,
+                "event__title_en": s.event.title_en,
+                "event__title_zh_hans": s.event.title_zh_hans,
+                "event__section__name_en": s.event.section.name_en,
+                "event__section__name_zh_hans": s.event.section.name_zh_hans,
+                "room_id": s.room_id,
+                "room__name_en": s.room.name_en,
+                "room__name_zh_hans": s.room.name_zh_hans,
+                "room__venue__name_en": s.room.venue.name_en,
+                "room__venue__name_zh_hans": s.room.venue.name_zh_hans,
+            }
+        )
+        for moderates, persons in ((False, s.speakers.all()), (True, s.moderators.all())):
+            people.extend(
+                (s.pk, p.pk, p.slug, p.name, p.name_zh, p.affiliation_en,
+                 p.affiliation_zh_hans, p.country, moderates)
+                for p in persons
+            )  # fmt: skip
+    language = get_language() or settings.LANGUAGE_CODE
+    return schedule_ical(forum, rows, people, name=name, language=language)
 
 
 def schedule_json(forum, sessions, people, *, release_number: int, language: str) -> dict:

@@ -184,7 +184,8 @@ EXPORT_FIELDS = (
     "pk", "code", "title_en", "title_zh_hans", "type", "starts_at", "ends_at", "language",
     "interpretation", "livestream_url", "capacity", "rsvp_required", "is_cancelled", "sequence",
     "event_id", "event__slug", "event__title_en", "event__title_zh_hans", "event__type",
-    "event__section__slug", "event__host_en", "event__host_zh_hans", "event__is_public",
+    "event__section__slug", "event__section__name_en", "event__section__name_zh_hans",
+    "event__host_en", "event__host_zh_hans", "event__is_public",
     "room_id", "room__name_en", "room__name_zh_hans", "room__floor", "room__capacity",
     "room__position", "room__venue__name_en", "room__venue__name_zh_hans",
     "room__venue__position",
@@ -196,14 +197,23 @@ EXPORT_PEOPLE_FIELDS = (
 )  # fmt: skip
 
 
-def schedule_export(forum: Forum) -> tuple[list[dict], list[tuple]]:
-    """What the JSON export holds, as plain values: two queries whatever the number of sessions.
+def schedule_export(
+    forum: Forum, *, event: Event | None = None, code: str | None = None
+) -> tuple[list[dict], list[tuple]]:
+    """What the JSON and iCalendar exports hold, as plain values: two queries whatever the number
+    of sessions.
 
-    The published sessions of ``public_sessions`` (same order) with their event and room, and
-    their speakers and moderators as ``EXPORT_PEOPLE_FIELDS + (moderates,)`` tuples ordered by
-    name (one UNION of both relations).
+    The published sessions of ``public_sessions`` (same order; only those of ``event``, or the
+    one of ``code``, when given) with their event, section and room, and their speakers and
+    moderators as ``EXPORT_PEOPLE_FIELDS + (moderates,)`` tuples ordered by name (one UNION of
+    both relations).
     """
-    rows = list(public_sessions(forum).prefetch_related(None).values(*EXPORT_FIELDS))
+    sessions = public_sessions(forum).prefetch_related(None)
+    if event is not None:
+        sessions = sessions.filter(event=event)
+    if code is not None:
+        sessions = sessions.filter(code=code)
+    rows = list(sessions.values(*EXPORT_FIELDS))
     ids = [row["pk"] for row in rows]
     people = list(
         Session.speakers.through.objects.filter(session_id__in=ids)

@@ -232,7 +232,10 @@ def schedule_ics(request):
     forum = _forum()
 
     def build():
-        return exports.sessions_ical(forum, selectors.public_sessions(forum), name=forum.name)
+        sessions, people = selectors.schedule_export(forum)
+        return exports.schedule_ical(
+            forum, sessions, people, name=forum.name, language=get_language()
+        )
 
     return _conditional(
         request, forum, cache_key(forum, "ics"), build, ICAL, f"zgcforum-{forum.edition}.ics"
@@ -248,8 +251,10 @@ def event_ics(request, slug):
         raise Http404
 
     def build():
-        sessions = selectors.public_sessions(forum).filter(event=event)
-        return exports.sessions_ical(forum, sessions, name=event.title)
+        sessions, people = selectors.schedule_export(forum, event=event)
+        return exports.schedule_ical(
+            forum, sessions, people, name=event.title, language=get_language()
+        )
 
     return _conditional(
         request, forum, cache_key(forum, "event-ics", slug), build, ICAL, f"{slug}.ics"
@@ -260,12 +265,16 @@ def event_ics(request, slug):
 @require_GET
 def session_ics(request, code):
     forum = _forum()
-    session = selectors.public_session(forum, code)
-    if session is None:
+    if not selectors.public_sessions(forum).filter(code=code).exists():
         raise Http404
 
     def build():
-        return exports.sessions_ical(forum, [session], name=session.title)
+        sessions, people = selectors.schedule_export(forum, code=code)
+        if not sessions:  # unpublished since the check above
+            raise Http404
+        language = get_language()
+        title = exports.translator(language)(sessions[0], "title")
+        return exports.schedule_ical(forum, sessions, people, name=title, language=language)
 
     return _conditional(
         request, forum, cache_key(forum, "session-ics", code), build, ICAL, f"{code}.ics"

@@ -175,6 +175,60 @@ def test_chinese_json_has_chinese_texts_and_links(client, shared):
     assert speakers["star"]["url"].endswith("/zh-hans/speakers/star/")
 
 
+def test_ics_names_places_and_people_in_the_page_language(client, shared, event):
+    star, other = shared["star"], shared["other"]
+    second = shared["sessions"][1]  # star speaks, other moderates
+    services.cancel_session(second)
+    for prefix, language in (("", "en"), ("/zh-hans", "zh_hans")):
+        _cal, events = vevents(client.get(f"{prefix}/schedule.ics").content)
+        by_uid = {str(e["UID"]): e for e in events}
+        assert len(by_uid) == 4
+        vevent = by_uid[f"{second.code}@zgcforum"]
+        title = getattr(second, f"title_{language}")
+        assert str(vevent["SUMMARY"]) == title
+        assert str(vevent["DESCRIPTION"]) == (
+            f"{getattr(event, f'title_{language}')}\n{star.name}, {other.name} ({other.name_zh})"
+        )
+        room = second.room
+        assert str(vevent["LOCATION"]) == (
+            f"{getattr(room, f'name_{language}')}, {getattr(room.venue, f'name_{language}')}"
+        )
+        assert vevent["CATEGORIES"].cats == [getattr(event.section, f"name_{language}")]
+        assert str(vevent["URL"]) == f"{settings.SITE_URL}{prefix}/sessions/{second.code}/"
+        assert (str(vevent["STATUS"]), int(vevent["SEQUENCE"])) == ("CANCELLED", 1)
+        fourth = by_uid[f"{shared['sessions'][3].code}@zgcforum"]
+        assert str(fourth["DESCRIPTION"]) == getattr(event, f"title_{language}")  # nobody
+        one = client.get(f"{prefix}/sessions/{second.code}/session.ics").content.decode()
+        assert f"X-WR-CALNAME:{title}" in one
+        _cal, alone = vevents(one.encode())
+        assert [e.to_ical() for e in alone] == [vevent.to_ical()]
+
+
+def test_ics_of_session_instances_equals_the_one_of_rows(shared, forum, event):
+    """The delegates' agenda feed builds its calendar from Session instances."""
+    from django.utils import translation
+
+    from events import exports, selectors
+
+    services.cancel_session(shared["sessions"][2])
+    forum.refresh_from_db()
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            rows, people = selectors.schedule_export(forum, event=event)
+            instances = list(selectors.public_sessions(forum).filter(event=event))
+            assert len(rows) == len(instances) == 4
+            assert exports.sessions_ical(forum, instances, name="Agenda") == (
+                exports.schedule_ical(forum, rows, people, name="Agenda", language=language)
+            )
+
+
+def test_unknown_or_hidden_session_ics_is_404(client, forum, section):
+    hidden = EventFactory(forum=forum, section=section, is_published=False)
+    secret = SessionFactory(event=hidden)
+    assert client.get(secret.urls.ical).status_code == 404
+    assert client.get("/sessions/no-such-code/session.ics").status_code == 404
+
+
 def test_json_answers_304_to_a_matching_etag(client, published, forum):
     services.release_schedule(forum)
     first = client.get("/api/schedule.json")
@@ -200,8 +254,13 @@ def test_exports_queries_do_not_grow(client, event, n, django_assert_num_queries
         SessionFactory(
             event=event, starts_at=at(i % 5, 9), ends_at=at(i % 5, 10), speakers=[SpeakerFactory()]
         )
-    with django_assert_num_queries(4):  # forum, sessions, speakers, moderators
+    with django_assert_num_queries(3):  # forum, sessions, speakers and moderators (one UNION)
         client.get("/schedule.ics")
+    with django_assert_num_queries(5):  # forum, event, its themes, sessions, people
+        client.get(event.urls.ical)
+    session = event.sessions.order_by("pk").first()
+    with django_assert_num_queries(4):  # forum, the session exists, sessions, people
+        client.get(session.urls.ical)
     with django_assert_num_queries(3):  # forum, sessions, speakers and moderators (one UNION)
         client.get("/api/schedule.json")
     with django_assert_num_queries(1):  # cached: the forum row only
