@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q, Sum
@@ -89,8 +90,72 @@ class ApplicationEventInline(admin.TabularInline):
         return False
 
 
+FIXED_SECTION = _(
+    "Fixed once the application is submitted: approval counts its floor area against this "
+    "section's capacity. An exhibitor who wants another section withdraws and applies again; "
+    "organizers can reject or reopen the application."
+)
+FIXED_AREA = _(
+    "Fixed once the application is submitted: approval counts this floor area against the "
+    "section's capacity."
+)
+FIXED_DECLARATION = _("The applicant's own declaration: fixed once the application is submitted.")
+
+
+class ApplicationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        # ApplicationAdmin narrows these by the application's status (get_readonly_fields).
+        fields = ["organization", *services.DRAFT_ONLY_FIELDS, *services.CORRECTABLE_FIELDS]
+        # Shown on the fields while they are editable (a draft) and once they are read-only.
+        help_texts = {
+            "section": FIXED_SECTION,
+            "booth_type": FIXED_AREA,
+            "area_m2": FIXED_AREA,
+            "declares_accuracy": FIXED_DECLARATION,
+            "accepts_rules": FIXED_DECLARATION,
+            "declares_safety": FIXED_DECLARATION,
+        }
+
+    # Set by ApplicationAdmin when the save is refused: the form is shown again with the reason.
+    refusal: str | None = None
+
+    def clean(self):
+        data = super().clean()
+        if self.refusal:
+            self.add_error(None, self.refusal)
+        return data
+
+
+class SaveRefused(Exception):
+    """The service refused the corrections the form had passed (the application left the draft
+    in between); raised out of the admin's transaction so that nothing of the save holds."""
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    form = ApplicationAdminForm
+    # The model's order, read-only fields in their place.
+    fields = [
+        "organization",
+        "section",
+        "status",
+        "booth_type",
+        "area_m2",
+        "preference_1",
+        "preference_2",
+        "preference_3",
+        "exhibit_field",
+        "exhibits",
+        "declares_accuracy",
+        "accepts_rules",
+        "declares_safety",
+        "applicant",
+        "decision_reason",
+        "created_at",
+        "submitted_at",
+        "status_changed_at",
+    ]
     list_display = [
         "organization",
         "section",
@@ -133,10 +198,66 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # An application stays with the organization that made it (its history, its mails).
-        if obj is not None:
-            return [*self.readonly_fields, "organization"]
-        return self.readonly_fields
+        if obj is None:
+            return self.readonly_fields
+        # An application stays with the organization that made it (its history, its mails);
+        # once submitted, its section, booth and declarations stay as the applicant sent them
+        # (services.DRAFT_ONLY_FIELDS: approval counts the area against the section's capacity).
+        fixed = [
+            name
+            for name in services.DRAFT_ONLY_FIELDS
+            if name not in services.correctable_fields(obj.status)
+        ]
+        return [*self.readonly_fields, "organization", *fixed]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if change:
+            form.refusal = getattr(request, "_application_refusal", None) or self._fixed_meanwhile(
+                request, obj
+            )
+        return form
+
+    def _fixed_meanwhile(self, request, obj) -> str | None:
+        """A form loaded while the application was a draft, posted once it is not, changes its
+        section, booth type or area: refuse the save rather than drop that change unseen."""
+        if request.method != "POST" or obj is None:
+            return None
+        changed = []
+        for name in ("section", "booth_type", "area_m2"):
+            if name not in request.POST:  # read-only when the form was loaded
+                continue
+            model_field = Application._meta.get_field(name)
+            field = model_field.formfield()
+            posted = field.widget.value_from_datadict(request.POST, request.FILES, name)
+            if field.has_changed(model_field.value_from_object(obj), posted):
+                changed.append(name)
+        try:
+            services.check_correctable(obj.status, changed)
+        except services.ApplicationError as exc:
+            return str(exc)
+        return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveRefused as refused:
+            # The admin's transaction is rolled back (the log entry with it): the same form
+            # again, with the reason, built from the application as it is now.
+            request._application_refusal = str(refused)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form changed, under the row's lock: never the status or the decision
+        # as they were read before this save (a review may have committed in between).
+        changed = {name: getattr(obj, name) for name in form.changed_data}
+        try:
+            services.correct_application(obj, **changed)
+        except services.ApplicationError as exc:
+            raise SaveRefused(str(exc)) from exc
 
     def has_delete_permission(self, request, obj=None):
         # A submitted application is a record of its review (history, mails, floor area, the

@@ -396,6 +396,99 @@ def update_application(application: Application, *, by: User, **fields) -> Appli
     return application
 
 
+# --- Applications: organizers' corrections (the admin's change form) -------------------------
+
+# What approval counts against the section's floor area, and the applicant's own declarations:
+# fixed once the application leaves the draft. An exhibitor who wants another section or booth
+# withdraws and applies again; organizers reject or reopen through the review services.
+DRAFT_ONLY_FIELDS = (
+    "section",
+    "booth_type",
+    "area_m2",
+    "declares_accuracy",
+    "accepts_rules",
+    "declares_safety",
+)
+# What organizers may correct at any status. The status and the decision move only through the
+# review services below, never through a form.
+CORRECTABLE_FIELDS = (
+    "applicant",
+    "preference_1",
+    "preference_2",
+    "preference_3",
+    "exhibit_field",
+    "exhibits",
+)
+
+
+def correctable_fields(status: str) -> tuple[str, ...]:
+    """The fields an organizer may change in an application of this status."""
+    if status in EDITABLE:
+        return (*DRAFT_ONLY_FIELDS, *CORRECTABLE_FIELDS)
+    return CORRECTABLE_FIELDS
+
+
+def check_correctable(status: str, names) -> None:
+    if set(names) - set(correctable_fields(status)):
+        raise ApplicationError(
+            _(
+                "This application is %(status)s now: its section, booth type, area and "
+                "declarations are fixed. Nothing was saved; the form shows the application "
+                "as it is now."
+            )
+            % {"status": S(status).label}
+        )
+
+
+@transaction.atomic
+def correct_application(application: Application, **fields) -> Application:
+    """An organizer's corrections: only the given fields are written, under the row's lock.
+
+    The admin's form was read before this request's save: writing the whole row would put back
+    a status, a decision or a listing that a review committed in between. Nothing given, nothing
+    written.
+    """
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not fields:
+        return application
+    check_correctable(application.status, fields)
+    if "booth_type" in fields or "area_m2" in fields:
+        check_area(
+            fields.get("booth_type", application.booth_type),
+            fields.get("area_m2", application.area_m2),
+        )
+    preferences = ("preference_1", "preference_2", "preference_3")
+    if set(preferences) & set(fields):
+        _check_preferences(
+            {name: fields.get(name, getattr(application, name)) for name in preferences}
+        )
+    section = fields.get("section")
+    if section is not None and section.pk != application.section_id:
+        taken = Application.objects.filter(
+            organization_id=application.organization_id, section=section
+        ).exists()
+        if taken:
+            raise _already_applied(application, section)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    try:
+        with transaction.atomic():
+            application.save(update_fields=list(fields))
+    except IntegrityError as exc:
+        if section is None:
+            raise
+        # The organization applied to that section meanwhile.
+        raise _already_applied(application, section) from exc
+    return application
+
+
+def _already_applied(application: Application, section: ExhibitionSection) -> ApplicationError:
+    return ApplicationError(
+        _("%(organization)s has already applied to %(section)s.")
+        % {"organization": application.organization.name, "section": section.name}
+    )
+
+
 def _lock(application: Application) -> tuple[ExhibitionSection, Application]:
     """Lock the section (serialises every floor-area decision in it), then the application."""
     section = ExhibitionSection.objects.select_for_update().get(pk=application.section_id)
