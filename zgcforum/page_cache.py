@@ -46,6 +46,11 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages:version"
 PAGE_SECONDS = 600
+# A request that finds the page it wants being rendered by another waits for that render (at most
+# this long) rather than rendering it too: after a change, the first requests for a large export
+# would otherwise all build it at once.
+RENDER_WAIT_SECONDS = 5
+RENDER_POLL_SECONDS = 0.05
 COMPRESSIBLE = ("text/", "application/json")
 COMPRESS_MIN_BYTES = 1024  # below this, the gzip header and a round trip cost more than they save
 
@@ -87,6 +92,13 @@ def _bump() -> None:
         pass
     except Exception:  # the cache is down: it serves no page either; the change must still save
         logger.warning("Could not bump the public pages version", exc_info=True)
+
+
+def _delete_quietly(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("Could not clear a page's rendering mark", exc_info=True)
 
 
 def _new_version() -> int:
@@ -193,18 +205,61 @@ class PublicPageCacheMiddleware:
             return self._remember(request, self.get_response(request))
         if entry is not None:
             return self._conditional(request, entry.response(request))
-        response = self.get_response(request)
-        if self._storable(request, response):
-            try:
-                version = version if version is not None else _new_version()
-                entry = Entry.of(version, response)
-                cache.set(key, entry, PAGE_SECONDS)
-                self._keep(key, entry)
-            except Exception:
-                logger.warning("Could not store a public page", exc_info=True)
-            else:
-                response = entry.response(request)
+        mark = self._claim(key, version)
+        if mark is None:  # another request is rendering this page: wait for its result
+            entry = self._await(key, version)
+            if entry is not None:
+                return self._conditional(request, entry.response(request))
+        try:
+            response = self.get_response(request)
+            if self._storable(request, response):
+                response = self._store(request, key, version, response)
+        finally:
+            if mark:
+                _delete_quietly(mark)
         return self._remember(request, response)
+
+    def _store(self, request, key: str, version: int | None, response):
+        try:
+            version = version if version is not None else _new_version()
+            entry = Entry.of(version, response)
+            cache.set(key, entry, PAGE_SECONDS)
+            self._keep(key, entry)
+        except Exception:
+            logger.warning("Could not store a public page", exc_info=True)
+            return response
+        return entry.response(request)
+
+    @staticmethod
+    def _claim(key: str, version: int | None) -> str | None:
+        """The mark saying this request renders the page ("" when there is nothing to claim:
+        no version yet, or the cache failed), or None if another request holds it."""
+        if version is None:
+            return ""
+        mark = f"{key}:rendering:{version}"
+        try:
+            return mark if cache.add(mark, 1, RENDER_WAIT_SECONDS) else None
+        except Exception:
+            return ""
+
+    def _await(self, key: str, version: int) -> "Entry | None":
+        """The page another request is rendering, once stored; None when that render ends
+        without storing it (not a 200, an error), the version moves on, or it takes too long."""
+        mark = f"{key}:rendering:{version}"
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            try:
+                found = cache.get_many([VERSION_KEY, key, mark])
+            except Exception:
+                return None
+            entry = found.get(key)
+            if entry is not None and entry.version == found.get(VERSION_KEY) == version:
+                self._keep(key, entry)
+                return entry
+            if mark not in found or found.get(VERSION_KEY) != version:
+                return None
+        return None
 
     def _lookup(self, key: str) -> tuple[int | None, "Entry | None"]:
         """(the pages version, the stored page if it is of that version): one round trip."""

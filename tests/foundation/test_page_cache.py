@@ -5,6 +5,8 @@ once; nobody with a session, and no request the view does not know, ever gets or
 """
 
 import gzip
+import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -253,7 +255,25 @@ def form_view(request):
     return HttpResponse(Template("<form>{% csrf_token %}</form>").render(RequestContext(request)))
 
 
-urlpatterns = [path("form/", form_view)]
+class SlowPage:
+    """A public view that takes until ``finish`` is set, answering ``status`` (calls counted)."""
+
+    def __init__(self):
+        self.calls = 0
+        self.rendering = threading.Event()
+        self.finish = threading.Event()
+        self.status = 200
+
+    def __call__(self, request):
+        self.calls += 1
+        self.rendering.set()
+        self.finish.wait(10)
+        return HttpResponse("<p>A large export.</p>" * 200, status=self.status)
+
+
+slow_page = SlowPage()
+
+urlpatterns = [path("form/", form_view), path("slow/", public_page()(slow_page))]
 
 
 @pytest.mark.urls(__name__)
@@ -290,3 +310,49 @@ def test_a_copy_in_another_process_is_not_served_after_a_change(client, session)
     events_services.update_session(session, title_en="Opening address")
     assert "Opening address" in other.get(session.urls.public).content.decode()
     assert "Opening address" in client.get(session.urls.public).content.decode()
+
+
+def visitors_at_once(n: int, url: str) -> tuple[list, list[threading.Thread]]:
+    """The first visitor starts rendering; n - 1 more arrive while it does."""
+    responses = []
+
+    def visit():
+        responses.append(Client().get(url))
+
+    first = threading.Thread(target=visit)
+    first.start()
+    assert slow_page.rendering.wait(10)
+    others = [threading.Thread(target=visit) for _ in range(n - 1)]
+    for thread in others:
+        thread.start()
+    time.sleep(0.3)  # they find the page being rendered, and wait
+    slow_page.finish.set()
+    threads = [first, *others]
+    for thread in threads:
+        thread.join(timeout=10)
+    return responses, threads
+
+
+@pytest.fixture
+def slow(monkeypatch):
+    monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 30)
+    slow_page.__init__()
+    cache.set(page_cache.VERSION_KEY, 1)
+    return slow_page
+
+
+@pytest.mark.urls(__name__)
+def test_visitors_of_a_page_being_rendered_wait_for_that_render(slow):
+    responses, threads = visitors_at_once(4, "/slow/")
+    assert slow.calls == 1
+    assert [r.status_code for r in responses] == [200] * 4
+    assert len({r.content for r in responses}) == 1
+
+
+@pytest.mark.urls(__name__)
+def test_when_that_render_is_not_stored_the_waiting_visitors_render_at_once(slow):
+    slow.status = 503  # e.g. the database went away: nothing stored, nothing to wait for
+    responses, threads = visitors_at_once(3, "/slow/")
+    assert not any(thread.is_alive() for thread in threads)  # not left waiting for 30 s
+    assert slow.calls == 3
+    assert [r.status_code for r in responses] == [503] * 3
