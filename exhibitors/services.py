@@ -2,9 +2,13 @@
 
 Application statuses move only along ``TRANSITIONS``; each move is one ``ApplicationEvent`` row
 (who, when, why) and one mail to the applicant, sent after commit by ``notify()``.
-Lock order, always: section, then applications (``_lock``), so two reviewers never deadlock;
-then the organization: every status change is saved by ``_save``, which refreshes the
-organization's ``has_approved_application`` (what the directory lists) in the same transaction.
+Lock order, always: section, then applications (``_lock``), then organizations, in primary key
+order. ``_save`` writes the application alone; each public service that changes statuses calls
+``refresh_listing`` once, last, with every organization it touched (the application's own and
+those of the waitlisted applications it promoted), which recomputes their
+``has_approved_application`` (what the directory lists) in the same transaction. Locking an
+organization as each application is saved would cross: a review in section A holding X and
+promoting Y's application, one in section B holding Y and promoting X's: a deadlock.
 """
 
 from dataclasses import dataclass
@@ -335,9 +339,9 @@ def refresh_listing(*organization_ids: int) -> None:
 
 
 def _save(application: Application, *fields: str) -> None:
-    """Save a status change (``_record``) and the organization's listing flag with it."""
+    """Save a status change (``_record``). The caller then refreshes the listing of every
+    organization it touched, once, at its end (lock order: see the module's docstring)."""
     application.save(update_fields=["status", "status_changed_at", *fields])
-    refresh_listing(application.organization_id)
 
 
 def _mail_applicant(application: Application, event: ApplicationEvent, kind: str) -> None:
@@ -518,6 +522,7 @@ def submit_application(application: Application, *, by: User) -> Application:
     application.submitted_at = event.at
     _save(application, "submitted_at")
     _mail_applicant(application, event, "submitted")
+    refresh_listing(application.organization_id)
     return application
 
 
@@ -532,8 +537,8 @@ def withdraw_application(
     event = _record(application, S.WITHDRAWN, by=by, reason=reason)
     _save(application)
     _mail_applicant(application, event, "withdrawn")
-    if was_approved:
-        _promote_waitlisted(section)
+    promoted = _promote_waitlisted(section) if was_approved else []
+    refresh_listing(application.organization_id, *(p.organization_id for p in promoted))
     return application
 
 
@@ -576,6 +581,7 @@ def approve_application(application: Application, *, by: User, reason: str = "")
         kind = "waitlisted"
     _save(application)
     _mail_applicant(application, event, kind)
+    refresh_listing(application.organization_id)
     return application
 
 
@@ -586,6 +592,7 @@ def waitlist_application(application: Application, *, by: User, reason: str = ""
     event = _record(application, S.WAITLISTED, by=by, reason=reason)
     _save(application)
     _mail_applicant(application, event, "waitlisted")
+    refresh_listing(application.organization_id)
     return application
 
 
@@ -601,8 +608,8 @@ def reject_application(application: Application, *, by: User, reason: str) -> Ap
     application.decision_reason = reason.strip()
     _save(application, "decision_reason")
     _mail_applicant(application, event, "rejected")
-    if was_approved:
-        _promote_waitlisted(section)
+    promoted = _promote_waitlisted(section) if was_approved else []
+    refresh_listing(application.organization_id, *(p.organization_id for p in promoted))
     return application
 
 
@@ -618,11 +625,13 @@ def reopen_application(application: Application, *, by: User, reason: str = "") 
     application.decision_reason = ""
     _save(application, "decision_reason")
     _mail_applicant(application, event, "reopened")
+    refresh_listing(application.organization_id)
     return application
 
 
 def _promote_waitlisted(section: ExhibitionSection) -> list[Application]:
-    """Offer free area to waitlisted applications in waiting order (caller holds the section lock)."""
+    """Offer free area to waitlisted applications in waiting order (caller holds the section lock
+    and refreshes the listing of the promoted applications' organizations)."""
     free = section.capacity_m2 - approved_area(section)
     promoted = []
     waiting = (

@@ -1,14 +1,15 @@
 """The last floor area, fought over by concurrent approvals: PostgreSQL row locks settle it."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from exhibitors import selectors, services
 from exhibitors.models import Application
 from tests.factories.accounts import StaffFactory
-from tests.factories.exhibitors import ApplicationFactory, SectionFactory
+from tests.factories.exhibitors import ApplicationFactory, OrganizationFactory, SectionFactory
 from tests.services import require_postgres
 
 S = Application.Status
@@ -131,3 +132,72 @@ def test_concurrent_decisions_on_one_organization_keep_it_listed():
         assert set(selectors.public_exhibitors().values_list("pk", flat=True)) == organizations
         for application in Application.objects.filter(status=S.REJECTED):
             services.reopen_application(application, by=organizer)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["withdraw", "reject"])
+def test_crossed_promotions_in_two_sections_do_not_deadlock(second):
+    """Section A frees X's booth and promotes Y's waitlisted one; section B, at the same moment,
+    frees Y's booth and promotes X's. Each review touches both organizations' listings: they
+    must be locked in one order, or PostgreSQL aborts one reviewer with a deadlock."""
+    require_postgres()
+    organizer = StaffFactory()
+    x, y = OrganizationFactory(), OrganizationFactory()
+    section_a, section_b = SectionFactory(capacity_m2=18), SectionFactory(capacity_m2=18)
+    x_in_a = ApplicationFactory(section=section_a, organization=x, status=S.SUBMITTED)
+    y_in_a = ApplicationFactory(section=section_a, organization=y, status=S.SUBMITTED)
+    y_in_b = ApplicationFactory(section=section_b, organization=y, status=S.SUBMITTED)
+    x_in_b = ApplicationFactory(section=section_b, organization=x, status=S.SUBMITTED)
+    for application in [x_in_a, y_in_a, y_in_b, x_in_b]:  # approved, waitlisted, ...
+        services.approve_application(application, by=organizer)
+    reviews = {
+        "withdraw": lambda a: services.review_many([a], "withdraw", by=organizer, reason="Asked"),
+        "reject": lambda a: services.review_many([a], "reject", by=organizer, reason="Unpaid"),
+    }
+    errors, outcomes = [], []
+
+    def review(application, action):
+        try:
+            outcomes.extend(reviews[action](application))
+        except Exception as exc:  # a deadlock: reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # Both reviews must have freed their booth (and touched their own organization) before
+    # either promotes: hold the waitlisted rows until both wait for them.
+    with transaction.atomic():
+        list(Application.objects.select_for_update().filter(pk__in=[y_in_a.pk, x_in_b.pk]))
+        threads = [
+            threading.Thread(target=review, args=(x_in_a, "withdraw")),
+            threading.Thread(target=review, args=(y_in_b, second)),
+        ]
+        for t in threads:
+            t.start()
+        wait_for_lock_waits(2)
+    for t in threads:
+        t.join(timeout=60)
+
+    assert errors == []
+    assert [o.ok for o in outcomes] == [True, True]
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert statuses[y_in_a.pk] == statuses[x_in_b.pk] == S.APPROVED
+    assert set(selectors.public_exhibitors().values_list("pk", flat=True)) == {x.pk, y.pk}
+
+
+def wait_for_lock_waits(n: int, seconds: float = 30) -> None:
+    """Return once n backends of this database wait for a lock another one holds."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # Inside a transaction, PostgreSQL reads its statistics views from one snapshot.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0] >= n:
+                return
+            time.sleep(0.05)
+    pytest.fail(f"{n} backends did not wait for a lock")
