@@ -122,14 +122,41 @@ class ApplicationAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # The services' rules as field errors (the services check them again under their locks);
+        # an error here also spares the model's constraints from reporting the same field.
+        organization = data.get("organization") if "organization" in self.fields else None
+        if organization is None and self.instance.organization_id:
+            organization = self.instance.organization
+        applicant = data.get("applicant")
+        # Only a new applicant: one who left the organization since does not block corrections.
+        if organization is not None and applicant is not None and "applicant" in self.changed_data:
+            self._check("applicant", services.check_applicant, organization, applicant)
+        if {"booth_type", "area_m2"} <= set(self.fields):
+            self._check("area_m2", services.check_area, data.get("booth_type"), data.get("area_m2"))
+        preferences = ["preference_1", "preference_2", "preference_3"]
+        if set(preferences) <= set(self.fields):
+            self._check(
+                None,
+                services.check_preferences,
+                {name: data.get(name) for name in preferences},
+            )
         if self.refusal:
             self.add_error(None, self.refusal)
         return data
 
+    def _check(self, field, check, *args) -> None:
+        if field in self.errors:
+            return
+        try:
+            check(*args)
+        except services.ApplicationError as exc:
+            self.add_error(field, str(exc))
+
 
 class SaveRefused(Exception):
-    """The service refused the corrections the form had passed (the application left the draft
-    in between); raised out of the admin's transaction so that nothing of the save holds."""
+    """The service refused what the form had passed (a correction once the application left the
+    draft in between; a new application the section's rules refuse); raised out of the admin's
+    transaction so that nothing of the save holds."""
 
 
 @admin.register(Application)
@@ -212,10 +239,9 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        form.refusal = getattr(request, "_application_refusal", None)
         if change:
-            form.refusal = getattr(request, "_application_refusal", None) or self._fixed_meanwhile(
-                request, obj
-            )
+            form.refusal = form.refusal or self._fixed_meanwhile(request, obj)
         return form
 
     def _fixed_meanwhile(self, request, obj) -> str | None:
@@ -249,7 +275,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            super().save_model(request, obj, form, change)
+            self._create(request, obj, form)
             return
         # Only what the form changed, under the row's lock: never the status or the decision
         # as they were read before this save (a review may have committed in between).
@@ -258,6 +284,27 @@ class ApplicationAdmin(admin.ModelAdmin):
             services.correct_application(obj, **changed)
         except services.ApplicationError as exc:
             raise SaveRefused(str(exc)) from exc
+
+    def _create(self, request, obj, form):
+        """An organizer's application on an exhibitor's behalf: made by the service, under the
+        section's lock, with the applicant's rules (window, area, preferences, one application
+        per section, a member as applicant); the organizer is the history's actor. A draft, which
+        the applicant submits."""
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.APPLICATION_FIELDS
+            if name in form.cleaned_data
+        }
+        try:
+            created = services.create_application(
+                obj.organization, obj.section, by=request.user, applicant=obj.applicant, **fields
+            )
+        except services.ApplicationError as exc:
+            raise SaveRefused(str(exc)) from exc
+        # The admin goes on with obj (its log entry, its inlines, the redirect): the row saved.
+        for field in Application._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding, obj._state.db = False, created._state.db
 
     def has_delete_permission(self, request, obj=None):
         # A submitted application is a record of its review (history, mails, floor area, the

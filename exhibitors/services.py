@@ -304,7 +304,16 @@ def check_area(booth_type: str, area_m2: int | None) -> None:
         raise ApplicationError(_("Raw space starts at 36 m²."))
 
 
-def _check_preferences(fields: dict) -> None:
+def check_applicant(organization: Organization, applicant: User) -> None:
+    """The applicant answers for the application and gets its mails: a member of the organization."""
+    if not Membership.objects.filter(organization=organization, user=applicant).exists():
+        raise ApplicationError(
+            _("The applicant must be a member of %(organization)s.")
+            % {"organization": organization.name}
+        )
+
+
+def check_preferences(fields: dict) -> None:
     chosen = [fields.get(f"preference_{i}") for i in (1, 2, 3) if fields.get(f"preference_{i}")]
     if len(chosen) != len(set(chosen)):
         raise ApplicationError(_("Each booth preference can be chosen once."))
@@ -363,21 +372,33 @@ def _mail_applicant(application: Application, event: ApplicationEvent, kind: str
 
 @transaction.atomic
 def create_application(
-    organization: Organization, section: ExhibitionSection, *, by: User, **fields
+    organization: Organization,
+    section: ExhibitionSection,
+    *,
+    by: User,
+    applicant: User | None = None,
+    **fields,
 ) -> Application:
-    """A draft application to a section whose window is open."""
+    """A draft application to a section whose window is open.
+
+    ``by`` makes it (the history's actor): the applicant, or an organizer in the admin on behalf
+    of ``applicant``. Organizers get no exception to the window: only the applicant submits a
+    draft, and only while the window is open; organizers admitting a late exhibitor extend it.
+    """
+    applicant = applicant or by
     section = ExhibitionSection.objects.select_for_update().get(pk=section.pk)
     _check_window(section)
+    check_applicant(organization, applicant)
     fields = {k: v for k, v in fields.items() if k in APPLICATION_FIELDS}
     check_area(fields.get("booth_type"), fields.get("area_m2"))
-    _check_preferences(fields)
+    check_preferences(fields)
     if Application.objects.filter(organization=organization, section=section).exists():
         raise ApplicationError(
             _("%(organization)s has already applied to %(section)s.")
             % {"organization": organization.name, "section": section.name}
         )
     application = Application.objects.create(
-        organization=organization, section=section, applicant=by, **fields
+        organization=organization, section=section, applicant=applicant, **fields
     )
     ApplicationEvent.objects.create(application=application, to_status=S.DRAFT, actor=by)
     return application
@@ -393,7 +414,7 @@ def update_application(application: Application, *, by: User, **fields) -> Appli
     check_area(
         fields.get("booth_type", application.booth_type), fields.get("area_m2", application.area_m2)
     )
-    _check_preferences(fields)
+    check_preferences(fields)
     for name, value in fields.items():
         setattr(application, name, value)
     application.save()
@@ -463,9 +484,11 @@ def correct_application(application: Application, **fields) -> Application:
         )
     preferences = ("preference_1", "preference_2", "preference_3")
     if set(preferences) & set(fields):
-        _check_preferences(
+        check_preferences(
             {name: fields.get(name, getattr(application, name)) for name in preferences}
         )
+    if "applicant" in fields:
+        check_applicant(application.organization, fields["applicant"])
     section = fields.get("section")
     if section is not None and section.pk != application.section_id:
         taken = Application.objects.filter(
