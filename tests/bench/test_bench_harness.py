@@ -123,15 +123,25 @@ def test_socket_errors_fail_the_page():
 
 
 class Answers(http.server.BaseHTTPRequestHandler):
-    """/ok answers 200; /gzip 200 to a client accepting gzip, 406 to others; anything else a
-    redirect to /ok."""
+    """/ok answers 200; /gzip 200 to a client accepting gzip, 406 to others; /missing 404;
+    /turns 200 for its first ``turns_after`` GETs, then a redirect; anything else a redirect to
+    /ok."""
+
+    turns_after = 25
+    served = 0
 
     def do_GET(self):
         if self.path == "/gzip":
-            self.send_response(200 if self.headers.get("Accept-Encoding") == "gzip" else 406)
+            status = 200 if self.headers.get("Accept-Encoding") == "gzip" else 406
+        elif self.path == "/missing":
+            status = 404
+        elif self.path == "/turns":
+            Answers.served += 1
+            status = 200 if Answers.served <= Answers.turns_after else 302
         else:
-            self.send_response(200 if self.path == "/ok" else 302)
-        if self.path not in ("/ok", "/gzip"):
+            status = 200 if self.path == "/ok" else 302
+        self.send_response(status)
+        if status == 302:
             self.send_header("Location", "/ok")
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -141,20 +151,37 @@ class Answers(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_wrk_with_the_lua_script_counts_redirects_from_a_real_server():
+def test_wrk_with_the_lua_script_counts_errors_and_the_checks_catch_redirects():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         ok = run.run_wrk(f"{base}/ok", 1)
-        moved = run.run_wrk(f"{base}/moved", 1)
+        missing = run.run_wrk(f"{base}/missing", 1)
         assert run.warm_up(base, "/moved") == "warm-up answered 302 → /ok"
         assert run.warm_up(base, "/ok") == ""
     finally:
         server.shutdown()
         server.server_close()
     assert ok.requests > 0 and ok.non2xx == 0 and ok.socket_errors == ok.timeouts == 0
-    assert moved.requests > 0 and moved.non2xx == moved.requests and moved.first_non2xx == 302
+    assert missing.requests > 0 and missing.non2xx == missing.requests
+    result = run.Result(Page("missing", "/missing"), [missing])
+    assert result.failure == f"{missing.requests} responses with a status of 400 or more"
+
+
+def test_a_page_that_starts_redirecting_during_the_runs_fails():
+    """The timed runs do not see redirects (no Lua response hook): the check after them does."""
+    Answers.served, Answers.turns_after = 0, 20  # the warm-up's 20 GETs, then redirects
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        result = run.measure(base, Page("turns", "/turns"), repeats=1, seconds=1)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.runs[0].requests > 0 and result.runs[0].non2xx == 0
+    assert result.failure == "check after the runs answered 302 → /ok"
 
 
 def test_a_gzip_page_is_asked_for_gzip_by_the_warm_up_and_wrk():
