@@ -93,13 +93,11 @@ CARD_FIELDS = (
 )  # fmt: skip
 
 
-def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
-    """Speakers and moderators of the sessions, ``{session id: [(url, name), …]}`` each.
-
-    One query (a UNION of both relations) whatever the number of sessions.
+def _speakers_and_moderators(session_ids, fields: tuple[str, ...]) -> QuerySet:
+    """One row per (session, person) of the sessions, ordered by name: ``fields`` of the
+    through rows, then False (speaks) or True (moderates). One query: a UNION of both relations.
     """
-    fields = ("session_id", "speaker__name", "speaker_id", "speaker__slug", "speaker__name_zh")
-    rows = (
+    return (
         Session.speakers.through.objects.filter(session_id__in=session_ids)
         .values_list(*fields, Value(False, output_field=BooleanField()))
         .union(
@@ -110,6 +108,15 @@ def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
         )
         .order_by("speaker__name", "speaker_id")
     )
+
+
+def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
+    """Speakers and moderators of the sessions, ``{session id: [(url, name), …]}`` each.
+
+    One query (a UNION of both relations) whatever the number of sessions.
+    """
+    fields = ("session_id", "speaker__name", "speaker_id", "speaker__slug", "speaker__name_zh")
+    rows = _speakers_and_moderators(session_ids, fields)
     speakers: dict[int, list] = {}
     moderators: dict[int, list] = {}
     for session_id, name, _pk, slug, name_zh, moderates in rows:
@@ -215,18 +222,7 @@ def schedule_export(
         sessions = sessions.filter(code=code)
     rows = list(sessions.values(*EXPORT_FIELDS))
     ids = [row["pk"] for row in rows]
-    people = list(
-        Session.speakers.through.objects.filter(session_id__in=ids)
-        .values_list(*EXPORT_PEOPLE_FIELDS, Value(False, output_field=BooleanField()))
-        .union(
-            Session.moderators.through.objects.filter(session_id__in=ids).values_list(
-                *EXPORT_PEOPLE_FIELDS, Value(True, output_field=BooleanField())
-            ),
-            all=True,
-        )
-        .order_by("speaker__name", "speaker_id")
-    )
-    return rows, people
+    return rows, list(_speakers_and_moderators(ids, EXPORT_PEOPLE_FIELDS))
 
 
 def room_grid(sessions) -> dict:

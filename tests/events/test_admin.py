@@ -405,13 +405,10 @@ def wait_for_a_lock_wait(seconds: float = 30) -> None:
     pytest.fail("nobody waited for a lock")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_session_the_service_refuses_at_save_time_shows_the_form_again(client, organizer, event):
-    """Another organiser books the same speaker after this form was checked: nothing is added."""
-    require_postgres()
-    speaker = SpeakerFactory(name="Busy Person")
-    template = SessionFactory(event=event, starts_at=at(2, 9), ends_at=at(2, 10))
-    client.force_login(organizer)
+def post_while_another_organiser_books(client, url: str, data: dict, event, speaker):
+    """POST ``data`` to ``url`` while another organiser books ``speaker`` (Sep 25, 9–10) in
+    ``event``: the booking is made first and committed only once this save waits for it, so the
+    form's checks pass and the service's check at save time sees the booking. The response."""
     booked, commit = threading.Event(), threading.Event()
 
     def other_organiser():
@@ -436,15 +433,7 @@ def test_a_session_the_service_refuses_at_save_time_shows_the_form_again(client,
 
     def this_organiser():
         try:
-            data = session_form(
-                template,
-                code="mine",
-                room=RoomFactory().pk,
-                starts_at=at(1, 9, 30),
-                ends_at=at(1, 10, 30),
-                speakers=[speaker.pk],
-            )
-            responses.append(client.post("/admin/events/session/add/", data))
+            responses.append(client.post(url, data))
         finally:
             connection.close()
 
@@ -458,6 +447,27 @@ def test_a_session_the_service_refuses_at_save_time_shows_the_form_again(client,
     other.join()
     mine.join()
     (response,) = responses
+    return response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_the_service_refuses_at_save_time_shows_the_form_again(client, organizer, event):
+    """Another organiser books the same speaker after this form was checked: nothing is added."""
+    require_postgres()
+    speaker = SpeakerFactory(name="Busy Person")
+    template = SessionFactory(event=event, starts_at=at(2, 9), ends_at=at(2, 10))
+    client.force_login(organizer)
+    data = session_form(
+        template,
+        code="mine",
+        room=RoomFactory().pk,
+        starts_at=at(1, 9, 30),
+        ends_at=at(1, 10, 30),
+        speakers=[speaker.pk],
+    )
+    response = post_while_another_organiser_books(
+        client, "/admin/events/session/add/", data, event, speaker
+    )
     html = response.content.decode()
     assert response.status_code == 200, html[:2000]
     assert "already speaks at “Other”" in html and "added successfully" not in html
@@ -519,49 +529,14 @@ def test_a_row_the_service_refuses_at_save_time_shows_the_event_form_again(
     moved = SessionFactory(event=event, starts_at=at(2, 9), ends_at=at(2, 10), speakers=[speaker])
     released = SessionFactory(event=event, title_en="Released talk", released_in=1)
     client.force_login(organizer)
-    booked, commit = threading.Event(), threading.Event()
-
-    def other_organiser():
-        try:
-            with transaction.atomic():  # holds the event's row lock until it commits
-                services.create_session(
-                    event,
-                    code="other",
-                    title_en="Other",
-                    title_zh_hans="其他",
-                    room=RoomFactory(),
-                    starts_at=at(1, 9),
-                    ends_at=at(1, 10),
-                    speakers=[speaker],
-                )
-                booked.set()
-                commit.wait(30)
-        finally:
-            connection.close()
-
-    responses = []
-
-    def this_organiser():
-        try:
-            rows = [
-                inline_row(moved, starts_at=at(1, 9, 30), ends_at=at(1, 10, 30)),
-                inline_row(released, DELETE="on"),
-            ]
-            data = event_form(event, rows) | {"title_en": "Renamed in the same save"}
-            responses.append(client.post(f"/admin/events/event/{event.pk}/change/", data))
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=other_organiser)
-    other.start()
-    assert booked.wait(30)
-    mine = threading.Thread(target=this_organiser)
-    mine.start()  # its rows see no clash yet; its save waits for the event
-    wait_for_a_lock_wait()
-    commit.set()
-    other.join()
-    mine.join()
-    (response,) = responses
+    rows = [
+        inline_row(moved, starts_at=at(1, 9, 30), ends_at=at(1, 10, 30)),
+        inline_row(released, DELETE="on"),
+    ]
+    data = event_form(event, rows) | {"title_en": "Renamed in the same save"}
+    response = post_while_another_organiser_books(
+        client, f"/admin/events/event/{event.pk}/change/", data, event, speaker
+    )
     html = response.content.decode()
     assert response.status_code == 200, html[:2000]
     assert "already speaks at “Other”" in html
