@@ -3,9 +3,10 @@
 Application statuses move only along ``TRANSITIONS``; each move is one ``ApplicationEvent`` row
 (who, when, why) and one mail to the applicant, sent after commit by ``notify()``.
 Lock order, always: section, then applications (``_lock``), then organizations, in primary key
-order. ``_save`` writes the application alone; each public service that changes statuses calls
-``refresh_listing`` once, last, with every organization it touched (the application's own and
-those of the waitlisted applications it promoted), which recomputes their
+order. ``_save`` writes the application alone; each public service whose transitions can enter or
+leave APPROVED (approve, withdraw, reject, and the promotions they make) calls ``refresh_listing``
+once, last, with every organization it touched (the application's own and those of the
+waitlisted applications it promoted), which recomputes their
 ``has_approved_application`` (what the directory lists) in the same transaction. Locking an
 organization as each application is saved would cross: a review in section A holding X and
 promoting Y's application, one in section B holding Y and promoting X's: a deadlock.
@@ -545,7 +546,6 @@ def submit_application(application: Application, *, by: User) -> Application:
     application.submitted_at = event.at
     _save(application, "submitted_at")
     _mail_applicant(application, event, "submitted")
-    refresh_listing(application.organization_id)
     return application
 
 
@@ -615,7 +615,6 @@ def waitlist_application(application: Application, *, by: User, reason: str = ""
     event = _record(application, S.WAITLISTED, by=by, reason=reason)
     _save(application)
     _mail_applicant(application, event, "waitlisted")
-    refresh_listing(application.organization_id)
     return application
 
 
@@ -648,7 +647,6 @@ def reopen_application(application: Application, *, by: User, reason: str = "") 
     application.decision_reason = ""
     _save(application, "decision_reason")
     _mail_applicant(application, event, "reopened")
-    refresh_listing(application.organization_id)
     return application
 
 

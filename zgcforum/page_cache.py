@@ -94,6 +94,11 @@ def _bump() -> None:
         logger.warning("Could not bump the public pages version", exc_info=True)
 
 
+def _rendering_mark(key: str, version: int) -> str:
+    """The cache key saying that a request is rendering the page ``key`` of ``version``."""
+    return f"{key}:rendering:{version}"
+
+
 def _delete_quietly(key: str) -> None:
     try:
         cache.delete(key)
@@ -236,7 +241,7 @@ class PublicPageCacheMiddleware:
         no version yet, or the cache failed), or None if another request holds it."""
         if version is None:
             return ""
-        mark = f"{key}:rendering:{version}"
+        mark = _rendering_mark(key, version)
         try:
             return mark if cache.add(mark, 1, RENDER_WAIT_SECONDS) else None
         except Exception:
@@ -245,7 +250,7 @@ class PublicPageCacheMiddleware:
     def _await(self, key: str, version: int) -> "Entry | None":
         """The page another request is rendering, once stored; None when that render ends
         without storing it (not a 200, an error), the version moves on, or it takes too long."""
-        mark = f"{key}:rendering:{version}"
+        mark = _rendering_mark(key, version)
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(RENDER_POLL_SECONDS)
