@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from zgcforum.demo import ADMIN_EMAIL, DEMO_DOMAIN, EPOCH, chinese_name, international_name
+from core.demo import ADMIN_EMAIL, DEMO_DOMAIN, EPOCH, chinese_name, international_name
 
 from .models import User
 from .roles import FORUM_SECRETARIAT, ensure_roles

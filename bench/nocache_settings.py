@@ -9,6 +9,6 @@ from zgcforum.settings import CACHES
 
 CACHES = {alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"} for alias in CACHES}
 
-# Whole pages (zgcforum/page_cache.py) would be looked up in, and compressed for, a cache that
+# Whole pages (core/page_cache.py) would be looked up in, and compressed for, a cache that
 # keeps nothing on every request: work a real server does once per page and pages version.
 PUBLIC_PAGE_CACHE = False

@@ -7,12 +7,10 @@ class DelegatesConfig(AppConfig):
     verbose_name = _("Delegates")
 
     def ready(self):
-        from django.contrib import admin
-
         from . import checks, receivers, rules  # noqa: F401  (system checks, permissions)
+        from .extensions import register_extensions
         from .segments import register_segments
 
         register_segments()
+        register_extensions()
         receivers.connect()
-        # The admin index links the statistics page (for those allowed to see it).
-        admin.site.index_template = "admin/delegates/index.html"

@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from accounts.demo import upsert_user
 from accounts.models import User
 from accounts.roles import ensure_roles
-from zgcforum.demo import DEMO_DOMAIN, EPOCH, chinese_name, international_name
+from core.countries import forum_countries
+from core.demo import DEMO_DOMAIN, EPOCH, chinese_name, international_name
 
-from .countries import forum_countries
 from .models import (
     RSVP,
     Badge,

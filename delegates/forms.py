@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.countries import ForumCountries
+
 from . import services
-from .countries import ForumCountries
 from .models import Category, Delegation
 
 

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.countries import ForumCountries
 from events.models import Session
-
-from .countries import ForumCountries
 
 # Photos: what a badge needs, no more. Larger uploads are refused, accepted ones re-encoded.
 PHOTO_MAX_BYTES = 5 * 1024 * 1024

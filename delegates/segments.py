@@ -2,13 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.registries import register_segment
+
 from . import selectors
 from .models import Registration
 
 
 def register_segments() -> None:
-    from notifications.services import register_segment
-
     register_segment(
         "delegates.category",
         _("Delegates by category"),

@@ -194,7 +194,7 @@ def category_choices() -> list[tuple[str, str]]:
 
 def country_choices() -> list[tuple[str, str]]:
     """The countries and territories delegates come from, by name."""
-    from .countries import forum_countries
+    from core.countries import forum_countries
 
     codes = Registration.objects.order_by().values_list("country", flat=True).distinct()
     return sorted(((code, forum_countries.name(code)) for code in codes), key=lambda c: str(c[1]))
@@ -372,7 +372,7 @@ def attendance_events() -> Table:
 
 
 def delegates_by_country() -> Table:
-    from .countries import forum_countries
+    from core.countries import forum_countries
 
     counts = (
         Registration.objects.order_by()

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.images import ImageRejected, encode, open_upload
+from core.images import ImageRejected, encode, open_upload
 from events.models import Room, Session, Speaker
 from events.services import touch_schedule
 from notifications.services import Recipient, erase_messages_for, notify

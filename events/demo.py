@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import translation
 from django_countries import countries
 
-from zgcforum.demo import DEMO_DOMAIN, EPOCH, INTERNATIONAL_NAMES, TZ, chinese_name
+from core.demo import DEMO_DOMAIN, EPOCH, INTERNATIONAL_NAMES, TZ, chinese_name
 
 from .models import Event, Forum, Room, Section, Session, Speaker, Theme, Venue
 from .roles import EVENT_HOSTS, PROGRAMME_TEAM

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zgcforum import page_cache
+from core import page_cache
 
 from . import signals
 from .models import Event, Forum, Release, Room, Session, Speaker

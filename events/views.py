@@ -14,7 +14,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from zgcforum.page_cache import public_page
+from core.page_cache import public_page
 
 from . import exports, selectors
 from .filters import ScheduleFilter

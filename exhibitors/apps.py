@@ -7,10 +7,18 @@ class ExhibitorsConfig(AppConfig):
     verbose_name = _("Exhibition")
 
     def ready(self):
-        from zgcforum import page_cache
+        from core import page_cache
+        from core.registries import Door, PortalTab, navbar_doors, portal_tabs
 
         from . import caching, segments
 
         segments.register_segments()
         caching.connect()
         page_cache.watch(self)
+        navbar_doors.register(Door("exhibitors", _("Exhibitors"), "exhibitors:directory", order=30))
+        for tab in (
+            PortalTab("edit", _("Edit the profile"), lambda o: o.urls.edit, 10, admins_only=True),
+            PortalTab("members", _("Members"), lambda o: o.urls.members, 20, admins_only=True),
+            PortalTab("apply", _("Apply for a booth"), lambda o: o.urls.apply, 30),
+        ):
+            portal_tabs.register(tab)

@@ -266,7 +266,7 @@ def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
 
 def seed_organizations(ctx) -> None:
     from accounts.models import User
-    from zgcforum.demo import ADMIN_EMAIL, DEMO_DOMAIN, EPOCH, chinese_name, international_name
+    from core.demo import ADMIN_EMAIL, DEMO_DOMAIN, EPOCH, chinese_name, international_name
 
     rng = ctx.rng("exhibitors")
     organizer = User.objects.get(email=ADMIN_EMAIL)

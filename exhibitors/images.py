@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from accounts.images import FORMATS, ImageRejected, encode, open_upload
+from core.images import FORMATS, ImageRejected, encode, open_upload
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4000

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.registries import register_segment
 
 from .models import Application, ExhibitionSection
 
@@ -27,10 +28,6 @@ def exhibitors_by_status(status: str):
 
 
 def register_segments() -> None:
-    try:
-        from notifications.services import register_segment
-    except ImportError:  # notifications is built alongside; segments appear once it lands
-        return
     register_segment(
         "exhibitors.section",
         _("Exhibitors by section"),

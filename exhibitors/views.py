@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from zgcforum.page_cache import public_page
+from core.page_cache import public_page
+from core.registries import portal_tabs
 
 from . import caching, selectors, services
 from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, OrganizationForm
@@ -146,6 +147,11 @@ class OrganizationPortalView(OrganizationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["applications"] = selectors.portal_applications(self.organization)
         context["open_sections"] = selectors.open_sections()
+        context["tabs"] = [
+            {"label": tab.label, "url": tab.url(self.organization)}
+            for tab in portal_tabs.ordered()
+            if context["is_admin"] or not tab.admins_only
+        ]
         return context
 
 

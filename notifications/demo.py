@@ -1,7 +1,7 @@
 """Demo notifications: a draft announcement the organizer can preview and send from the admin."""
 
 from accounts.models import User
-from zgcforum.demo import ADMIN_EMAIL, EPOCH
+from core.demo import ADMIN_EMAIL, EPOCH
 
 from .models import Announcement
 

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-
-from .services import register_segment
+from core.registries import register_segment
 
 
 def all_users():

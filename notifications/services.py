@@ -10,7 +10,7 @@ import logging
 import smtplib
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache, partial
@@ -29,6 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.registries import MailSegment, mail_segments
 
 from .models import Announcement, OutboundMessage
 
@@ -405,29 +406,9 @@ def cancel_messages(messages: Iterable[OutboundMessage]) -> int:
 
 
 # --- Segments and announcements -------------------------------------------------------------
-@dataclass(frozen=True)
-class Segment:
-    key: str
-    label: str
-    users: Callable[..., models.QuerySet]
-    params: dict | None = None
-
-
-_SEGMENTS: dict[str, Segment] = {}
-
-
-def register_segment(key: str, label, users: Callable[..., models.QuerySet], *, params=None):
-    """Offer ``users(**params)`` as announcement recipients.
-
-    ``params`` maps each parameter name to its choices (``[(value, label), ...]`` or a callable
-    returning them, read when the admin form is shown) or to a description of a value the
-    organizer types in (a string).
-    """
-    _SEGMENTS[key] = Segment(key, label, users, params)
-
-
-def segments() -> dict[str, Segment]:
-    return dict(_SEGMENTS)
+def segments() -> dict[str, MailSegment]:
+    """Every segment the apps registered (``core.registries.register_segment``), by key."""
+    return dict(mail_segments)
 
 
 def _is_free_text(options) -> bool:
@@ -436,7 +417,7 @@ def _is_free_text(options) -> bool:
 
 def free_text_params(key: str) -> dict[str, str]:
     """Parameters of a segment the organizer types in: name -> description."""
-    segment = _SEGMENTS.get(key)
+    segment = mail_segments.get(key)
     if segment is None or not segment.params:
         return {}
     return {name: str(desc) for name, desc in segment.params.items() if _is_free_text(desc)}
@@ -448,7 +429,7 @@ def segment_choices() -> list[tuple[str, str]]:
     Parameters typed in are left out of the value (``key?listed=…``) and asked for separately.
     """
     choices = []
-    for segment in _SEGMENTS.values():
+    for segment in mail_segments.values():
         combos = [({}, [])]
         typed = []
         for name, options in (segment.params or {}).items():
@@ -482,7 +463,7 @@ def segment_label(value: str, *, choices: dict[str, str] | None = None) -> str:
     if value in labels:
         return labels[value]
     key, _sep, query = value.partition("?")
-    segment = _SEGMENTS.get(key)
+    segment = mail_segments.get(key)
     if segment is None:
         return value
     params = ", ".join(f"{name}={val}" for name, val in parse_qsl(query))
@@ -493,7 +474,7 @@ def segment_users(value: str) -> models.QuerySet:
     """The users a stored segment value names, before opt-outs are removed."""
     key, _sep, query = value.partition("?")
     try:
-        segment = _SEGMENTS[key]
+        segment = mail_segments[key]
     except KeyError as exc:
         raise NotificationError(_("This group of recipients no longer exists.")) from exc
     return segment.users(**dict(parse_qsl(query)))

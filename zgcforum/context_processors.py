@@ -1,21 +1,18 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
-from django.utils.translation import gettext_lazy as _
 
-# Shown in the navbar when the app that owns the URL is installed and routed.
-NAV_ITEMS = [
-    ("events:schedule", _("Schedule")),
-    ("events:speakers", _("Speakers")),
-    ("exhibitors:directory", _("Exhibitors")),
-    ("delegates:register", _("Delegates")),
-]
+from core.registries import navbar_doors
 
 
-def _nav_items():
+def _nav_items(user) -> list[dict]:
+    """The doors the apps registered that this user sees, in order; a door whose app is not
+    routed is left out."""
     items = []
-    for name, label in NAV_ITEMS:
+    for door in navbar_doors.ordered():
+        if door.visible is not None and not door.visible(user):
+            continue
         try:
-            items.append({"url": reverse(name), "label": label})
+            items.append({"url": reverse(door.url_name), "label": door.label})
         except NoReverseMatch:
             continue
     return items
@@ -25,7 +22,6 @@ def site(request):
     """Values every page template may use: navbar links and the same page in each language."""
     path = request.get_full_path()
     return {
-        "DEBUG": settings.DEBUG,
-        "nav_items": _nav_items(),
+        "nav_items": _nav_items(getattr(request, "user", None)),
         "language_links": [(code, translate_url(path, code)) for code, _name in settings.LANGUAGES],
     }

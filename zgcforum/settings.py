@@ -68,18 +68,22 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "import_export",
+    "core",
     "accounts",
     "notifications",
     "events",
     "exhibitors",
     "delegates",
+    # The site at the top: home page, admin index, seed_demo. Last, so its templates are found
+    # after the apps' (it overrides only what no app provides).
+    "zgcforum",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole public pages for visitors without a session: a hit skips everything below.
-    "zgcforum.page_cache.PublicPageCacheMiddleware",
+    "core.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,7 +150,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Whole public pages in the cache (zgcforum/page_cache.py): only with a cache every process shares.
+# Whole public pages in the cache (core/page_cache.py): only with a cache every process shares.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", bool(REDIS_URL))
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"

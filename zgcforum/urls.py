@@ -15,6 +15,8 @@ from . import views
 admin.site.site_header = "ZGC Forum · organizers"
 admin.site.site_title = "ZGC Forum"
 admin.site.index_title = "Forum administration"
+# The admin index shows the panels the apps registered (core.registries.dashboard_panels).
+admin.site.index_template = "admin/forum_index.html"
 
 urlpatterns = [
     # No database, no language: the benchmark's floor and the load balancer's health check.

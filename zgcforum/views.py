@@ -4,11 +4,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from core.page_cache import public_page
 from events import selectors as events_selectors
 from exhibitors import caching as exhibitors_caching
 from exhibitors import selectors as exhibitors_selectors
-
-from .page_cache import public_page
 
 HOME_SECONDS = 3600
 

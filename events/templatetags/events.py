@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.registries import SessionAction, session_actions
+
 register = template.Library()
 
 
@@ -37,11 +39,16 @@ def _links(people) -> str:
     return ", ".join(f'<a href="{escape(url)}">{escape(name)}</a>' for url, name in people)
 
 
+def _action_url(action: SessionAction, code: str = SLUG) -> str:
+    return reverse(action.url_name, args=[code]) if action.with_code else reverse(action.url_name)
+
+
 def _shared(context) -> dict:
     """What every card of one render shares, worked out once: labels, URLs, the viewer.
 
     ``reverse()`` under i18n_patterns and ``gettext`` each cost tens of microseconds here; a
-    hundred cards would pay them a hundred times.
+    hundred cards would pay them a hundred times. The buttons are the session actions other apps
+    registered for cards (``core.registries.session_actions``); without any, a card has none.
     """
     shared = context.render_context.get("session_cards")
     if shared is None:
@@ -52,10 +59,21 @@ def _shared(context) -> dict:
             viewer = "visitor"
         else:
             viewer = "cached"  # the cached day fragment, rendered without a request
+        actions = [
+            {
+                "url": _action_url(action),
+                "post": action.post,
+                "icon": escape(action.icon),
+                "label": escape(str(action.label)),
+                "login_label": escape(str(action.login_label)),
+            }
+            for action in session_actions.ordered()
+            if action.on_card
+        ]
         shared = context.render_context["session_cards"] = {
             "viewer": viewer,
-            "star_url": reverse("delegates:star", args=[SLUG]),
-            "csrf": escape(get_token(request)) if viewer == "delegate" else "",
+            "actions": actions,
+            "csrf": escape(get_token(request)) if viewer == "delegate" and actions else "",
             "next": escape(request.get_full_path()) if request is not None else "",
             "login": escape(
                 f"{reverse('accounts:login')}?next={quote(request.get_full_path())}"
@@ -64,8 +82,6 @@ def _shared(context) -> dict:
             ),
             "moderator": escape(_("Moderator")),
             "cancelled": escape(_("Cancelled")),
-            "add": escape(_("Add to my agenda")),
-            "log_in": escape(_("Log in to add to your agenda")),
         }
     return shared
 
@@ -92,6 +108,8 @@ def session_card(context, card: dict) -> str:
     ]
     badges += [f'<span class="badge {css}">{escape(label)}</span> ' for css, label in card["flags"]]
     people_html = f'<p class="small mb-1">{" · ".join(people)}</p>' if people else ""
+    actions = "".join(_card_action(shared, action, card) for action in shared["actions"])
+    actions_html = f'<div class="small mt-1">{actions}</div>' if actions else ""
     return mark_safe(
         f'<article class="card mb-2 session-card section-{escape(card["section_slug"])}'
         f'{" is-cancelled" if card["cancelled"] else ""}"><div class="card-body py-2">'
@@ -101,31 +119,66 @@ def session_card(context, card: dict) -> str:
         f'<h4 class="h6 mb-1"><a href="{escape(card["url"])}">{escape(card["title"])}</a></h4>'
         f'<p class="small mb-1"><a class="link-secondary" href="{escape(card["event_url"])}">'
         f"{escape(card['event_title'])}</a> · <span>{escape(card['section'])}</span></p>"
-        f'{people_html}<p class="mb-0">{"".join(badges)}</p>'
-        f'<div class="small mt-1">{_star(shared, card)}</div></div></article>'
+        f'{people_html}<p class="mb-0">{"".join(badges)}</p>{actions_html}</div></article>'
     )
 
 
-def _star(shared: dict, card: dict) -> str:
-    """Add to my agenda: a form for a delegate, a login link for a visitor, and in the cached
-    fragment (rendered for everyone) a link to the confirmation page."""
+def _card_action(shared: dict, action: dict, card: dict) -> str:
+    """One action on a card: a form for someone logged in, a login link for a visitor, and in
+    the cached fragment (rendered for everyone) a link (a POST action's URL answers a GET with a
+    confirmation page)."""
     if shared["viewer"] == "visitor":
-        return f'<a href="{shared["login"]}">{shared["log_in"]}</a>'
-    star_url = escape(shared["star_url"].replace(SLUG, card["code"]))
+        if not action["login_label"]:
+            return ""
+        return f'<a href="{shared["login"]}">{action["login_label"]}</a>'
+    url = escape(action["url"].replace(SLUG, card["code"]))
     title = escape(card["title"])
-    if shared["viewer"] == "delegate":
+    icon = f'<i class="bi {action["icon"]}" aria-hidden="true"></i> ' if action["icon"] else ""
+    if shared["viewer"] == "delegate" and action["post"]:
         return (
-            f'<form method="post" action="{star_url}"><input type="hidden" '
+            f'<form method="post" action="{url}"><input type="hidden" '
             f'name="csrfmiddlewaretoken" value="{shared["csrf"]}">'
             f'<input type="hidden" name="next" value="{shared["next"]}">'
             '<button type="submit" class="btn btn-sm btn-outline-secondary py-0">'
-            f'<i class="bi bi-star" aria-hidden="true"></i> {shared["add"]}'
+            f"{icon}{action['label']}"
             f'<span class="visually-hidden">: {title}</span></button></form>'
         )
     return (
-        f'<a href="{star_url}"><i class="bi bi-star" aria-hidden="true"></i> '
-        f'{shared["add"]}<span class="visually-hidden">: {title}</span></a>'
+        f'<a href="{url}">{icon}{action["label"]}<span class="visually-hidden">: {title}</span></a>'
     )
+
+
+@register.inclusion_tag("events/includes/_session_actions.html", takes_context=True)
+def session_page_actions(context, session) -> dict:
+    """The session page's actions that other apps registered, for this session and viewer."""
+    actions, notes = [], []
+    for action in session_actions.ordered():
+        if action.applies is not None and not action.applies(session):
+            continue
+        url = _action_url(action, session.code)
+        actions.append(
+            {
+                "url": url,
+                "post": action.post,
+                "icon": action.icon,
+                "label": action.label,
+                "login_label": action.login_label,
+                "primary": action.primary,
+                "next": reverse(action.next_url_name) if action.next_url_name else "",
+            }
+        )
+        note = action.note(session) if action.note is not None else ""
+        if note:
+            notes.append(note)
+    request = context["request"]
+    return {
+        "actions": actions,
+        "notes": notes,
+        "login_labels": [a["login_label"] for a in actions if a["login_label"]],
+        "user": context["user"],
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.simple_tag

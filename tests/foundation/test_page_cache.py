@@ -1,4 +1,4 @@
-"""Whole public pages kept for visitors without a session (zgcforum/page_cache.py).
+"""Whole public pages kept for visitors without a session (core/page_cache.py).
 
 A stored page is served without a query; every kind of change a page shows makes it stale at
 once; nobody with a session, and no request the view does not know, ever gets or makes one.
@@ -18,6 +18,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
+from core import page_cache
+from core.page_cache import public_page
 from events import services as events_services
 from exhibitors import services as exhibitors_services
 from exhibitors.models import Application
@@ -32,8 +34,6 @@ from tests.factories.events import (
 )
 from tests.factories.exhibitors import ApplicationFactory
 from tests.factories.exhibitors import SectionFactory as ExhibitionSectionFactory
-from zgcforum import page_cache
-from zgcforum.page_cache import public_page
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accounts.roles import FORUM_SECRETARIAT, declared_roles, ensure_roles
+from core.demo import content_digest
 from tests.services import require_binary
-from zgcforum.demo import content_digest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -137,13 +137,13 @@ def test_seed_demo_is_deterministic_and_idempotent():
 
 @pytest.mark.django_db
 def test_seed_demo_scale_multiplies_generated_rows():
-    from zgcforum.demo import DemoContext
+    from core.demo import DemoContext
 
     def generated(scale):
         ctx = DemoContext(scale=scale)
         from importlib import import_module
 
-        from zgcforum.demo import DEMO_APPS
+        from core.demo import DEMO_APPS
 
         for app in DEMO_APPS:
             try:

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from core import registries
 from notifications import services
 from tests.factories.accounts import UserFactory
 from tests.factories.delegates import DelegationFactory
@@ -20,14 +21,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def group_segment():
     """A segment whose parameter choices, like other apps', are read from the database."""
-    services.register_segment(
+    registries.register_segment(
         "test.group",
         "Members of a group",
         lambda group: User.objects.filter(groups__pk=group),
         params={"group": lambda: [(str(g.pk), g.name) for g in Group.objects.order_by("pk")]},
     )
     yield
-    services._SEGMENTS.pop("test.group")
+    registries.mail_segments.pop("test.group")
 
 
 def shown_labels(page: str) -> list[str]:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core import registries
 from notifications import services
 from notifications.models import Announcement, OutboundMessage
 from notifications.services import Recipient, notify
@@ -242,7 +243,7 @@ def test_segments_pick_their_users_and_announcements_skip_opted_out():
 def test_segment_with_a_typed_parameter():
     from accounts.models import User
 
-    services.register_segment(
+    registries.register_segment(
         "test.domain",
         "Users at a domain",
         lambda domain: User.objects.filter(email__endswith=f"@{domain}"),
@@ -258,7 +259,7 @@ def test_segment_with_a_typed_parameter():
             "Users at a domain: domain=zgc.example"
         )
     finally:
-        services._SEGMENTS.pop("test.domain")
+        registries.mail_segments.pop("test.domain")
 
 
 @pytest.mark.django_db
@@ -322,7 +323,9 @@ def test_a_segment_naming_a_user_twice_counts_and_mails_them_once(
     groups = [Group.objects.create(name="jury"), Group.objects.create(name="hosts")]
     user.groups.set(groups)
     # A join: the user comes back once per group.
-    services.register_segment("test.twice", "Twice", lambda: User.objects.filter(groups__in=groups))
+    registries.register_segment(
+        "test.twice", "Twice", lambda: User.objects.filter(groups__in=groups)
+    )
     assert services.segment_users("test.twice").count() == 2
     try:
         announcement = AnnouncementFactory(segment="test.twice")
@@ -331,4 +334,4 @@ def test_a_segment_naming_a_user_twice_counts_and_mails_them_once(
             services.send_announcement(announcement, by=user)
         assert [m.to for m in mailoutbox] == [[user.email]]
     finally:
-        services._SEGMENTS.pop("test.twice")
+        registries.mail_segments.pop("test.twice")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import FORUM_SECRETARIAT
+from core import registries
 from notifications import services
 from notifications.models import Announcement, OutboundMessage
 from tests.factories.accounts import StaffFactory, UserFactory
@@ -200,7 +201,7 @@ def test_sending_page_refreshes_until_done(client, organizer):
 def test_announcement_form_asks_for_typed_parameters(client, organizer):
     from accounts.models import User
 
-    services.register_segment(
+    registries.register_segment(
         "test.domain",
         "Users at a domain",
         lambda domain: User.objects.filter(email__endswith=f"@{domain}"),
@@ -223,7 +224,7 @@ def test_announcement_form_asks_for_typed_parameters(client, organizer):
         assert response.status_code == 302
         assert Announcement.objects.get().segment == "test.domain?domain=zgc.example"
     finally:
-        services._SEGMENTS.pop("test.domain")
+        registries.mail_segments.pop("test.domain")
 
 
 @pytest.mark.django_db

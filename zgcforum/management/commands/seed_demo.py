@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from zgcforum import page_cache
-from zgcforum.demo import ADMIN_EMAIL, DEMO_APPS, DEMO_PASSWORD, DemoContext, content_digest
+from core import page_cache
+from core.demo import ADMIN_EMAIL, DEMO_APPS, DEMO_PASSWORD, DemoContext, content_digest
 
 
 class Command(BaseCommand):

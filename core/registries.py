@@ -1,0 +1,134 @@
+"""Extension points: what one app offers on another's pages without the other importing it.
+
+Each app fills these in its ``AppConfig.ready()``; the app that shows them reads them. So the
+schedule offers "Add to my agenda" without events knowing delegates, and notifications mails a
+group of delegates without knowing what a delegate is. Entries are keyed: registering a key again
+replaces its entry (a reload, a test), and ``ordered()`` lists them by ``order``, then key.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class Registry(dict):
+    """Entries by key, filled at start-up."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def register(self, entry) -> None:
+        self[entry.key] = entry
+
+    def ordered(self) -> list:
+        return sorted(self.values(), key=lambda entry: (getattr(entry, "order", 0), entry.key))
+
+
+# --- Mail segments: groups of users an announcement can go to (read by notifications) ---------
+@dataclass(frozen=True)
+class MailSegment:
+    key: str
+    label: Any
+    users: Callable  # (**params) -> QuerySet of accounts.User
+    params: dict | None = None
+
+
+mail_segments = Registry("mail segments")
+
+
+def register_segment(key: str, label, users: Callable, *, params=None) -> None:
+    """Offer ``users(**params)`` as announcement recipients.
+
+    ``params`` maps each parameter name to its choices (``[(value, label), ...]`` or a callable
+    returning them, read when the admin form is shown) or to a description of a value the
+    organizer types in (a string).
+    """
+    mail_segments.register(MailSegment(key, label, users, params))
+
+
+# --- Session actions: buttons on a session's card and page (read by events) ------------------
+@dataclass(frozen=True)
+class SessionAction:
+    """A button about one session, offered by another app (delegates: agenda, RSVP).
+
+    ``url_name`` is reversed with the session's code (``with_code``) or alone; ``post`` actions
+    become forms with a CSRF token, others links. Visitors who are not logged in see
+    ``login_label`` as a link to the login page (nothing when empty). ``applies(session)`` and
+    ``note(session)`` read the session page's ``Session``; cards show only ``on_card`` actions.
+    """
+
+    key: str
+    label: Any
+    url_name: str
+    order: int = 0
+    post: bool = True
+    with_code: bool = True
+    on_card: bool = False
+    primary: bool = False
+    icon: str = ""
+    login_label: Any = ""
+    next_url_name: str = ""  # after the POST, go there rather than back to the page
+    applies: Callable | None = None
+    note: Callable | None = None
+
+
+session_actions = Registry("session actions")
+
+
+# --- Navbar doors and the landing after login (read by the site's context processor) ---------
+@dataclass(frozen=True)
+class Door:
+    """A navbar link; ``visible(user)`` decides who sees it (everyone when None)."""
+
+    key: str
+    label: Any
+    url_name: str
+    order: int = 0
+    visible: Callable | None = None
+
+
+navbar_doors = Registry("navbar doors")
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a user whom ``applies(user)`` fits goes after login, lowest ``order`` first."""
+
+    key: str
+    url_name: str
+    applies: Callable
+    order: int = 0
+
+
+landings = Registry("landings")
+
+
+# --- The organizers' admin index and the exhibitor portal ------------------------------------
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel on the admin index: ``template`` rendered for users with ``permission``."""
+
+    key: str
+    title: Any
+    template: str
+    permission: str = ""
+    order: int = 0
+
+
+dashboard_panels = Registry("dashboard panels")
+
+
+@dataclass(frozen=True)
+class PortalTab:
+    """A tab of the exhibitor portal's organization page: ``url(organization)``, shown to the
+    organization's admins only when ``admins_only``."""
+
+    key: str
+    label: Any
+    url: Callable
+    order: int = 0
+    admins_only: bool = False
+
+
+portal_tabs = Registry("portal tabs")
