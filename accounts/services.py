@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.services import notify
+from notifications.services import erase_messages_for, notify
 
 from .models import User
 
@@ -106,3 +106,22 @@ def send_password_reset_mail(user: User, *, uid: str, token: str, protocol: str,
     context = {"user": user, "uid": uid, "token": token, "protocol": protocol, "domain": domain}
     # The reset token changes with each request second and with the password: one mail per link.
     notify([user], "accounts/password_reset", context, key=f"accounts:password-reset:{uid}:{token}")
+
+
+@transaction.atomic
+def anonymise_user(user: User) -> User:
+    """Erase a person's name and address from their account and the mail kept for them.
+
+    The row stays (registrations and counts refer to it) but can no longer log in or be mailed.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    # Mail already sent holds the address and name too; erase it while the address still matches.
+    erase_messages_for(user)
+    user.email = f"deleted-{user.pk}@anonymised.invalid"
+    user.name = ""
+    user.name_zh = ""
+    user.is_active = False
+    user.receives_announcements = False
+    user.set_unusable_password()
+    user.save()
+    return user

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from events import services as events_services
+
 from . import selectors, services
 from .badges import badge_pdf
 from .forms import InvitationImportForm, RejectForm
@@ -526,8 +528,8 @@ class SessionSeatsForm(forms.ModelForm):
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
         try:
-            services.check_capacity(self.instance, capacity)
-        except services.RSVPError as exc:
+            events_services.check_capacity(self.instance, capacity)
+        except events_services.ScheduleError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return capacity
 
@@ -572,7 +574,7 @@ class SessionSeatsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        promoted = services.set_capacity(
+        promoted = events_services.set_capacity(
             obj, obj.capacity, rsvp_closes_at=obj.rsvp_closes_at, by=request.user
         )
         if promoted:

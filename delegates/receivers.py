@@ -14,7 +14,7 @@ def promote_when_seats_changed(sender, session, **kwargs):
     """More seats (a raised capacity, a bigger room) go to the waitlist, in order, with a mail."""
     from .services import fill_free_seats
 
-    fill_free_seats(session)
+    return fill_free_seats(session)
 
 
 def connect() -> None:

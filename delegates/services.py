@@ -13,10 +13,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import anonymise_user
 from core.images import ImageRejected, encode, open_upload
 from events.models import Room, Session, Speaker
-from events.services import touch_schedule
-from notifications.services import Recipient, erase_messages_for, notify
+from notifications.services import Recipient, notify
 
 from . import selectors
 from .badges import badge_pdf, code_from_token
@@ -193,7 +193,7 @@ def register(
 
 
 @transaction.atomic
-def update_registration(registration: Registration, *, by, **fields) -> Registration:
+def update_registration(registration: Registration, **fields) -> Registration:
     """Change the person's public details (never status, category or consents)."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.is_anonymised:
@@ -549,7 +549,7 @@ def edit_member(member: DelegationMember, *, by, **fields) -> Registration:
     registration = Registration.objects.filter(user_id=member.user_id).first()
     if registration is None:
         raise DelegationError(_("This member has not registered yet."))
-    return update_registration(registration, by=by, **fields)
+    return update_registration(registration, **fields)
 
 
 # --- Personal data rights -------------------------------------------------------------------
@@ -609,16 +609,7 @@ def confirm_deletion(registration: Registration, *, by) -> Registration:
         email=f"deleted-{registration.pk}@invalid", name=""
     )
     _drop_agenda(registration.user_id)
-    user = User.objects.select_for_update().get(pk=registration.user_id)
-    # Mail already sent holds the address and name too; erase it while the address still matches.
-    erase_messages_for(user)
-    user.email = f"deleted-{user.pk}@anonymised.invalid"
-    user.name = ""
-    user.name_zh = ""
-    user.is_active = False
-    user.receives_announcements = False
-    user.set_unusable_password()
-    user.save()
+    anonymise_user(registration.user)
     return registration
 
 
@@ -1214,39 +1205,11 @@ def cancel_rsvp(session: Session, *, user) -> list[RSVP]:
     return _promote(session)
 
 
-_UNCHANGED = object()
-
-
-def check_capacity(session: Session, capacity: int | None) -> None:
-    if capacity is not None and capacity > session.room.capacity:
-        raise RSVPError(
-            _("%(room)s has %(seats)d seats: the capacity cannot be larger.")
-            % {"room": session.room, "seats": session.room.capacity}
-        )
-
-
 @transaction.atomic
 def fill_free_seats(session: Session) -> list[RSVP]:
     """Seats added in the programme (a raised capacity, a bigger room) go to the waitlist, in
     order, each promoted delegate mailed; under the lock every reservation takes."""
     return _promote(_lock_session(session))
-
-
-@transaction.atomic
-def set_capacity(
-    session: Session, capacity: int | None, *, rsvp_closes_at=_UNCHANGED, by=None
-) -> list[RSVP]:
-    """Change a session's seats (at most its room's); a raise promotes from the waitlist."""
-    session = _lock_session(session)
-    check_capacity(session, capacity)
-    session.capacity = capacity
-    fields = ["capacity"]
-    if rsvp_closes_at is not _UNCHANGED:
-        session.rsvp_closes_at = rsvp_closes_at
-        fields.append("rsvp_closes_at")
-    session.save(update_fields=fields)
-    touch_schedule(session.event.forum_id)
-    return _promote(session)
 
 
 # --- Schedule-change notices ----------------------------------------------------------------

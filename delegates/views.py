@@ -145,7 +145,7 @@ class EditRegistrationView(_OwnRegistrationMixin, View):
         else:
             form = DetailsForm(request.POST)
             if form.is_valid():
-                services.update_registration(registration, by=request.user, **form.cleaned_data)
+                services.update_registration(registration, **form.cleaned_data)
                 messages.success(request, _("Your changes are saved."))
                 return redirect("delegates:mine")
         return render(

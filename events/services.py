@@ -228,6 +228,46 @@ def update_session(session: Session, *, speakers=None, moderators=None, themes=N
     return session
 
 
+_UNCHANGED = object()
+
+
+def check_capacity(session: Session, capacity: int | None) -> None:
+    """Seats offered are never more than the room holds; ScheduleError on ``capacity`` if so."""
+    if capacity is not None and capacity > session.room.capacity:
+        raise ScheduleError(
+            _("%(room)s has %(seats)d seats: the capacity cannot be larger.")
+            % {"room": session.room, "seats": session.room.capacity},
+            field="capacity",
+        )
+
+
+@transaction.atomic
+def set_capacity(
+    session: Session, capacity: int | None, *, rsvp_closes_at=_UNCHANGED, by=None
+) -> list:
+    """Change a session's seats (at most its room's) and, if given, when reservations close.
+
+    ``seats_changed`` is sent inside this transaction, under the session's row lock, so that what
+    its receivers do (delegates: fill the new seats from the waitlist) holds or fails with the
+    change; what they return is returned, flattened (the RSVPs given a seat).
+    """
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("event", "room")
+        .get(pk=session.pk)
+    )
+    check_capacity(session, capacity)
+    session.capacity = capacity
+    fields = ["capacity"]
+    if rsvp_closes_at is not _UNCHANGED:
+        session.rsvp_closes_at = rsvp_closes_at
+        fields.append("rsvp_closes_at")
+    session.save(update_fields=fields)
+    touch_schedule(session.event.forum_id)
+    responses = signals.seats_changed.send(sender=Session, session=session)
+    return [item for _receiver, result in responses for item in (result or ())]
+
+
 @transaction.atomic
 def cancel_session(session: Session, *, by=None) -> Session:
     """Cancel a session: kept in exports as STATUS:CANCELLED, its room freed."""

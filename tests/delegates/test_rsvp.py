@@ -8,6 +8,7 @@ from django.db import connection
 
 from delegates import services
 from delegates.models import RSVP, Category
+from events import services as events_services
 from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from tests.factories.accounts import UserFactory
 from tests.factories.delegates import CategoryFactory, RegistrationFactory
@@ -40,8 +41,8 @@ def test_capacity_never_exceeds_the_room():
         services.reserve_seat(session, user=approved_delegate()).rsvp.status for _ in range(4)
     ]
     assert statuses == ["confirmed"] * 3 + ["waitlisted"]
-    with pytest.raises(services.RSVPError, match="capacity cannot be larger"):
-        services.set_capacity(session, 4)
+    with pytest.raises(events_services.ScheduleError, match="capacity cannot be larger"):
+        events_services.set_capacity(session, 4)
 
 
 def test_cancelling_a_seat_promotes_the_first_waitlisted_and_mails_them(
@@ -77,7 +78,7 @@ def test_raising_the_capacity_promotes_in_order(mailoutbox, django_capture_on_co
     for p in people:
         services.reserve_seat(session, user=p)
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.set_capacity(session, 3)
+        promoted = events_services.set_capacity(session, 3)
     assert [r.user_id for r in promoted] == [people[1].pk, people[2].pk]
     assert positions(session) == {
         people[0].pk: None,
