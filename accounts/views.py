@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, UpdateView, View
+
+from core.registries import landings
 
 from . import services
 from .forms import (
@@ -78,6 +80,15 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["resend_form"] = ResendVerificationForm()
         return context
+
+    def get_default_redirect_url(self):
+        """Without a ``next``, each user lands where their work is (``core.registries.landings``,
+        which the apps fill), else on their profile."""
+        user = self.request.user
+        for landing in landings.ordered():
+            if landing.applies(user):
+                return resolve_url(landing.url_name)
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

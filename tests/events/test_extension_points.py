@@ -1,0 +1,89 @@
+"""The programme renders without delegates: its buttons come from other apps' registrations."""
+
+import pytest
+
+from core import registries
+from tests.factories.accounts import UserFactory
+
+
+@pytest.fixture
+def no_session_actions():
+    saved = dict(registries.session_actions)
+    registries.session_actions.clear()
+    yield
+    registries.session_actions.update(saved)
+
+
+def programme_pages(session):
+    event, speaker = session.event, session.speakers.first()
+    return [
+        "/",
+        "/schedule/?day=2021-09-24",
+        "/schedule/grid/?day=2021-09-24",
+        "/schedule/changes/",
+        "/schedule.ics",
+        "/api/schedule.json",
+        "/api/schedule.schema.json",
+        f"/events/{event.slug}/",
+        f"/events/{event.slug}/event.ics",
+        f"/sessions/{session.code}/",
+        f"/sessions/{session.code}/session.ics",
+        "/speakers/",
+        f"/speakers/{speaker.slug}/",
+        f"/sections/{event.section.slug}/",
+        f"/zh-hans/sessions/{session.code}/",
+    ]
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_every_programme_page_answers_without_delegates(
+    client, settings, programme, no_session_actions, logged_in
+):
+    settings.ROOT_URLCONF = "tests.events.urls_without_delegates"
+    (session,) = programme(1)
+    session.rsvp_required = True
+    session.save()
+    if logged_in:
+        client.force_login(UserFactory())
+    for url in programme_pages(session):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "/delegates/" not in body, url
+        assert "Add to my agenda" not in body and "Reserve a seat" not in body, url
+
+
+def test_with_delegates_the_actions_show(client, programme):
+    (session,) = programme(1)
+    session.rsvp_required = True
+    session.save()
+    # The day's cards are one fragment cached for everyone: a link to the star's confirmation.
+    visitor_day = client.get("/schedule/?day=2021-09-24").content.decode()
+    assert f'<a href="/delegates/sessions/{session.code}/star/">' in visitor_day
+    speaker = client.get(f"/speakers/{session.speakers.first().slug}/").content.decode()
+    assert "Log in to add to your agenda" in speaker
+    visitor_page = client.get(f"/sessions/{session.code}/").content.decode()
+    assert "Log in to add to your agenda</a> · Log in to reserve a seat" in visitor_page
+
+    client.force_login(UserFactory())
+    card = client.get(f"/speakers/{session.speakers.first().slug}/").content.decode()
+    assert f'action="/delegates/sessions/{session.code}/star/"' in card
+    page = client.get(f"/sessions/{session.code}/").content.decode()
+    assert f'action="/delegates/sessions/{session.code}/star/"' in page
+    assert f'action="/delegates/sessions/{session.code}/rsvp/"' in page
+    assert 'name="next" value="/delegates/agenda/"' in page  # after a reservation: the agenda
+    assert 'href="/delegates/agenda/">My agenda' in page
+    assert "Reservations close on" in page
+    zh = client.get(f"/zh-hans/sessions/{session.code}/").content.decode()
+    assert f'action="/zh-hans/delegates/sessions/{session.code}/rsvp/"' in zh
+
+
+def test_a_cancelled_session_offers_no_reservation(client, programme):
+    (session,) = programme(1)
+    session.rsvp_required = True
+    session.is_cancelled = True
+    session.save()
+    client.force_login(UserFactory())
+    page = client.get(f"/sessions/{session.code}/").content.decode()
+    assert "/rsvp/" not in page
+    assert f'action="/delegates/sessions/{session.code}/star/"' in page
