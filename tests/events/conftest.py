@@ -34,14 +34,17 @@ def event(forum, section):
 
 @pytest.fixture
 def programme(forum, section):
-    """A function that adds ``n`` published sessions on day 0, each with two speakers and a theme."""
+    """A function that adds ``n`` published sessions on day 0, each with two speakers and a theme.
+
+    They go to a new event, or to ``event`` when given (so a second call can add to the first's).
+    """
 
     theme = ThemeFactory(
         slug="carbon-neutrality", name_en="Carbon neutrality", name_zh_hans="碳中和"
     )
 
-    def make(n: int, day: int = 0):
-        event = EventFactory(forum=forum, section=section)
+    def make(n: int, day: int = 0, event=None):
+        event = event or EventFactory(forum=forum, section=section)
         event.themes.set([theme])
         sessions = []
         for i in range(n):
