@@ -137,7 +137,7 @@ def test_bad_photo_is_a_form_error(client, person, delegate_category, settings, 
 
 
 def test_photo_over_the_size_limit_is_refused(client, person, delegate_category, monkeypatch):
-    monkeypatch.setattr(services, "PHOTO_MAX_BYTES", 1000)
+    monkeypatch.setattr("delegates.services.registration.PHOTO_MAX_BYTES", 1000)
     client.force_login(person)
     response = client.post(
         REGISTER,

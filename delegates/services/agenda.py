@@ -1,0 +1,287 @@
+"""A delegate's agenda: stars, the private feed, seat reservations and the waitlist, and the
+notices mailed when a session of it changes."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Room, Session, Speaker
+from notifications.services import Recipient, notify
+
+from .. import selectors
+from ..models import RSVP, AgendaFeed, Registration, Star
+
+User = get_user_model()
+
+
+# --- My agenda: stars and the private feed --------------------------------------------------
+
+
+class AgendaError(Exception):
+    """A request about a delegate's agenda or seat that cannot be carried out; shown as is."""
+
+
+class RSVPError(AgendaError):
+    """A seat that cannot be reserved or given up; the message is shown."""
+
+
+def _approved_registration(user) -> Registration:
+    registration = (
+        Registration.objects.select_related("category")
+        .filter(user_id=user.pk, status=Registration.Status.APPROVED, anonymised_at__isnull=True)
+        .first()
+    )
+    if registration is None:
+        raise AgendaError(_("Only approved delegates can plan an agenda and reserve seats."))
+    return registration
+
+
+def _open_session(session: Session) -> Session:
+    if not Session.objects.published().filter(pk=session.pk).exists():
+        raise AgendaError(_("This session is not in the published programme."))
+    return session
+
+
+@transaction.atomic
+def star_session(session: Session, *, user) -> Star:
+    """Put a published session on the delegate's agenda (again: nothing changes)."""
+    _approved_registration(user)
+    _open_session(session)
+    star, _created = Star.objects.get_or_create(user_id=user.pk, session_id=session.pk)
+    return star
+
+
+@transaction.atomic
+def unstar_session(session: Session, *, user) -> None:
+    Star.objects.filter(user_id=user.pk, session_id=session.pk).delete()
+
+
+@transaction.atomic
+def regenerate_feed(user) -> AgendaFeed:
+    """A new secret feed address; the previous one answers 404 from now on."""
+    _approved_registration(user)
+    feed, _created = AgendaFeed.objects.select_for_update().get_or_create(user_id=user.pk)
+    if not _created:
+        feed.token = new_feed_token()
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+@transaction.atomic
+def revoke_feed(user) -> None:
+    AgendaFeed.objects.filter(user_id=user.pk).delete()
+
+
+def new_feed_token() -> str:
+    from ..models import new_token
+
+    return new_token()
+
+
+# --- Session RSVP ---------------------------------------------------------------------------
+
+
+@dataclass
+class Reservation:
+    """What reserving gave: the RSVP, its waitlist position (or None) and clashing sessions."""
+
+    rsvp: RSVP
+    position: int | None
+    clashes: list
+
+
+def seat_limit(session: Session) -> int:
+    """Seats to give: the session's capacity, never more than its room holds."""
+    room_seats = session.room.capacity
+    return min(session.capacity, room_seats) if session.capacity is not None else room_seats
+
+
+def waitlist_position(rsvp: RSVP) -> int | None:
+    """1 for the first waitlisted (by time, then id); None for a confirmed seat.
+
+    The order is written once, in ``selectors.with_waitlist_positions`` (the agenda and the
+    seats admin read it too).
+    """
+    if rsvp.status != RSVP.Status.WAITLISTED:
+        return None
+    return (
+        selectors.with_waitlist_positions(RSVP.objects.filter(pk=rsvp.pk))
+        .values_list("waitlist_position", flat=True)
+        .get()
+    )
+
+
+def confirmed_clashes(session: Session, *, user) -> list[Session]:
+    """Other sessions at the same time where the delegate holds a confirmed seat."""
+    return list(
+        Session.objects.active()
+        .filter(
+            rsvps__user_id=user.pk,
+            rsvps__status=RSVP.Status.CONFIRMED,
+            starts_at__lt=session.ends_at,
+            ends_at__gt=session.starts_at,
+        )
+        .exclude(pk=session.pk)
+        .order_by("starts_at", "pk")
+    )
+
+
+def _lock_session(session: Session) -> Session:
+    # The row lock serialises every reservation, cancellation and capacity change per session.
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("event", "room")
+        .get(pk=session.pk)
+    )
+
+
+@transaction.atomic
+def reserve_seat(session: Session, *, user, now=None) -> Reservation:
+    """A confirmed seat while seats are left, else a waitlist place; refused when closed."""
+    registration = _approved_registration(user)
+    session = _lock_session(session)
+    if not Session.objects.published().filter(pk=session.pk).exists() or session.is_cancelled:
+        raise RSVPError(_("This session does not take reservations."))
+    if not session.rsvp_required:
+        raise RSVPError(_("This session needs no reservation: just come."))
+    if (now or timezone.now()) >= session.rsvp_deadline:
+        raise RSVPError(_("Reservations for this session are closed."))
+    event = session.event
+    if not event.is_public and not registration.category.events.filter(pk=event.pk).exists():
+        raise RSVPError(_("This event is by invitation only and not open to your category."))
+    existing = RSVP.objects.filter(session_id=session.pk, user_id=user.pk).first()
+    if existing is not None:
+        return Reservation(existing, waitlist_position(existing), [])
+    clashes = confirmed_clashes(session, user=user)
+    if clashes and event.refuses_rsvp_clashes:
+        raise RSVPError(
+            _("You already hold a seat at “%(title)s” at that time.") % {"title": clashes[0].title}
+        )
+    taken = RSVP.objects.confirmed().filter(session_id=session.pk).count()
+    status = RSVP.Status.CONFIRMED if taken < seat_limit(session) else RSVP.Status.WAITLISTED
+    rsvp = RSVP.objects.create(session=session, user_id=user.pk, status=status)
+    return Reservation(rsvp, waitlist_position(rsvp), clashes)
+
+
+def _drop_agenda(user_id: int) -> None:
+    """A deleted delegate's seats go to the waitlist; their stars and feed go too."""
+    for session_id in (
+        RSVP.objects.filter(user_id=user_id)
+        .order_by("session_id")
+        .values_list("session_id", flat=True)
+    ):
+        session = _lock_session(Session(pk=session_id))
+        RSVP.objects.filter(session_id=session_id, user_id=user_id).delete()
+        _promote(session)
+    Star.objects.filter(user_id=user_id).delete()
+    AgendaFeed.objects.filter(user_id=user_id).delete()
+
+
+def _promote(session: Session) -> list[RSVP]:
+    """Fill free seats from the waitlist in order, mailing each promoted delegate."""
+    free = seat_limit(session) - RSVP.objects.confirmed().filter(session_id=session.pk).count()
+    if free <= 0:
+        return []
+    promoted = list(
+        RSVP.objects.waitlisted()
+        .filter(session_id=session.pk)
+        .select_related("user")
+        .order_by("created_at", "pk")[:free]
+    )
+    now = timezone.now()
+    for rsvp in promoted:
+        rsvp.status = RSVP.Status.CONFIRMED
+        rsvp.promoted_at = now
+        rsvp.save(update_fields=["status", "promoted_at"])
+        notify(
+            [rsvp.user],
+            "delegates/mail/promoted",
+            {"session": session, "forum_timezone": session.event.forum.timezone},
+            key=f"rsvp:{rsvp.pk}:promoted",
+            related=rsvp,
+        )
+    return promoted
+
+
+@transaction.atomic
+def cancel_rsvp(session: Session, *, user) -> list[RSVP]:
+    """Give up a seat or waitlist place; a freed seat goes to the first waitlisted delegate."""
+    session = _lock_session(session)
+    rsvp = RSVP.objects.filter(session_id=session.pk, user_id=user.pk).first()
+    if rsvp is None:
+        raise RSVPError(_("You hold no reservation for this session."))
+    rsvp.delete()
+    return _promote(session)
+
+
+@transaction.atomic
+def fill_free_seats(session: Session) -> list[RSVP]:
+    """Seats added in the programme (a raised capacity, a bigger room) go to the waitlist, in
+    order, each promoted delegate mailed; under the lock every reservation takes."""
+    return _promote(_lock_session(session))
+
+
+# --- Schedule-change notices ----------------------------------------------------------------
+
+
+def _visible(snapshot: dict | None, rooms: dict) -> dict | None:
+    if snapshot is None:
+        return None
+    return {
+        "starts_at": snapshot["starts_at"],
+        "ends_at": snapshot["ends_at"],
+        "room": rooms.get(snapshot["room_id"]),
+    }
+
+
+def notify_session_changed(session: Session, *, change: str, old: dict, new: dict | None) -> int:
+    """One mail per change to everyone interested in the session; the count of recipients."""
+    if change == "moved" and (new is None or old == new):
+        return 0  # nothing a delegate could see changed
+    # The sequence this change saved, not the row's: another change may have committed since.
+    key = f"session:{session.pk}:{change}:{session.sequence}"
+    session = Session.objects.select_related("event__forum", "room__venue").get(pk=session.pk)
+    room_ids = {old["room_id"], *([new["room_id"]] if new else [])}
+    rooms = Room.objects.select_related("venue").in_bulk(room_ids)
+    users = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(stars__session=session) | Q(rsvps__session=session))
+        .distinct()
+        .order_by("pk")
+    )
+    known = {u.email.lower() for u in users}
+    speakers = (
+        Speaker.objects.filter(Q(sessions=session) | Q(moderated_sessions=session))
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    recipients = [*users]
+    for speaker in speakers:
+        if speaker.email.lower() not in known:
+            known.add(speaker.email.lower())
+            recipients.append(Recipient(speaker.email, speaker.language or settings.LANGUAGE_CODE))
+    if not recipients:
+        return 0
+    context = {
+        "session": session,
+        "change": change,
+        "old": _visible(old, rooms),
+        "new": _visible(new, rooms),
+        "forum_timezone": session.event.forum.timezone,
+    }
+    with transaction.atomic():
+        notify(
+            recipients,
+            "delegates/mail/session_changed",
+            context,
+            key=key,
+            related=session,
+        )
+    return len(recipients)
