@@ -6,32 +6,29 @@ permissions of ``events.rules``; an id outside the scope answers 404, never a re
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ServiceBackedAdmin
+
 from . import exports, selectors, services
 from .models import Event, Forum, Release, Room, Section, Session, Speaker, Theme, Venue
 from .rules import is_programme_team
 
-SESSION_FORM_FIELDS = [
+# The row of a session in its event's page: its name, type and slot.
+SESSION_INLINE_FIELDS = [
+    "code",
     "title_en",
     "title_zh_hans",
-    "description_en",
-    "description_zh_hans",
     "type",
     "starts_at",
     "ends_at",
     "room",
-    "language",
-    "interpretation",
-    "livestream_url",
-    "capacity",
-    "rsvp_required",
-    "rsvp_closes_at",
 ]
 
 
@@ -100,46 +97,28 @@ def _schedule_error_to_form(form, exc: services.ScheduleError) -> None:
     form.add_error(field, exc.message)
 
 
-class SaveRefused(Exception):
-    """The service refused a session the form had passed: a booking committed in between won.
-
-    ``prefix``: the refused row of the event's sessions inline, if the refusal came from there.
-    """
-
-    def __init__(self, error: services.ScheduleError, prefix: str = ""):
-        super().__init__(error.message)
-        self.error = error
-        self.prefix = prefix
-
-
-def _lock_room(room) -> None:
-    """Lock the room until the admin's transaction commits: the check then holds for the save."""
-    if room is not None:
-        Room.objects.select_for_update().only("pk").get(pk=room.pk)
-
-
 class SessionAdminForm(forms.ModelForm):
+    """The checks of the session's services, as field errors before the save. The services check
+    again under their locks at save time; ServiceBackedAdmin shows what they refuse then."""
+
     class Meta:
         model = Session
         formfield_callback = https_formfield
+        # The services' fields, and what else the page shows: the event, the code (set once,
+        # by create_session), the people and themes (the services' m2m), the cancellation
+        # (read-only: the cancel action).
         fields = [
             "event",
             "code",
-            *SESSION_FORM_FIELDS,
+            *services.SESSION_FIELDS,
             "speakers",
             "moderators",
             "themes",
             "is_cancelled",
         ]
 
-    # Set by SessionAdmin when the service refused to save this very form after it was checked.
-    refusal: services.ScheduleError | None = None
-
     def clean(self):
         data = super().clean()
-        if self.refusal is not None:
-            _schedule_error_to_form(self, self.refusal)
-            return data
         if self.errors or self.instance.is_cancelled:
             return data
         event = data.get("event") or getattr(self.instance, "event", None)
@@ -153,7 +132,6 @@ class SessionAdminForm(forms.ModelForm):
                 % {"room": room, "seats": room.capacity},
             )
             return data
-        _lock_room(data.get("room"))
         try:
             services.validate_session(
                 event,
@@ -172,21 +150,13 @@ class SessionInlineForm(forms.ModelForm):
     class Meta:
         model = Session
         formfield_callback = https_formfield
-        fields = ["code", "title_en", "title_zh_hans", "type", "starts_at", "ends_at", "room"]
-
-    # Set by EventAdmin when the service refused to save the row with this prefix after it was
-    # checked: {prefix: error}.
-    refusals: dict = {}
+        fields = SESSION_INLINE_FIELDS
 
     def clean(self):
         data = super().clean()
-        if self.prefix in self.refusals:
-            _schedule_error_to_form(self, self.refusals[self.prefix])
-            return data
         event = self.instance.event if self.instance.event_id else None
         if self.errors or event is None or self.instance.is_cancelled:
             return data
-        _lock_room(data.get("room"))
         try:
             services.validate_session(
                 event,
@@ -205,7 +175,7 @@ class SessionInline(TranslationTabularInline):
     model = Session
     form = SessionInlineForm
     formfield_overrides = HTTPS_URLS
-    fields = ["code", "title_en", "title_zh_hans", "type", "starts_at", "ends_at", "room"]
+    fields = SESSION_INLINE_FIELDS
     autocomplete_fields = ["room"]
     extra = 0
     show_change_link = True
@@ -217,20 +187,12 @@ class SessionInline(TranslationTabularInline):
     def has_delete_permission(self, request, obj=None):
         return is_programme_team(request.user)
 
-    def get_formset(self, request, obj=None, **kwargs):
-        refusal = getattr(request, "_inline_refusal", None)
-        if refusal is not None:
-            kwargs["form"] = type(
-                "RefusedSessionInlineForm",
-                (self.form,),
-                {"refusals": {refusal.prefix: refusal.error}},
-            )
-        return super().get_formset(request, obj, **kwargs)
-
 
 def _save_session_through_services(form, obj, change):
     data = {
-        name: form.cleaned_data[name] for name in SESSION_FORM_FIELDS if name in form.cleaned_data
+        name: form.cleaned_data[name]
+        for name in services.SESSION_FIELDS
+        if name in form.cleaned_data
     }
     m2m = {
         name: form.cleaned_data[name]
@@ -238,12 +200,8 @@ def _save_session_through_services(form, obj, change):
         if name in form.cleaned_data
     }
     if change:
-        saved = services.update_session(obj, **data, **m2m)
-    else:
-        saved = services.create_session(obj.event, code=obj.code, **data, **m2m)
-    obj.pk = saved.pk
-    obj.sequence = saved.sequence
-    return saved
+        return services.update_session(obj, **data, **m2m)
+    return services.create_session(obj.event, code=obj.code, **data, **m2m)
 
 
 @admin.action(description=_("Export selected sessions as CSV"), permissions=["view"])
@@ -340,7 +298,7 @@ class SpeakerAdmin(ScopedAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(ScopedAdmin):
+class EventAdmin(ServiceBackedAdmin, ScopedAdmin):
     list_display = ["title", "section", "type", "venue", "is_public", "is_published"]
     list_filter = ["forum", "section", "type", "is_published", "is_public", "themes", "venue"]
     list_select_related = ["section", "venue"]
@@ -356,6 +314,7 @@ class EventAdmin(ScopedAdmin):
     autocomplete_fields = ["managers", "themes", "venue"]
     prepopulated_fields = {"slug": ["title_en"]}
     inlines = [SessionInline]
+    service_errors = (services.ScheduleError,)
 
     def scoped(self, request, queryset):
         return queryset.filter(managers=request.user)
@@ -371,15 +330,6 @@ class EventAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         services.save_event(obj)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except SaveRefused as refused:
-            # The admin's transaction is rolled back: the event, every row, every cancellation
-            # and their mails with it. The same form again, the reason on the refused row.
-            request._inline_refusal = refused
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
             return super().save_formset(request, form, formset, change)
@@ -389,33 +339,34 @@ class EventAdmin(ScopedAdmin):
             session = removed.instance
             if not session.pk or not is_programme_team(request.user):
                 continue
-            if session.released_in is None:  # never public: nobody follows it yet
+            try:
+                services.delete_session(session, by=request.user)
+            except services.SessionReleased:
+                # A released session is in delegates' agendas and subscribed calendars.
+                # Deleting it would make it vanish unannounced (calendars keep the stale entry,
+                # nobody is told); cancelling keeps it as STATUS:CANCELLED with its history,
+                # frees the room and sends session_changed, which mails everyone following it.
+                # Refusing would only make the organiser go and cancel it by hand.
+                session = services.cancel_session(session, by=request.user)
+                formset.changed_objects.append((session, ["is_cancelled"]))
+                cancelled.append(session)
+            else:
                 formset.deleted_objects.append(session)
-                session.delete()
-                continue
-            # A released session is in delegates' agendas and subscribed calendars. Deleting
-            # it would make it vanish unannounced (calendars keep the stale entry, nobody is
-            # told); cancelling keeps it as STATUS:CANCELLED with its history, frees the room
-            # and sends session_changed, which mails everyone following it. Refusing would only
-            # make the organiser go and cancel it by hand.
-            session = services.cancel_session(session, by=request.user)
-            formset.changed_objects.append((session, ["is_cancelled"]))
-            cancelled.append(session)
         for session_form in formset.forms:
             if session_form in formset.deleted_forms or not session_form.has_changed():
                 continue
             instance = session_form.instance
             instance.event = form.instance
             change = bool(instance.pk)
-            try:
+            # A booking committed after the row was checked (its speaker elsewhere) wins: the
+            # whole save is undone and the row says why (saving the rest would report "changed
+            # successfully" over a lost edit).
+            with self.refusal_on(session_form):
                 saved = _save_session_through_services(session_form, instance, change)
-            except services.ScheduleError as exc:
-                # A booking committed after the row was checked (its speaker elsewhere) won.
-                # Saving the rest would report "changed successfully" over a lost edit.
-                raise SaveRefused(exc, prefix=session_form.prefix) from exc
             if change:
                 formset.changed_objects.append((saved, session_form.changed_data))
             else:
+                instance.pk = saved.pk
                 formset.new_objects.append(saved)
         services.touch_schedule(form.instance.forum_id)
         for session in cancelled:  # told once the whole save is sure to hold
@@ -431,8 +382,9 @@ class EventAdmin(ScopedAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ScopedAdmin):
+class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
     form = SessionAdminForm
+    service_errors = (services.ScheduleError,)
     list_display = ["title", "event", "starts_at", "ends_at", "room", "type", "is_cancelled"]
     list_filter = [
         "event__section",
@@ -471,27 +423,26 @@ class SessionAdmin(ScopedAdmin):
             kwargs["queryset"] = selectors.speakers_for_host(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except SaveRefused as refused:
-            # The admin's transaction is rolled back: no session, no history, no log entry.
-            # Answer as for a clash the form found itself: the same form again, with the reason.
-            request._session_refusal = refused.error
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.refusal = getattr(request, "_session_refusal", None)
-        return form
-
     def save_model(self, request, obj, form, change):
-        try:
-            _save_session_through_services(form, obj, change)
-        except services.ScheduleError as exc:
-            # A booking committed after the form's check (the same speaker elsewhere, or the
-            # room on PostgreSQL's constraint) won. Saving on would report "added successfully".
-            raise SaveRefused(exc) from exc
+        # The service checks the slot again under its locks: a booking committed after the
+        # form's check (the same speaker elsewhere, or the room on PostgreSQL's constraint) wins,
+        # and the form is shown again with the reason (ServiceBackedAdmin).
+        saved = _save_session_through_services(form, obj, change)
+        if not change:
+            self.adopt(obj, saved)
+
+    def delete_model(self, request, obj):
+        services.delete_session(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            try:
+                for session in queryset.order_by("pk"):
+                    services.delete_session(session, by=request.user)
+            except services.SessionReleased as exc:
+                # Released since the confirmation page: nothing is deleted, as for a released
+                # session among those selected (has_delete_permission).
+                raise PermissionDenied(str(exc)) from exc
 
     def has_delete_permission(self, request, obj=None):
         # A released session is in delegates' agendas and calendars: it is cancelled (the

@@ -668,24 +668,12 @@ def _session(
         title_en = f_en.format(p=p_en, t=topic[1], d=k)
         title_zh = f_zh.format(p=p_zh, t=topic[2], d=k)
     end = start + timedelta(minutes=minutes)
-    language = rng.choices(["zh", "both", "en"], weights=[5, 3, 2])[0]
+    values = session_values(event, code, stype, (title_en, title_zh), start, end, room, rng)
     session, _created = Session.objects.update_or_create(
         code=code,
         defaults={
             "event": event,
-            "type": stype,
-            "title_en": title_en,
-            "title_zh_hans": title_zh,
-            "description_en": f"{title_en}: part of {event.title_en}.",
-            "description_zh_hans": f"{title_zh}：{event.title_zh_hans}的一部分。",
-            "starts_at": start,
-            "ends_at": end,
-            "room": room,
-            "language": language,
-            "interpretation": language == "both" or rng.random() < 0.3,
-            "livestream_url": f"https://live.zgcforum.example/{code}" if rng.random() < 0.4 else "",
-            "capacity": room.capacity,
-            "rsvp_required": not event.is_public or rng.random() < 0.2,
+            **values,
             "is_cancelled": k > 0 and stype != Session.Type.BREAK and rng.random() < 0.02,
         },
     )
@@ -714,3 +702,25 @@ def _session(
             break
     session.speakers.set(chosen[: wanted[0]])
     session.moderators.set(chosen[wanted[0] :])
+
+
+def session_values(event, code, stype, titles, start, end, room, rng) -> dict:
+    """The fields the session's services write (SESSION_FIELDS), as organisers fill them in."""
+    title_en, title_zh = titles
+    language = rng.choices(["zh", "both", "en"], weights=[5, 3, 2])[0]
+    return {
+        "title_en": title_en,
+        "title_zh_hans": title_zh,
+        "description_en": f"{title_en}: part of {event.title_en}.",
+        "description_zh_hans": f"{title_zh}：{event.title_zh_hans}的一部分。",
+        "type": stype,
+        "starts_at": start,
+        "ends_at": end,
+        "room": room,
+        "language": language,
+        "interpretation": language == "both" or rng.random() < 0.3,
+        "livestream_url": f"https://live.zgcforum.example/{code}" if rng.random() < 0.4 else "",
+        "capacity": room.capacity,
+        "rsvp_required": not event.is_public or rng.random() < 0.2,
+        "rsvp_closes_at": None,  # reservations close when the session starts
+    }

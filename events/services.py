@@ -14,7 +14,9 @@ from . import signals
 from .models import Event, Forum, Release, Room, Session, Speaker
 
 ROOM_OVERLAP_CONSTRAINT = "session_room_no_overlap"
-SESSION_FIELDS = [
+# What a session's services write (create_session, update_session); the admin's forms and the
+# demo are built from this list, and the services refuse any other keyword.
+SESSION_FIELDS = (
     "title_en",
     "title_zh_hans",
     "description_en",
@@ -28,7 +30,8 @@ SESSION_FIELDS = [
     "livestream_url",
     "capacity",
     "rsvp_required",
-]
+    "rsvp_closes_at",
+)
 # Changes that calendar clients must pick up (iCalendar SEQUENCE).
 CALENDAR_FIELDS = {"title_en", "title_zh_hans", "starts_at", "ends_at", "room", "is_cancelled"}
 
@@ -40,6 +43,17 @@ class ScheduleError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class SessionReleased(ScheduleError):
+    """A released session is in agendas and calendars: it is cancelled, never deleted."""
+
+
+def _refuse_unknown(service: str, fields) -> None:
+    """A keyword outside SESSION_FIELDS is a programming error, not something to drop unseen."""
+    unknown = sorted(set(fields) - set(SESSION_FIELDS))
+    if unknown:
+        raise TypeError(f"{service}() got unknown session fields: {', '.join(unknown)}")
 
 
 def touch_schedule(forum_id: int) -> None:
@@ -156,6 +170,7 @@ def create_session(
     event: Event, *, code: str, speakers=(), moderators=(), themes=(), by=None, **fields
 ) -> Session:
     """A new session of ``event``; refused when its room or a speaker is taken."""
+    _refuse_unknown("create_session", fields)
     event = Event.objects.select_related("forum").select_for_update(of=("self",)).get(pk=event.pk)
     room = Room.objects.select_for_update().get(pk=fields["room"].pk)  # serialises room bookings
     fields["room"] = room
@@ -180,6 +195,7 @@ def create_session(
 @transaction.atomic
 def update_session(session: Session, *, speakers=None, moderators=None, themes=None, **fields):
     """Change a session; bumps its iCalendar SEQUENCE and tells listeners when it moved."""
+    _refuse_unknown("update_session", fields)
     session = (
         Session.objects.select_for_update(of=("self",))
         .select_related("event__forum")
@@ -283,6 +299,25 @@ def cancel_session(session: Session, *, by=None) -> Session:
     if session.released_in:
         _announce(session, "cancelled", _snapshot(session), None)
     return session
+
+
+@transaction.atomic
+def delete_session(session: Session, *, by=None) -> None:
+    """Delete a session nobody follows yet; SessionReleased if it was released (cancel it)."""
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("event").get(pk=session.pk)
+    )
+    if session.released_in is not None:
+        raise SessionReleased(
+            _(
+                "“%(session)s” was released: it is in delegates' agendas and calendars. "
+                "Cancel it instead of deleting it."
+            )
+            % {"session": session.title}
+        )
+    forum_id = session.event.forum_id
+    session.delete()
+    touch_schedule(forum_id)
 
 
 def _announce(session: Session, change: str, old, new) -> None:
