@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ServiceBackedAdmin
+
 from . import services
 from .forms import ReasonForm
 from .models import (
@@ -45,14 +47,31 @@ class ExhibitionSectionAdmin(TranslationAdmin):
         return obj._approved or 0
 
 
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # a membership is someone's: another person is another membership
+            self.fields["user"].disabled = True
+
+
 class MembershipInline(admin.TabularInline):
+    """Members and their roles, changed through the services (an organization keeps at least one
+    administrator, and its main contact)."""
+
     model = Membership
+    form = MembershipForm
+    fields = ["user", "role", "joined_at"]
+    readonly_fields = ["joined_at"]
     extra = 0
     raw_id_fields = ["user"]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class OrganizationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "name_zh_hans", "country", "is_published", "n_applications"]
     list_filter = ["is_published", "country"]
     # Both languages explicitly: modeltranslation would search only the admin's language.
@@ -61,6 +80,7 @@ class OrganizationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     inlines = [MembershipInline]
     readonly_fields = ["code", "created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    service_errors = (services.ExhibitorError,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_applications=Count("applications"))
@@ -74,6 +94,38 @@ class OrganizationAdmin(SimpleHistoryAdmin, TranslationAdmin):
         # The form saves the whole row, listing flag included, as read before the POST: an
         # application approved meanwhile would be undone here without this.
         services.refresh_listing(obj.pk)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        kept = [row for row in formset.forms if row not in formset.deleted_forms]
+        # New administrators first, removals last: a save that hands the administration over
+        # never passes through an organization without one, which the services refuse.
+        kept.sort(key=lambda row: row.cleaned_data.get("role") != Membership.Role.ADMIN)
+        for row in kept:
+            if not row.has_changed():
+                continue
+            with self.refusal_on(row):
+                if row.instance.pk:
+                    saved = services.change_role(
+                        row.instance, row.cleaned_data["role"], by=request.user
+                    )
+                    formset.changed_objects.append((saved, row.changed_data))
+                else:
+                    saved = services.add_member(
+                        form.instance,
+                        user=row.cleaned_data["user"],
+                        role=row.cleaned_data["role"],
+                        by=request.user,
+                    )
+                    formset.new_objects.append(saved)
+        for row in formset.deleted_forms:
+            if row.instance.pk is None:
+                continue
+            with self.refusal_on(row):
+                services.remove_member(row.instance, by=request.user)
+            formset.deleted_objects.append(row.instance)
 
 
 class ApplicationEventInline(admin.TabularInline):
@@ -105,8 +157,10 @@ FIXED_DECLARATION = _("The applicant's own declaration: fixed once the applicati
 class ApplicationAdminForm(forms.ModelForm):
     class Meta:
         model = Application
-        # ApplicationAdmin narrows these by the application's status (get_readonly_fields).
-        fields = ["organization", *services.DRAFT_ONLY_FIELDS, *services.CORRECTABLE_FIELDS]
+        # What the services write, and who applies where (create_application's organization,
+        # section and applicant). ApplicationAdmin narrows these by the application's status
+        # (get_readonly_fields).
+        fields = ["organization", "section", *services.APPLICATION_FIELDS, "applicant"]
         # Shown on the fields while they are editable (a draft) and once they are read-only.
         help_texts = {
             "section": FIXED_SECTION,
@@ -116,9 +170,6 @@ class ApplicationAdminForm(forms.ModelForm):
             "accepts_rules": FIXED_DECLARATION,
             "declares_safety": FIXED_DECLARATION,
         }
-
-    # Set by ApplicationAdmin when the save is refused: the form is shown again with the reason.
-    refusal: str | None = None
 
     def clean(self):
         data = super().clean()
@@ -140,9 +191,24 @@ class ApplicationAdminForm(forms.ModelForm):
                 services.check_preferences,
                 {name: data.get(name) for name in preferences},
             )
-        if self.refusal:
-            self.add_error(None, self.refusal)
+        self._fixed_meanwhile()
         return data
+
+    def _fixed_meanwhile(self) -> None:
+        """A form loaded while the application was a draft, posted once it is not, changes its
+        section, booth type or area: refuse the save rather than drop that change unseen."""
+        if self.instance.pk is None:
+            return
+        changed = []
+        for name in ("section", "booth_type", "area_m2"):
+            if name in self.fields or name not in self.data:  # read-only when loaded, or now
+                continue
+            model_field = Application._meta.get_field(name)
+            field = model_field.formfield()
+            posted = field.widget.value_from_datadict(self.data, self.files, name)
+            if field.has_changed(model_field.value_from_object(self.instance), posted):
+                changed.append(name)
+        self._check(None, services.check_correctable, self.instance.status, changed)
 
     def _check(self, field, check, *args) -> None:
         if field in self.errors:
@@ -153,30 +219,16 @@ class ApplicationAdminForm(forms.ModelForm):
             self.add_error(field, str(exc))
 
 
-class SaveRefused(Exception):
-    """The service refused what the form had passed (a correction once the application left the
-    draft in between; a new application the section's rules refuse); raised out of the admin's
-    transaction so that nothing of the save holds."""
-
-
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     form = ApplicationAdminForm
+    service_errors = (services.ApplicationError,)
     # The model's order, read-only fields in their place.
     fields = [
         "organization",
         "section",
         "status",
-        "booth_type",
-        "area_m2",
-        "preference_1",
-        "preference_2",
-        "preference_3",
-        "exhibit_field",
-        "exhibits",
-        "declares_accuracy",
-        "accepts_rules",
-        "declares_safety",
+        *services.APPLICATION_FIELDS,
         "applicant",
         "decision_reason",
         "created_at",
@@ -237,53 +289,15 @@ class ApplicationAdmin(admin.ModelAdmin):
         ]
         return [*self.readonly_fields, "organization", *fixed]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.refusal = getattr(request, "_application_refusal", None)
-        if change:
-            form.refusal = form.refusal or self._fixed_meanwhile(request, obj)
-        return form
-
-    def _fixed_meanwhile(self, request, obj) -> str | None:
-        """A form loaded while the application was a draft, posted once it is not, changes its
-        section, booth type or area: refuse the save rather than drop that change unseen."""
-        if request.method != "POST" or obj is None:
-            return None
-        changed = []
-        for name in ("section", "booth_type", "area_m2"):
-            if name not in request.POST:  # read-only when the form was loaded
-                continue
-            model_field = Application._meta.get_field(name)
-            field = model_field.formfield()
-            posted = field.widget.value_from_datadict(request.POST, request.FILES, name)
-            if field.has_changed(model_field.value_from_object(obj), posted):
-                changed.append(name)
-        try:
-            services.check_correctable(obj.status, changed)
-        except services.ApplicationError as exc:
-            return str(exc)
-        return None
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except SaveRefused as refused:
-            # The admin's transaction is rolled back (the log entry with it): the same form
-            # again, with the reason, built from the application as it is now.
-            request._application_refusal = str(refused)
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
     def save_model(self, request, obj, form, change):
         if not change:
             self._create(request, obj, form)
             return
         # Only what the form changed, under the row's lock: never the status or the decision
         # as they were read before this save (a review may have committed in between).
+        # A refusal undoes the save and shows the form again (ServiceBackedAdmin).
         changed = {name: getattr(obj, name) for name in form.changed_data}
-        try:
-            services.correct_application(obj, **changed)
-        except services.ApplicationError as exc:
-            raise SaveRefused(str(exc)) from exc
+        services.correct_application(obj, **changed)
 
     def _create(self, request, obj, form):
         """An organizer's application on an exhibitor's behalf: made by the service, under the
@@ -295,16 +309,10 @@ class ApplicationAdmin(admin.ModelAdmin):
             for name in services.APPLICATION_FIELDS
             if name in form.cleaned_data
         }
-        try:
-            created = services.create_application(
-                obj.organization, obj.section, by=request.user, applicant=obj.applicant, **fields
-            )
-        except services.ApplicationError as exc:
-            raise SaveRefused(str(exc)) from exc
-        # The admin goes on with obj (its log entry, its inlines, the redirect): the row saved.
-        for field in Application._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(created, field.attname))
-        obj._state.adding, obj._state.db = False, created._state.db
+        created = services.create_application(
+            obj.organization, obj.section, by=request.user, applicant=obj.applicant, **fields
+        )
+        self.adopt(obj, created)
 
     def has_delete_permission(self, request, obj=None):
         # A submitted application is a record of its review (history, mails, floor area, the

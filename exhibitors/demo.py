@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils.text import slugify
 
 from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
-from .services import refresh_listing
+from .services import APPLICATION_FIELDS, refresh_listing
 from .validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -421,16 +421,7 @@ def seed_organizations(ctx) -> None:
                 section=section,
                 applicant_id=user_ids[p["email"]],
                 status=status,
-                booth_type=p["booth_type"],
-                area_m2=p["area_m2"],
-                preference_1=p["prefs"][0],
-                preference_2=p["prefs"][1],
-                preference_3=p["prefs"][2],
-                exhibit_field=p["field"],
-                exhibits=p["exhibits"],
-                declares_accuracy=status != Application.Status.DRAFT,
-                accepts_rules=status != Application.Status.DRAFT,
-                declares_safety=status != Application.Status.DRAFT,
+                **application_values(p, status),
                 decision_reason=REJECTION if status == Application.Status.REJECTED else "",
                 created_at=created,
                 submitted_at=submitted,
@@ -446,16 +437,7 @@ def seed_organizations(ctx) -> None:
         update_fields=[
             "applicant",
             "status",
-            "booth_type",
-            "area_m2",
-            "preference_1",
-            "preference_2",
-            "preference_3",
-            "exhibit_field",
-            "exhibits",
-            "declares_accuracy",
-            "accepts_rules",
-            "declares_safety",
+            *APPLICATION_FIELDS,
             "decision_reason",
             "created_at",
             "submitted_at",
@@ -503,3 +485,21 @@ def seed_organizations(ctx) -> None:
         ]
     ApplicationEvent.objects.bulk_create(events)
     ctx.count("exhibitors", len(organizations))
+
+
+def application_values(plan: dict, status: str) -> dict:
+    """The fields the application's services write (APPLICATION_FIELDS), as the applicant
+    filled them in: declarations made by every application sent for review."""
+    sent = status != Application.Status.DRAFT
+    return {
+        "booth_type": plan["booth_type"],
+        "area_m2": plan["area_m2"],
+        "preference_1": plan["prefs"][0],
+        "preference_2": plan["prefs"][1],
+        "preference_3": plan["prefs"][2],
+        "exhibit_field": plan["field"],
+        "exhibits": plan["exhibits"],
+        "declares_accuracy": sent,
+        "accepts_rules": sent,
+        "declares_safety": sent,
+    }

@@ -122,19 +122,8 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "section",
-            "booth_type",
-            "area_m2",
-            "preference_1",
-            "preference_2",
-            "preference_3",
-            "exhibit_field",
-            "exhibits",
-            "declares_accuracy",
-            "accepts_rules",
-            "declares_safety",
-        ]
+        # The section (a draft's, chosen once), and what the application's services write.
+        fields = ["section", *services.APPLICATION_FIELDS]
         widgets = {
             "booth_type": forms.RadioSelect,
             "exhibits": forms.Textarea(attrs={"rows": 5}),

@@ -242,17 +242,48 @@ def accept_invitation(token: str, *, user: User) -> Membership:
     return membership
 
 
+def _lock_organization(organization_id: int) -> Organization:
+    """Lock the organization: serialises every change to its members and their roles."""
+    return Organization.objects.select_for_update().get(pk=organization_id)
+
+
+def _last_admin(organization: Organization, membership: Membership) -> bool:
+    admins = organization.memberships.filter(role=Membership.Role.ADMIN)
+    return (
+        membership.role == Membership.Role.ADMIN and not admins.exclude(pk=membership.pk).exists()
+    )
+
+
+@transaction.atomic
+def add_member(organization: Organization, *, user: User, role: str, by: User) -> Membership:
+    """Make ``user`` a member (organizers, in the admin; exhibitors invite instead)."""
+    organization = _lock_organization(organization.pk)
+    if organization.memberships.filter(user=user).exists():
+        raise ExhibitorError(_("%(email)s is already a member.") % {"email": user.email})
+    return Membership.objects.create(organization=organization, user=user, role=role)
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: str, *, by: User) -> Membership:
+    """Give a member another role; an organization keeps at least one administrator."""
+    organization = _lock_organization(membership.organization_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if role != Membership.Role.ADMIN and _last_admin(organization, membership):
+        raise ExhibitorError(_("An organization keeps at least one administrator."))
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
 @transaction.atomic
 def remove_member(membership: Membership, *, by: User) -> None:
     """Remove someone; the last admin and the main contact stay."""
-    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
-    membership = Membership.objects.get(pk=membership.pk)
+    organization = _lock_organization(membership.organization_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.user_id == organization.main_contact_id:
         raise ExhibitorError(_("Choose another main contact before removing this person."))
-    if (
-        membership.role == Membership.Role.ADMIN
-        and organization.memberships.filter(role=Membership.Role.ADMIN).count() == 1
-    ):
+    if _last_admin(organization, membership):
         raise ExhibitorError(_("An organization keeps at least one administrator."))
     membership.delete()
 
@@ -260,7 +291,10 @@ def remove_member(membership: Membership, *, by: User) -> None:
 # --- Applications: the applicant's side ----------------------------------------------------
 
 
-APPLICATION_FIELDS = {
+# What an application's services write besides its organization, section and applicant, in the
+# model's order. The portal's and the admin's forms and the demo are built from this list, and
+# the services refuse any other keyword.
+APPLICATION_FIELDS = (
     "booth_type",
     "area_m2",
     "preference_1",
@@ -271,7 +305,14 @@ APPLICATION_FIELDS = {
     "declares_accuracy",
     "accepts_rules",
     "declares_safety",
-}
+)
+
+
+def _refuse_unknown(service: str, fields, allowed=APPLICATION_FIELDS) -> None:
+    """A keyword no service writes is a programming error, not something to drop unseen."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise TypeError(f"{service}() got unknown application fields: {', '.join(unknown)}")
 
 
 def window_text(section: ExhibitionSection) -> str:
@@ -386,11 +427,11 @@ def create_application(
     of ``applicant``. Organizers get no exception to the window: only the applicant submits a
     draft, and only while the window is open; organizers admitting a late exhibitor extend it.
     """
+    _refuse_unknown("create_application", fields)
     applicant = applicant or by
     section = ExhibitionSection.objects.select_for_update().get(pk=section.pk)
     _check_window(section)
     check_applicant(organization, applicant)
-    fields = {k: v for k, v in fields.items() if k in APPLICATION_FIELDS}
     check_area(fields.get("booth_type"), fields.get("area_m2"))
     check_preferences(fields)
     if Application.objects.filter(organization=organization, section=section).exists():
@@ -408,10 +449,10 @@ def create_application(
 @transaction.atomic
 def update_application(application: Application, *, by: User, **fields) -> Application:
     """Change a draft."""
+    _refuse_unknown("update_application", fields)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in EDITABLE:
         raise ApplicationError(_("Only a draft can be changed."))
-    fields = {k: v for k, v in fields.items() if k in APPLICATION_FIELDS}
     check_area(
         fields.get("booth_type", application.booth_type), fields.get("area_m2", application.area_m2)
     )
@@ -435,15 +476,11 @@ DRAFT_ONLY_FIELDS = (
     "accepts_rules",
     "declares_safety",
 )
-# What organizers may correct at any status. The status and the decision move only through the
-# review services below, never through a form.
+# What organizers may correct at any status: the rest. The status and the decision move only
+# through the review services below, never through a form.
 CORRECTABLE_FIELDS = (
     "applicant",
-    "preference_1",
-    "preference_2",
-    "preference_3",
-    "exhibit_field",
-    "exhibits",
+    *(name for name in APPLICATION_FIELDS if name not in DRAFT_ONLY_FIELDS),
 )
 
 
@@ -474,6 +511,7 @@ def correct_application(application: Application, **fields) -> Application:
     a status, a decision or a listing that a review committed in between. Nothing given, nothing
     written.
     """
+    _refuse_unknown("correct_application", fields, allowed=correctable_fields(S.DRAFT))
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not fields:
         return application
