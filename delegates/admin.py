@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ServiceBackedAdmin
 from events import services as events_services
 
 from . import selectors, services
@@ -41,7 +42,7 @@ class CategoryAdmin(TranslationAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "name_zh",
@@ -105,6 +106,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         "print_badges_selected",
     ]
     change_form_template = "admin/delegates/registration/change_form.html"
+    service_errors = (services.RegistrationError,)
 
     def has_add_permission(self, request):
         return False  # people register themselves; invitations pre-approve them
@@ -142,8 +144,19 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         return request.user.has_perm("delegates.confirm_deletion")
 
     def get_readonly_fields(self, request, obj=None):
-        # Sensitive data is the person's to change (with consent), not the desk's.
-        return [*self.readonly_fields, "photo", "dietary_needs", "accessibility_needs"]
+        # The desk corrects what update_registration changes: the person's public details.
+        # Sensitive data is the person's to change (with consent); status moves by review, and an
+        # anonymised registration is kept for the counts only: nothing of it is editable.
+        if obj is not None and obj.is_anonymised:
+            return self.fields
+        return [name for name in self.fields if name not in services.EDITABLE_FIELDS]
+
+    def save_model(self, request, obj, form, change):
+        # The service locks the row and refuses an anonymised registration (anonymised since
+        # the page was opened, or a POST made without the page); the form shows why.
+        services.update_registration(
+            obj, **{name: form.cleaned_data[name] for name in form.changed_data}
+        )
 
     def get_urls(self):
         return [
@@ -310,13 +323,14 @@ class InvitationImportMixin:
 
 
 @admin.register(Invitation)
-class InvitationAdmin(InvitationImportMixin, admin.ModelAdmin):
+class InvitationAdmin(ServiceBackedAdmin, InvitationImportMixin, admin.ModelAdmin):
     list_display = ["code", "category", "email", "name", "uses", "max_uses", "expires_at"]
     list_filter = ["category"]
     list_select_related = ["category"]
     search_fields = ["code", "email", "name"]
     readonly_fields = ["uses", "created_at"]
     change_list_template = "admin/delegates/invitation/change_list.html"
+    service_errors = (services.InvitationError,)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -331,8 +345,7 @@ class InvitationAdmin(InvitationImportMixin, admin.ModelAdmin):
             expires_at=obj.expires_at,
             note=obj.note,
         )
-        obj.pk, obj.code, obj.email = created.pk, created.code, created.email
-        obj._state.adding = False
+        self.adopt(obj, created)
 
 
 class DelegationMemberInline(admin.TabularInline):
