@@ -4,8 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 MANAGE := $(BIN)/python manage.py
+# `make run PORT=8100` serves there; links in mail follow (unless SITE_URL is set).
+PORT     ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run install system-deps messages makemessages migrate seed test test-fast lint format bench worker beat clean
+.PHONY: run reseed install system-deps messages makemessages migrate seed test test-fast lint format bench worker beat clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,10 +37,15 @@ seed: migrate
 # The embedded set-up: SQLite, Celery eager, mail printed to this console.
 run: install messages seed
 	@echo ""
-	@echo "  ZGC Forum demo: http://127.0.0.1:8000/  (Chinese: http://127.0.0.1:8000/zh-hans/)"
-	@echo "  Admin:          http://127.0.0.1:8000/admin/  login organizer@zgcforum.example / zgc-forum-2021"
+	@echo "  ZGC Forum demo: $(SITE_URL)/  (Chinese: $(SITE_URL)/zh-hans/)"
+	@echo "  Admin:          $(SITE_URL)/admin/  login organizer@zgcforum.example / zgc-forum-2021"
+	@echo "  Try the journeys listed in README.md (\"Try these journeys\")."
 	@echo ""
-	env -u DATABASE_URL -u REDIS_URL -u EMAIL_HOST DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_HOST DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Load the demo anew, replayed from today (the forum three weeks ahead); --as-held: 2021's dates.
+reseed: migrate
+	env -u DATABASE_URL -u REDIS_URL $(MANAGE) seed_demo --flush
 
 # The whole suite. With DATABASE_URL/REDIS_URL set (as .ci/run does) it runs on PostgreSQL + Redis.
 test: install messages

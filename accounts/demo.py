@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from core.demo import ADMIN_EMAIL, DEMO_DOMAIN, EPOCH, chinese_name, international_name
+from core.demo import ADMIN_EMAIL, DEMO_DOMAIN, chinese_name, international_name
 
 from .models import User
 from .roles import FORUM_SECRETARIAT, ensure_roles
@@ -12,8 +12,8 @@ def upsert_user(ctx, email: str, **fields) -> User:
     """Create or update one demo user, with the run's shared password hash."""
     defaults = {
         "password": ctx.password_hash,
-        "email_verified_at": EPOCH,
-        "date_joined": EPOCH,
+        "email_verified_at": ctx.epoch,
+        "date_joined": ctx.epoch,
         **fields,
     }
     user, _created = User.objects.update_or_create(email=email, defaults=defaults)

@@ -62,7 +62,7 @@ def prepare() -> tuple[object, list[str]]:
 
     forum = Forum.objects.filter(is_published=True).order_by("-edition").first()
     if forum is None:
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", "--as-held", verbosity=0)
         forum = Forum.objects.filter(is_published=True).order_by("-edition").first()
     venue, _ = Venue.objects.update_or_create(
         slug="bench-rsvp", defaults={"name_en": "Bench venue", "name_zh_hans": "压测会场"}

@@ -1,6 +1,6 @@
 """``make bench``: serve the project with gunicorn on PostgreSQL + Redis and measure pages with wrk.
 
-For each scale: ``seed_demo --flush --scale S``, empty the bench's Redis database, serve with
+For each scale: ``seed_demo --flush --as-held --scale S``, empty the bench's Redis database, serve with
 gunicorn (``DEBUG=0``, no SSL redirect), warm each page up with 20 requests, then run
 ``wrk -t2 -c8 -d10s`` three times on it. The floor (``/healthz/``: a template, no database, the
 full middleware) is measured in the same run; each page's median req/s is shown as a share of it.
@@ -24,7 +24,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -410,6 +410,34 @@ def git_commit() -> str:
     return commit + (" (the working tree has uncommitted changes)" if dirty else "")
 
 
+FORUM_LINE = re.compile(r"^The forum: (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)")
+DAY_PARAM = re.compile(r"[?&]day=(\d{4}-\d\d-\d\d)")
+
+
+def forum_days(seed_output: list[str]) -> tuple[date, date]:
+    """The first and last day of the forum ``seed_demo`` says it loaded."""
+    for line in seed_output:
+        if found := FORUM_LINE.match(line):
+            return date.fromisoformat(found[1]), date.fromisoformat(found[2])
+    raise BenchError("seed_demo did not say which days the forum has")
+
+
+def check_days(pages: list[Page], days: tuple[date, date]) -> None:
+    """Refuse pages that name a day outside the forum: the day view would quietly show another
+    day, and the bench would measure a page nobody asked for."""
+    first, last = days
+    wrong = [
+        f"{page.label} ({page.path})"
+        for page in pages
+        if (found := DAY_PARAM.search(page.path))
+        and not first <= date.fromisoformat(found[1]) <= last
+    ]
+    if wrong:
+        raise BenchError(
+            f"pages name days outside the forum ({first} to {last}): " + "; ".join(wrong)
+        )
+
+
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -417,9 +445,10 @@ def load_average() -> str:
 def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, list[str]]:
     """Seed, serve and measure one scale: (the report, failures)."""
     mode = QUICK if quick else FULL
-    print(f"scale {scale}: seed_demo --flush --scale {scale}", file=sys.stderr)
-    output = manage("seed_demo", "--flush", "--scale", str(scale)).splitlines()
+    print(f"scale {scale}: seed_demo --flush --as-held --scale {scale}", file=sys.stderr)
+    output = manage("seed_demo", "--flush", "--as-held", "--scale", str(scale)).splitlines()
     seeded = next((line for line in output if line.startswith("Demo forum loaded")), "?")
+    check_days(pages, forum_days(output))
     empty_cache()
     floor_page = Page(*FLOOR)
     warm = [page for page in pages if page.cache == "warm"]

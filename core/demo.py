@@ -8,7 +8,7 @@ second run changes nothing, and every random choice comes from ``ctx.rng(name)``
 import hashlib
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -22,6 +22,9 @@ DEMO_DOMAIN = "demo.zgcforum.example"
 TZ = ZoneInfo("Asia/Shanghai")
 # A fixed instant for created/joined dates: the same content on every run.
 EPOCH = datetime(2021, 6, 1, 9, 0, tzinfo=TZ)
+# The 2021 forum's first day, and how long before it a live demo is seeded (its "anchor").
+HELD_FIRST_DAY = date(2021, 9, 24)
+LEAD_DAYS = 21
 
 SURNAMES = [
     ("Wang", "王"),
@@ -185,15 +188,53 @@ INTERNATIONAL_NAMES = [
 
 @dataclass
 class DemoContext:
+    """What every app's ``seed(ctx)`` shares: scale, randomness by name, the password hash, the
+    counts of generated rows, and where the forum lies in time.
+
+    Every date of the demo is written as the 2021 one and placed with ``ctx.at()`` / ``ctx.on()``.
+    ``anchor`` None: the forum as held (Sep 24–28 2021). A day: the demo is *live*, replayed so
+    that its journeys are open on that day: the forum's first day ``LEAD_DAYS`` after it or, with
+    ``forum_day``, the anchor is the forum's day ``forum_day`` (1 is the first).
+    """
+
     scale: int = 1
     seed: int = 2021
     stdout: object = None
+    anchor: date | None = None
+    forum_day: int | None = None
     password_hash: str = field(default="", repr=False)
     generated: dict = field(default_factory=dict)
 
     def __post_init__(self):
         # Hashed once with a fixed salt: seeding stays fast and the content deterministic.
         self.password_hash = make_password(DEMO_PASSWORD, salt="zgcforumdemo2021")
+        if self.anchor is None:
+            self.shift = timedelta(0)
+        else:
+            lead = -(self.forum_day - 1) if self.forum_day else LEAD_DAYS
+            self.shift = self.anchor + timedelta(days=lead) - HELD_FIRST_DAY
+
+    @property
+    def as_held(self) -> bool:
+        return self.anchor is None
+
+    def at(self, moment: datetime) -> datetime:
+        """A 2021 instant, placed where this demo's forum lies."""
+        return moment + self.shift
+
+    def on(self, day: date) -> date:
+        """A 2021 day, placed where this demo's forum lies."""
+        return day + self.shift
+
+    @property
+    def epoch(self) -> datetime:
+        """When the demo's rows were created (placed): before anything of the forum happened."""
+        return self.at(EPOCH)
+
+    def has_happened(self, moment: datetime) -> bool:
+        """Whether a placed instant lies before the anchor day's 9:00 (always, as held): what
+        the demo records as done (a check-in at the door) must not lie in its future."""
+        return self.as_held or moment < datetime.combine(self.anchor, time(9, 0), tzinfo=TZ)
 
     def rng(self, name: str) -> random.Random:
         return random.Random(f"{self.seed}:{name}")

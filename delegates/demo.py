@@ -1,6 +1,6 @@
 """Demo delegates: 1,000 × scale people from 50+ countries and territories, a dozen delegations."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import Group
 
@@ -8,7 +8,7 @@ from accounts.demo import upsert_user
 from accounts.models import User
 from accounts.roles import ensure_roles
 from core.countries import forum_countries
-from core.demo import DEMO_DOMAIN, EPOCH, chinese_name, international_name
+from core.demo import DEMO_DOMAIN, TZ, chinese_name, international_name
 
 from .models import (
     RSVP,
@@ -142,7 +142,7 @@ def _people(ctx, n: int) -> list[dict]:
                 else "",
                 "consent": consent,
                 # Spread over June–August 2021 whatever the scale.
-                "registered": EPOCH + timedelta(seconds=(7200 * i) // ctx.scale),
+                "registered": ctx.epoch + timedelta(seconds=(7200 * i) // ctx.scale),
             }
         )
     return people
@@ -194,7 +194,7 @@ def _badges_and_check_ins(ctx) -> None:
         plan.append((pk, code, checked_in, rng.randrange(2), rng.randrange(180)))
     Badge.objects.bulk_create(
         [
-            Badge(registration_id=pk, code=code, issued_at=EPOCH + timedelta(days=90))
+            Badge(registration_id=pk, code=code, issued_at=ctx.epoch + timedelta(days=90))
             for pk, code, *_ in plan
         ],
         batch_size=500,
@@ -207,9 +207,7 @@ def _badges_and_check_ins(ctx) -> None:
             "registration_id", "pk"
         )
     )
-    opening = EPOCH.replace(
-        year=forum.starts_on.year, month=forum.starts_on.month, day=forum.starts_on.day
-    )
+    opening = datetime.combine(forum.starts_on, time(9, 0), tzinfo=TZ)
     CheckIn.objects.bulk_create(
         [
             CheckIn(
@@ -219,7 +217,9 @@ def _badges_and_check_ins(ctx) -> None:
                 created_at=opening + timedelta(days=day, minutes=minute),
             )
             for pk, _code, checked_in, day, minute in plan
-            if checked_in and pk in badges
+            if checked_in
+            and pk in badges
+            and ctx.has_happened(opening + timedelta(days=day, minutes=minute))
         ],
         batch_size=500,
         ignore_conflicts=True,
@@ -246,8 +246,8 @@ def seed(ctx) -> None:
                 name_zh=p["name_zh"],
                 language=p["language"],
                 password=ctx.password_hash,
-                email_verified_at=EPOCH,
-                date_joined=EPOCH,
+                email_verified_at=ctx.epoch,
+                date_joined=ctx.epoch,
             )
             for p in people
             if p["email"] not in existing
@@ -270,9 +270,9 @@ def seed(ctx) -> None:
                 "category": categories[slug],
                 "max_uses": max(used, 1) + 50 * ctx.scale,
                 "uses": used,
-                "expires_at": EPOCH + timedelta(days=110),
+                "expires_at": ctx.epoch + timedelta(days=110),
                 "note": f"{en} group code",
-                "created_at": EPOCH,
+                "created_at": ctx.epoch,
             },
         )
 
@@ -356,7 +356,8 @@ def _agendas(ctx, categories: dict[str, Category]) -> None:
                     Star(
                         user_id=user_id,
                         session_id=session_id,
-                        created_at=EPOCH + timedelta(days=30, minutes=block * 10_000 + i * 5 + k),
+                        created_at=ctx.epoch
+                        + timedelta(days=30, minutes=block * 10_000 + i * 5 + k),
                     )
                 )
         everyone = [u for u, _slug in approved]
@@ -375,7 +376,8 @@ def _agendas(ctx, categories: dict[str, Category]) -> None:
                         user_id=user_id,
                         session_id=pk,
                         status=RSVP.Status.CONFIRMED if confirmed else RSVP.Status.WAITLISTED,
-                        created_at=EPOCH + timedelta(days=40, minutes=block * 10_000 + j * 100 + k),
+                        created_at=ctx.epoch
+                        + timedelta(days=40, minutes=block * 10_000 + j * 100 + k),
                     )
                 )
     Star.objects.bulk_create(stars, batch_size=1000, ignore_conflicts=True)
@@ -405,8 +407,8 @@ def _delegations(ctx, people: list[dict], users: dict[str, int]) -> None:
                     "name": f"Delegation of {forum_countries.name(country)}{suffix}",
                     "kind": Delegation.Kind.COUNTRY,
                     "country": country,
-                    "edits_close_at": EPOCH + timedelta(days=100),
-                    "created_at": EPOCH,
+                    "edits_close_at": ctx.epoch + timedelta(days=100),
+                    "created_at": ctx.epoch,
                 },
             )
             rows = [coordinator, *members]
@@ -420,8 +422,8 @@ def _delegations(ctx, people: list[dict], users: dict[str, int]) -> None:
                         "name": p["name"],
                         "user_id": None if pending else users[p["email"]],
                         "token": f"demo-{block:03d}-{i:03d}-{j:03d}-{rng.randrange(10**8):08d}",
-                        "invited_at": EPOCH + timedelta(days=1),
-                        "accepted_at": None if pending else EPOCH + timedelta(days=2),
+                        "invited_at": ctx.epoch + timedelta(days=1),
+                        "accepted_at": None if pending else ctx.epoch + timedelta(days=2),
                     },
                 )
     ctx.count("delegations", DELEGATIONS * ctx.scale)

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import translation
 from django_countries import countries
 
-from core.demo import DEMO_DOMAIN, EPOCH, INTERNATIONAL_NAMES, TZ, chinese_name
+from core.demo import DEMO_DOMAIN, INTERNATIONAL_NAMES, TZ, chinese_name
 
 from .models import Event, Forum, Room, Section, Session, Speaker, Theme, Venue
 from .roles import EVENT_HOSTS, PROGRAMME_TEAM
@@ -132,10 +132,11 @@ def seed_places(ctx) -> Forum:
             "description_zh_hans": "北京一年一度的科技创新论坛：60场活动，涵盖会议、展览和大赛，来自50多个国家和地区的代表参会。",
             "location_en": "Zhongguancun, Haidian District, Beijing",
             "location_zh_hans": "北京市海淀区中关村",
-            "starts_on": date(2021, 9, 24),
-            "ends_on": date(2021, 9, 28),
+            "starts_on": ctx.on(date(2021, 9, 24)),
+            "ends_on": ctx.on(date(2021, 9, 28)),
             "timezone": "Asia/Shanghai",
             "is_published": True,
+            "demo_of": date(2021, 9, 24),
         },
     )
     for position, (slug, en, zh, colour, desc_en, desc_zh) in enumerate(SECTIONS):
@@ -188,7 +189,10 @@ def seed(ctx) -> None:
     if forum.release_number == 0:
         from .services import release_schedule
 
-        release_schedule(forum, by=None, at=EPOCH + timedelta(days=100), comment="First programme")
+        # The first programme was released early in September, before a live demo's anchor day.
+        release_schedule(
+            forum, by=None, at=ctx.epoch + timedelta(days=90), comment="First programme"
+        )
 
 
 THEMES = [

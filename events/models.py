@@ -29,6 +29,15 @@ class Forum(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     location = models.CharField(_("location"), max_length=200, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    demo_of = models.DateField(
+        _("demo of the forum that began on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set on a demonstration forum loaded by seed_demo: the first day of the forum whose "
+            "programme it replays. The home page then says that it is a demo."
+        ),
+    )
     release_number = models.PositiveIntegerField(
         _("released schedule version"), default=0, editable=False
     )

@@ -74,8 +74,14 @@ def seed(ctx) -> None:
                 "is_theme": is_theme,
                 "position": position,
                 "capacity_m2": area * ctx.scale,
-                "applications_open_at": datetime(2021, 5, 1, 9, 0, tzinfo=TZ),
-                "applications_close_at": datetime(2021, 8, 31, 18, 0, tzinfo=TZ),
+                "applications_open_at": ctx.at(datetime(2021, 5, 1, 9, 0, tzinfo=TZ)),
+                # As held, applications closed on Aug 31; a live demo keeps them open until
+                # three days before the forum, so that a newcomer can apply.
+                "applications_close_at": ctx.at(
+                    datetime(2021, 8, 31, 18, 0, tzinfo=TZ)
+                    if ctx.as_held
+                    else datetime(2021, 9, 21, 18, 0, tzinfo=TZ)
+                ),
             },
         )
     seed_organizations(ctx)
@@ -266,7 +272,7 @@ def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
 
 def seed_organizations(ctx) -> None:
     from accounts.models import User
-    from core.demo import ADMIN_EMAIL, DEMO_DOMAIN, EPOCH, chinese_name, international_name
+    from core.demo import ADMIN_EMAIL, DEMO_DOMAIN, chinese_name, international_name
 
     rng = ctx.rng("exhibitors")
     organizer = User.objects.get(email=ADMIN_EMAIL)
@@ -293,8 +299,8 @@ def seed_organizations(ctx) -> None:
                 User(
                     email=email,
                     password=ctx.password_hash,
-                    email_verified_at=EPOCH,
-                    date_joined=EPOCH,
+                    email_verified_at=ctx.epoch,
+                    date_joined=ctx.epoch,
                     **person,
                 )
             )
@@ -320,7 +326,7 @@ def seed_organizations(ctx) -> None:
                         f"一家{where_zh}{zh_biz}企业，在中关村论坛展示最新产品与科研成果。"
                     ),
                     is_published=rng.random() < 0.97,
-                    created_at=EPOCH + timedelta(hours=index % 500),
+                    created_at=ctx.epoch + timedelta(hours=index % 500),
                 )
             )
             status = rng.choices(
@@ -393,7 +399,7 @@ def seed_organizations(ctx) -> None:
                 organization_id=org_ids[p["slug"]],
                 user_id=user_ids[p["email"]],
                 role=Membership.Role.ADMIN,
-                joined_at=EPOCH,
+                joined_at=ctx.epoch,
             )
             for p in plans
         ],
@@ -411,7 +417,9 @@ def seed_organizations(ctx) -> None:
             else:
                 taken[section.slug] += p["area_m2"]
         p["status"] = status
-        created = datetime(2021, 5, 3, 10, 0, tzinfo=TZ) + timedelta(days=p["day"], minutes=7)
+        created = ctx.at(datetime(2021, 5, 3, 10, 0, tzinfo=TZ)) + timedelta(
+            days=p["day"], minutes=7
+        )
         submitted = None if status == Application.Status.DRAFT else created + timedelta(hours=2)
         decided = created + timedelta(days=9)
         p["times"] = (created, submitted, decided)

@@ -49,6 +49,11 @@ def public_exhibitors(
     return organizations.defer("search_text").order_by("name_en", "pk")
 
 
+def listed_count() -> int:
+    """How many organizations the directory lists (published, with an approved application)."""
+    return Organization.objects.filter(LISTED).count()
+
+
 def with_sections(organizations, sections: list[ExhibitionSection]) -> list[Organization]:
     """The organizations, each with ``approved_sections`` in section order: one query for the
     (organization, section) pairs of approved applications; ``sections`` are all of them."""

@@ -1,7 +1,7 @@
 """Demo notifications: a draft announcement the organizer can preview and send from the admin."""
 
 from accounts.models import User
-from core.demo import ADMIN_EMAIL, EPOCH
+from core.demo import ADMIN_EMAIL
 
 from .models import Announcement
 
@@ -22,6 +22,6 @@ def seed(ctx) -> None:
             "segment": "all",
             "status": Announcement.Status.DRAFT,
             "created_by": organizer,
-            "created_at": EPOCH,
+            "created_at": ctx.epoch,
         },
     )

@@ -31,7 +31,7 @@ def demo_forum(db):
     """The demo forum at scale 1, as ``make run`` loads it."""
     from django.core.management import call_command
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--as-held", verbosity=0)
     from events.models import Forum
 
     return Forum.objects.get(edition=2021)

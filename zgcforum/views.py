@@ -35,6 +35,7 @@ def _home(forum) -> dict:
         "forum": forum,
         "sections": events_selectors.forum_sections(forum) if forum else [],
         "exhibition_sections": exhibitors_selectors.exhibition_sections(),
+        "exhibitors": exhibitors_selectors.listed_count(),
         "venues": events_selectors.venue_figures(),
         "programme": events_selectors.programme_figures(forum) if forum else None,
     }

@@ -352,3 +352,21 @@ def test_a_one_client_run_that_times_out_fails_the_page():
         single_runs=[run_of(0.5, timeouts=1)],
     )
     assert page.failure == "1 requests unanswered in 2 s (wrk's timeout)"
+
+
+def test_pages_must_name_days_of_the_forum_seeded():
+    """A live demo (another year's days) would let the day view fall back to another day."""
+    output = [
+        "Demo forum loaded at scale 1: 60 events.",
+        "The forum: 2021-09-24 to 2021-09-28 (as held).",
+    ]
+    days = run.forum_days(output)
+    assert [d.isoformat() for d in days] == ["2021-09-24", "2021-09-28"]
+    pages = load_pages()
+    run.check_days(pages, days)  # the bench's own pages name 2021 days
+    live = run.forum_days(["The forum: 2026-12-25 to 2026-12-29 (replayed from 2026-12-04)."])
+    with pytest.raises(run.BenchError, match="outside the forum") as refused:
+        run.check_days(pages, live)
+    assert "/schedule/?day=2021-09-24" in str(refused.value)
+    with pytest.raises(run.BenchError, match="did not say"):
+        run.forum_days(["Demo forum loaded at scale 1."])

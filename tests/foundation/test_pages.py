@@ -123,8 +123,8 @@ def test_pages_send_a_content_security_policy(client):
     assert " style=" not in html
 
 
-# forum; sections; exhibition sections; venues; events, sessions, speakers
-HOME_QUERIES = 7
+# forum; sections; exhibition sections; venues; events, sessions, speakers; listed exhibitors
+HOME_QUERIES = 8
 HOME_WARM_QUERIES = 1  # the forum row, whose version is in the cache key
 
 
