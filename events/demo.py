@@ -5,12 +5,14 @@ keeps its block at every ``--scale`` (extra breakout rooms hold the extra events
 """
 
 import math
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Group
 from django.utils import translation
 from django_countries import countries
 
+from core import monograms
 from core.demo import DEMO_DOMAIN, INTERNATIONAL_NAMES, TZ, chinese_name
 
 from .models import Event, Forum, Room, Section, Session, Speaker, Theme, Venue
@@ -417,7 +419,8 @@ EXHIBITIONS = [
         "exhibition-hall-e2",
     ),
 ]
-EVENTS_PER_SCALE = 60
+EVENTS_PER_SCALE = 60  # published, as in 2021
+DRAFTS_PER_SCALE = 2  # events still being prepared, on top of those
 SESSIONS_BY_HALF = [(time(9, 0), 180), (time(14, 0), 210)]  # start, minutes
 DAYS = 5
 
@@ -429,6 +432,14 @@ def seed_themes() -> dict[str, Theme]:
             slug=slug, defaults={"name_en": en, "name_zh_hans": zh, "position": position}
         )
     return themes
+
+
+def ascii_name(name: str) -> str:
+    """Initials the avatar font draws: "Şahin" → "Sahin"."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+AVATAR_COLOURS = ["#12386b", "#8c1f1f", "#0b5e7a", "#6b1f5e", "#3d4f5c", "#7a4b0b"]
 
 
 def seed_speakers(ctx) -> list[Speaker]:
@@ -452,6 +463,9 @@ def seed_speakers(ctx) -> list[Speaker]:
             aff_en = f"{countries.name(country)} {org_en}"
             aff_zh = f"{zh_countries[country]}{org_zh}"
         field_en, field_zh = TOPICS[rng.randrange(len(TOPICS))][1:3]
+        # A generated avatar: the family name in Chinese, else the initials.
+        initials = zh[0] if zh else "".join(part[0] for part in ascii_name(latin).split()[:2])
+        photo = monograms.stored("speakers", initials, AVATAR_COLOURS[i % len(AVATAR_COLOURS)])
         speaker, _created = Speaker.objects.update_or_create(
             slug=f"speaker-{i + 1:05d}",
             defaults={
@@ -462,6 +476,7 @@ def seed_speakers(ctx) -> list[Speaker]:
                 "affiliation_zh_hans": aff_zh,
                 "bio_en": f"{latin} works on {field_en.lower()} at {aff_en}.",
                 "bio_zh_hans": f"{zh or latin}，就职于{aff_zh}，研究方向为{field_zh}。",
+                "photo": photo,
             },
         )
         speakers.append(speaker)
@@ -515,8 +530,9 @@ def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
     }
     block_rooms = [r for slug, r in rooms.items() if not slug.startswith("exhibition-hall")]
     n_events = EVENTS_PER_SCALE * ctx.scale
+    n_drafts = DRAFTS_PER_SCALE * ctx.scale
     reserved = {(rooms[room], day, half) for *_x, (room, day, half) in CURATED}
-    n_generated = n_events - len(CURATED) - len(EXHIBITIONS)
+    n_generated = n_events + n_drafts - len(CURATED) - len(EXHIBITIONS)
     free_base = len(block_rooms) * DAYS * 2 - len(reserved)
     extra_rooms = max(0, math.ceil((n_generated - free_base) / (DAYS * 2)))
     venues = list(Venue.objects.order_by("position", "pk"))
@@ -569,18 +585,19 @@ def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
             )
         )
 
-    # Sessions per event follow a 60-event pattern, so --scale N makes exactly N times as many.
-    counts = [ctx.rng(f"events:count:{j}").randint(4, 6) for j in range(EVENTS_PER_SCALE)]
+    # Sessions per event follow a 62-event pattern, so --scale N makes exactly N times as many.
+    pattern = EVENTS_PER_SCALE + DRAFTS_PER_SCALE
+    counts = [ctx.rng(f"events:count:{j}").randint(4, 6) for j in range(pattern)]
     for j in range(len(CURATED), len(CURATED) + len(EXHIBITIONS)):
         counts[j] = DAYS
-    busy: dict[int, list] = {}
+    cast = Cast(speakers)
     n_sessions = 0
     for position, (slug, section, etype, en, zh, topic_slug, windows) in enumerate(plan):
         rng = ctx.rng(f"events:plan:{slug}")
         topic = topics[topic_slug]
         host_en, host_zh = HOSTS[rng.randrange(len(HOSTS))]
         co_en, co_zh = HOSTS[rng.randrange(len(HOSTS))]
-        is_published = not (position % 29 == 28 and etype != Event.Type.CEREMONY)
+        is_published = position < n_events  # the drafts come last
         event, _created = Event.objects.update_or_create(
             forum=forum,
             slug=slug,
@@ -620,13 +637,12 @@ def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
                     topic,
                     themes,
                     [],
-                    busy,
-                    speakers,
+                    cast,
                 )
                 n_sessions += 1
             continue
         room, start, minutes = windows[0]
-        count = counts[position % EVENTS_PER_SCALE]
+        count = counts[position % pattern]
         slot = minutes // count // 5 * 5
         for k in range(count):
             if k == 0 and position < len(CURATED):
@@ -652,17 +668,50 @@ def seed_programme(ctx, forum, themes, speakers, hosts) -> None:
                 topic,
                 themes,
                 None,
-                busy,
-                speakers,
+                cast,
             )
             n_sessions += 1
+    if cast.waiting:  # the public programme names every speaker: fail loudly, not quietly
+        raise RuntimeError(f"{len(cast.waiting)} speakers have no published session")
     ctx.count("events", n_events)
+    ctx.count("draft events", n_drafts)
     ctx.count("sessions", n_sessions)
 
 
-def _session(
-    event, code, kind, room, start, minutes, k, rng, topic, themes, people, busy, speakers
-):
+class Cast:
+    """Who speaks where. Published sessions that go ahead take every speaker once, in turn, so
+    the public programme names all of them; after that, and for drafts and cancelled sessions,
+    anyone free. Nobody is ever in two places at once."""
+
+    def __init__(self, speakers: list[Speaker]):
+        self.speakers = speakers
+        self.waiting = list(speakers)
+        self.busy: dict[int, list] = {}
+
+    def _free(self, speaker, start, end, chosen) -> bool:
+        taken = self.busy.get(speaker.pk, [])
+        return speaker not in chosen and not any(s < end and start < e for s, e in taken)
+
+    def choose(self, n: int, start, end, rng, *, public: bool) -> list[Speaker]:
+        chosen = []
+        for _i in range(n):
+            speaker = None
+            if public:
+                speaker = next((s for s in self.waiting if self._free(s, start, end, chosen)), None)
+                if speaker is not None:
+                    self.waiting.remove(speaker)
+            for _attempt in range(0 if speaker else 20):
+                candidate = self.speakers[rng.randrange(len(self.speakers))]
+                if self._free(candidate, start, end, chosen):
+                    speaker = candidate
+                    break
+            if speaker is not None:
+                chosen.append(speaker)
+                self.busy.setdefault(speaker.pk, []).append((start, end))
+        return chosen
+
+
+def _session(event, code, kind, room, start, minutes, k, rng, topic, themes, people, cast):
     stype, f_en, f_zh = kind
     phrase_en, phrase_zh = PHRASES[rng.randrange(len(PHRASES))]
     p_en, p_zh = phrase_en.format(t=topic[1]), phrase_zh.format(t=topic[2])
@@ -673,13 +722,9 @@ def _session(
         title_zh = f_zh.format(p=p_zh, t=topic[2], d=k)
     end = start + timedelta(minutes=minutes)
     values = session_values(event, code, stype, (title_en, title_zh), start, end, room, rng)
+    cancelled = k > 0 and stype != Session.Type.BREAK and rng.random() < 0.02
     session, _created = Session.objects.update_or_create(
-        code=code,
-        defaults={
-            "event": event,
-            **values,
-            "is_cancelled": k > 0 and stype != Session.Type.BREAK and rng.random() < 0.02,
-        },
+        code=code, defaults={"event": event, **values, "is_cancelled": cancelled}
     )
     session.themes.set([themes[t] for t in topic[3]])
     wanted = {
@@ -693,17 +738,8 @@ def _session(
     }[stype]
     if people is not None:
         wanted = (0, 0)
-    chosen = []
-    for _i in range(sum(wanted)):
-        for _attempt in range(20):
-            speaker = speakers[rng.randrange(len(speakers))]
-            if speaker in chosen:
-                continue
-            if any(s < end and start < e for s, e in busy.get(speaker.pk, [])):
-                continue  # a speaker is never in two places at once
-            chosen.append(speaker)
-            busy.setdefault(speaker.pk, []).append((start, end))
-            break
+    public = event.is_published and not cancelled
+    chosen = cast.choose(sum(wanted), start, end, rng, public=public)
     session.speakers.set(chosen[: wanted[0]])
     session.moderators.set(chosen[wanted[0] :])
 

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
 
+from core import monograms
+
 from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
 from .services import APPLICATION_FIELDS, refresh_listing
 from .validators import CREDIT_CODE_ALPHABET, credit_code_check_character
@@ -60,6 +62,16 @@ SECTIONS = [
         "人工智能、集成电路、量子信息等。",
     ),
 ]
+
+
+# Logo colours of the sections, as on the floor plan's signage.
+SECTION_COLOURS = {
+    "winter-olympics": "#1d5fa8",
+    "medical-healthcare": "#0b7a5c",
+    "carbon-neutrality": "#3d7a1f",
+    "regional-achievements": "#a8451d",
+    "general": "#5a3d8c",
+}
 
 
 def seed(ctx) -> None:
@@ -205,7 +217,8 @@ FOREIGN_BRANDS = [
     ("Lumen", "卢门"),
     ("Meridian", "子午线"),
 ]
-# Organizations per section at scale 1 (576 in all, as in 2021).
+# Exhibitors per section at scale 1, each listed with an approved application: 576 in all, as in
+# 2021. Applications still in review, refused, withdrawn or left as drafts come on top (EXTRA).
 SECTION_SHARES = {
     "winter-olympics": 118,
     "medical-healthcare": 132,
@@ -213,8 +226,8 @@ SECTION_SHARES = {
     "regional-achievements": 110,
     "general": 96,
 }
+EXTRA = 6  # one applicant in six per section is not (yet) an exhibitor
 STATUS_WEIGHTS = [
-    (Application.Status.APPROVED, 84),
     (Application.Status.SUBMITTED, 4),
     (Application.Status.WAITLISTED, 3),
     (Application.Status.REJECTED, 3),
@@ -248,6 +261,7 @@ def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
             "field": field,
             "biz": (en_biz, zh_biz),
             "city": None,
+            "initials": f"{brand_en[0]}{en_biz[0]}",
         }
     city_en, city_zh, region = rng.choice(CITIES)
     brand_en, brand_zh = rng.choice(BRANDS)
@@ -267,6 +281,7 @@ def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
         "field": field,
         "biz": (en_biz, zh_biz),
         "city": (city_en, city_zh),
+        "initials": brand_zh,
     }
 
 
@@ -281,8 +296,9 @@ def seed_organizations(ctx) -> None:
     seen_names: set[str] = set()
     index = 0
     for slug, share in SECTION_SHARES.items():
-        for _n in range(share * ctx.scale):
+        for n in range((share + share // EXTRA) * ctx.scale):
             index += 1
+            exhibitor = n < share * ctx.scale
             foreign = rng.random() < 0.12
             company = _company(rng, slug, index, foreign)
             while company["name_en"] in seen_names or company["name_zh_hans"] in seen_names:
@@ -325,13 +341,20 @@ def seed_organizations(ctx) -> None:
                     description_zh_hans=(
                         f"一家{where_zh}{zh_biz}企业，在中关村论坛展示最新产品与科研成果。"
                     ),
-                    is_published=rng.random() < 0.97,
+                    is_published=exhibitor or rng.random() < 0.9,
+                    logo=monograms.stored(
+                        "exhibitors/logos", company["initials"], SECTION_COLOURS[slug]
+                    ),
                     created_at=ctx.epoch + timedelta(hours=index % 500),
                 )
             )
-            status = rng.choices(
-                [s for s, _w in STATUS_WEIGHTS], weights=[w for _s, w in STATUS_WEIGHTS]
-            )[0]
+            status = (
+                Application.Status.APPROVED
+                if exhibitor
+                else rng.choices(
+                    [s for s, _w in STATUS_WEIGHTS], weights=[w for _s, w in STATUS_WEIGHTS]
+                )[0]
+            )
             raw = rng.random() < 0.2
             area = rng.choice([36, 48, 54, 72, 96]) if raw else 9 * rng.choice([1, 1, 2, 2, 3, 4])
             prefs = rng.sample(PREFERENCES, rng.randint(0, 3))
@@ -384,6 +407,7 @@ def seed_organizations(ctx) -> None:
             "description_en",
             "description_zh_hans",
             "is_published",
+            "logo",
             "created_at",
             "main_contact",
         ],
@@ -405,18 +429,20 @@ def seed_organizations(ctx) -> None:
         ],
         ignore_conflicts=True,
     )
-    # Floor area: an approval that does not fit becomes a waitlisting, as in review.
+    # Floor area: the approved booths fit their section, as review makes sure.
     taken = dict.fromkeys(sections, 0)
+    for p in plans:
+        if p["status"] == Application.Status.APPROVED:
+            taken[p["section"].slug] += p["area_m2"]
+    for slug, area in taken.items():
+        if area > sections[slug].capacity_m2:
+            raise RuntimeError(
+                f"{slug}: {area} m² of booths approved on {sections[slug].capacity_m2}"
+            )
     applications = []
     for p in plans:
         section = p["section"]
         status = p["status"]
-        if status == Application.Status.APPROVED:
-            if taken[section.slug] + p["area_m2"] > section.capacity_m2:
-                status = Application.Status.WAITLISTED
-            else:
-                taken[section.slug] += p["area_m2"]
-        p["status"] = status
         created = ctx.at(datetime(2021, 5, 3, 10, 0, tzinfo=TZ)) + timedelta(
             days=p["day"], minutes=7
         )
@@ -492,7 +518,10 @@ def seed_organizations(ctx) -> None:
             for a, b, who, why, when in steps
         ]
     ApplicationEvent.objects.bulk_create(events)
-    ctx.count("exhibitors", len(organizations))
+    ctx.count("exhibitors", sum(SECTION_SHARES.values()) * ctx.scale)
+    ctx.count(
+        "applicants not listed", len(organizations) - sum(SECTION_SHARES.values()) * ctx.scale
+    )
 
 
 def application_values(plan: dict, status: str) -> dict:

@@ -35,11 +35,15 @@ def exhibitor_card(context, organization) -> str:
         for section in organization.approved_sections
     )
     url = escape(shared["url"].replace(SLUG, organization.slug))
+    if organization.logo:  # decorative: the name follows
+        logo = f'<img src="{escape(organization.logo.url)}" alt="" class="exhibitor-card-logo" width="56" height="56" loading="lazy">'
+    else:
+        logo = f'<span class="exhibitor-card-logo" aria-hidden="true">{escape(organization.name[:1])}</span>'
     return mark_safe(
-        '<article class="card h-100"><div class="card-body">'
+        f'<article class="card h-100"><div class="card-body d-flex gap-3">{logo}<div class="min-w-0">'
         f'<h2 class="h5 card-title"><a href="{url}">{escape(organization.name)}</a></h2>'
         f'<p class="card-subtitle mb-2 text-body-secondary">{escape(other or "")}</p>'
         f'<p class="mb-1"><span class="visually-hidden">{shared["country"]}: </span>'
         f"{escape(str(organization.country.name))}</p>"
-        f'<p class="mb-0">{sections}</p></div></article>'
+        f'<p class="mb-0">{sections}</p></div></div></article>'
     )
