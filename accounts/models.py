@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.names import BilingualName
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -34,7 +36,7 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(BilingualName, AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an email address: organizer, exhibitor or delegate."""
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.countries import ForumCountries
+from core.names import BilingualName
 from events.models import Session
 
 # Photos: what a badge needs, no more. Larger uploads are refused, accepted ones re-encoded.
@@ -205,7 +206,7 @@ def photo_path(instance, filename):
     return f"delegates/photos/{secrets.token_hex(16)}.jpg"
 
 
-class Registration(models.Model):
+class Registration(BilingualName, models.Model):
     """A person's accreditation for the forum: one per account."""
 
     class Status(models.TextChoices):

@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.names import BilingualName
+
 
 def language_prefix() -> str:
     """The URL prefix of the active language: English lives at the root (i18n_patterns)."""
@@ -155,6 +157,11 @@ class Room(models.Model):
     def __str__(self):
         return f"{self.venue} · {self.name}"
 
+    @property
+    def place(self) -> str:
+        """Where a session is, as a line reads it: 202 room, ZGC venue / 中关村国际会议中心·202会议室."""
+        return _("%(room)s, %(venue)s") % {"room": self.name, "venue": self.venue.name}
+
 
 class Theme(models.Model):
     """A topic tag on events and sessions: intelligence, health, carbon neutrality, …"""
@@ -172,7 +179,7 @@ class Theme(models.Model):
         return self.name
 
 
-class Speaker(models.Model):
+class Speaker(BilingualName, models.Model):
     """A person who speaks at or moderates sessions."""
 
     slug = models.SlugField(_("slug"), unique=True)

@@ -142,6 +142,7 @@ def session_cards(sessions: QuerySet[Session]) -> list[dict]:
     languages_spoken = {k: str(v) for k, v in Session.Language.choices}
     interpretation, rsvp = str(_("Interpretation")), str(_("RSVP required"))
     invitation = str(_("By invitation"))
+    place = str(_("%(room)s, %(venue)s"))
     tz = timezone.get_current_timezone()
     cards = []
     for row in rows:
@@ -170,10 +171,11 @@ def session_cards(sessions: QuerySet[Session]) -> list[dict]:
                 "end_iso": end.isoformat(),
                 "start": f"{start.hour:02d}:{start.minute:02d}",
                 "end": f"{end.hour:02d}:{end.minute:02d}",
-                "place": (
-                    f"{_translated(row, 'room__name', languages)}, "
-                    f"{_translated(row, 'room__venue__name', languages)}"
-                ),
+                "place": place
+                % {
+                    "room": _translated(row, "room__name", languages),
+                    "venue": _translated(row, "room__venue__name", languages),
+                },
                 "event_url": event_url,
                 "event_title": _translated(row, "event__title", languages),
                 "section": _translated(row, "event__section__name", languages),

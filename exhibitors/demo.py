@@ -19,7 +19,7 @@ SECTIONS = [
     (
         "winter-olympics",
         "Technology for the Winter Olympics",
-        "科技冬奥",
+        "科技冬奥展区",
         True,
         6000,
         "Technology for the Beijing 2022 Winter Olympics.",
@@ -28,7 +28,7 @@ SECTIONS = [
     (
         "medical-healthcare",
         "Medical and healthcare",
-        "医药健康",
+        "医药健康展区",
         True,
         6000,
         "Biomedicine, medical devices and public health.",
@@ -37,7 +37,7 @@ SECTIONS = [
     (
         "carbon-neutrality",
         "Carbon neutrality",
-        "碳中和",
+        "碳中和展区",
         True,
         6000,
         "Clean energy, energy saving and sustainable development.",
@@ -46,7 +46,7 @@ SECTIONS = [
     (
         "regional-achievements",
         "S&T achievements of China's regions",
-        "区域科技创新成果",
+        "区域科技创新成果展区",
         True,
         6000,
         "Science and technology achievements of different regions of China.",

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.names import list_separator
 from core.registries import SessionAction, session_actions
 
 register = template.Library()
@@ -36,7 +37,9 @@ SLUG = "session-code-placeholder"
 
 
 def _links(people) -> str:
-    return ", ".join(f'<a href="{escape(url)}">{escape(name)}</a>' for url, name in people)
+    return list_separator().join(
+        f'<a href="{escape(url)}">{escape(name)}</a>' for url, name in people
+    )
 
 
 def _action_url(action: SessionAction, code: str = SLUG) -> str:
@@ -80,7 +83,7 @@ def _shared(context) -> dict:
                 if viewer == "visitor"
                 else ""
             ),
-            "moderator": escape(_("Moderator")),
+            "moderators": _("Moderator: %(names)s"),
             "cancelled": escape(_("Cancelled")),
         }
     return shared
@@ -100,7 +103,7 @@ def session_card(context, card: dict) -> str:
     if card["speakers"]:
         people.append(_links(card["speakers"]))
     if card["moderators"]:
-        people.append(f"{shared['moderator']}: {_links(card['moderators'])}")
+        people.append(shared["moderators"] % {"names": _links(card["moderators"])})
     badges = [f'<span class="badge text-bg-danger">{shared["cancelled"]}</span> ']
     badges = badges if card["cancelled"] else []
     badges += [

@@ -19,7 +19,7 @@ def _shared(context) -> dict:
         shared = context.render_context["exhibitor_cards"] = {
             "url": reverse("exhibitors:organization", kwargs={"slug": SLUG}),
             "english": get_language() == "en",
-            "country": escape(_("Country or region")),
+            "country": escape(_("Country or region:")),
         }
     return shared
 
@@ -43,7 +43,7 @@ def exhibitor_card(context, organization) -> str:
         f'<article class="card h-100"><div class="card-body d-flex gap-3">{logo}<div class="min-w-0">'
         f'<h2 class="h5 card-title"><a href="{url}">{escape(organization.name)}</a></h2>'
         f'<p class="card-subtitle mb-2 text-body-secondary">{escape(other or "")}</p>'
-        f'<p class="mb-1"><span class="visually-hidden">{shared["country"]}: </span>'
+        f'<p class="mb-1"><span class="visually-hidden">{shared["country"]} </span>'
         f"{escape(str(organization.country.name))}</p>"
         f'<p class="mb-0">{sections}</p></div></div></article>'
     )

@@ -42,7 +42,7 @@ def test_submit_approve_waitlist_reject_promote_mails_in_each_language(smtp_sink
     ]
     rejection = smtp_sink.to("wang.fang@example.org")[2]
     assert "尊敬的" in rejection.text and "Wang Fang" in rejection.text
-    assert "很遗憾" in rejection.text and "理由: 展品与主题不符" in rejection.text
+    assert "很遗憾" in rejection.text and "原因：展品与主题不符" in rejection.text
     assert f"/zh-hans/exhibitors/portal/{first.organization.code}/applications/{first.pk}/" in (
         rejection.text
     )

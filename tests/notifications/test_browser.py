@@ -15,7 +15,7 @@ def test_unsubscribe_page_is_accessible_and_works_in_chinese(page):
     page.goto(url.split("127.0.0.1:8000", 1)[1])
     assert_accessible(page)
     page.get_by_role("button", name="退订").click()
-    page.get_by_text("reader@example.org 将不再收到公告").wait_for()
+    page.get_by_text("reader@example.org将不再收到公告").wait_for()
     assert_accessible(page)
     user.refresh_from_db()
     assert not user.receives_announcements
