@@ -8,8 +8,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from . import views
 from .models import LegalPage
