@@ -102,7 +102,10 @@ def test_footer_shows_the_filing_numbers_only_when_set(client, settings):
     settings.ICP_FILING = "京ICP备12345678号-1"
     settings.PUBLIC_SECURITY_FILING = "京公网安备11010802012345号"
     html = text(client.get("/zh-hans/"))
-    assert '<a class="link-body-emphasis" href="https://beian.miit.gov.cn/" rel="noopener">京ICP备12345678号-1</a>' in html
+    assert (
+        '<a class="link-body-emphasis" href="https://beian.miit.gov.cn/" rel="noopener">京ICP备12345678号-1</a>'
+        in html
+    )
     assert "京公网安备11010802012345号" in html
 
 
