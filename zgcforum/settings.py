@@ -12,6 +12,8 @@
 | SECURE_SSL_REDIRECT| SECURE_SSL_REDIRECT  | 1 when DEBUG=0                            |
 | HSTS seconds       | SECURE_HSTS_SECONDS  | 31536000 when DEBUG=0                     |
 | cookies secure     | SECURE_COOKIES       | 1 when DEBUG=0                            |
+| footer filings     | ICP_FILING, PUBLIC_SECURITY_FILING | empty: not shown            |
+| retention (days)   | DELEGATES_PURGE_SENSITIVE_AFTER_DAYS, SERVER_LOG_RETENTION_DAYS | 30, 180 |
 """
 
 import os
