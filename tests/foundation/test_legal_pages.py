@@ -233,3 +233,14 @@ def test_admin_login_switches_to_chinese_and_keeps_next(client):
     assert 'name="next" value="/zh-hans/admin/delegates/"' in html
     # And back to English.
     assert 'name="next" value="/admin/login/?next=%2Fadmin%2Fdelegates%2F"' in html
+
+
+def test_every_urls_value_resolves_in_both_languages():
+    from django.urls import resolve
+    from django.utils import translation
+
+    for page in LegalPage.objects.all():
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                match = resolve(page.urls.public)
+            assert match.kwargs == {"slug": page.slug}
