@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.countries import ForumCountries
+from core.legal import consent_label
 
 from . import services
 from .models import Category, Delegation
@@ -61,20 +62,27 @@ class RegistrationForm(DetailsMixin, forms.Form):
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs"), max_length=300, required=False
     )
-    accepts_terms = forms.BooleanField(
-        label=_("I accept the terms of participation and the privacy notice."), required=True
-    )
-    consents_to_sensitive_data = forms.BooleanField(
-        label=_(
-            "I separately consent to the processing of my photo, dietary and accessibility "
-            "needs, which are sensitive personal information, for accreditation and catering."
-        ),
-        required=False,
-    )
+    accepts_terms = forms.BooleanField(required=True)
+    consents_to_sensitive_data = forms.BooleanField(required=False)
 
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+        # Labels with links to the pages, built per request in its language.
+        self.fields["accepts_terms"].label = consent_label(
+            _(
+                'I accept the <a href="{terms}">terms of participation</a> and the '
+                '<a href="{privacy}">privacy notice</a>.'
+            )
+        )
+        self.fields["consents_to_sensitive_data"].label = consent_label(
+            _(
+                "I separately consent to the processing of my photo, dietary and accessibility "
+                "needs, which are sensitive personal information, for accreditation and catering "
+                '(<a href="{privacy}">privacy notice</a>, <a href="{terms}">terms of '
+                "participation</a>)."
+            )
+        )
         self.helper = _helper(
             _("Register"),
             Fieldset(_("Category"), "category", "code"),
@@ -140,16 +148,17 @@ class SensitiveDataForm(forms.Form):
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs"), max_length=300, required=False
     )
-    consents_to_sensitive_data = forms.BooleanField(
-        label=_(
-            "I consent to the processing of my photo, dietary and accessibility needs. "
-            "Without this consent they are erased."
-        ),
-        required=False,
-    )
+    consents_to_sensitive_data = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["consents_to_sensitive_data"].label = consent_label(
+            _(
+                "I consent to the processing of my photo, dietary and accessibility needs "
+                '(<a href="{privacy}">privacy notice</a>, <a href="{terms}">terms of '
+                "participation</a>). Without this consent they are erased."
+            )
+        )
         self.helper = _helper(_("Save"))
         self.helper.attrs = {"enctype": "multipart/form-data"}
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SiteConfig(AppConfig):
@@ -10,5 +11,9 @@ class SiteConfig(AppConfig):
     def ready(self):
         from core.registries import Landing, landings
 
+        from . import services
+
         # Organizers, hosts and desk staff work in the admin.
         landings.register(Landing("staff", "admin:index", lambda user: user.is_staff, order=10))
+        # The privacy notice and the terms exist from the first migrate on, in both languages.
+        post_migrate.connect(services.ensure_legal_pages_after_migrate, sender=self)

@@ -19,9 +19,11 @@ def _nav_items(user) -> list[dict]:
 
 
 def site(request):
-    """Values every page template may use: navbar links and the same page in each language."""
+    """Values every page template may use: navbar links, the same page in each language and the
+    filing numbers the footer shows when set."""
     path = request.get_full_path()
     return {
         "nav_items": _nav_items(getattr(request, "user", None)),
         "language_links": [(code, translate_url(path, code)) for code, _name in settings.LANGUAGES],
+        "filings": {"icp": settings.ICP_FILING, "public_security": settings.PUBLIC_SECURITY_FILING},
     }

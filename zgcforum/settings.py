@@ -12,6 +12,8 @@
 | SECURE_SSL_REDIRECT| SECURE_SSL_REDIRECT  | 1 when DEBUG=0                            |
 | HSTS seconds       | SECURE_HSTS_SECONDS  | 31536000 when DEBUG=0                     |
 | cookies secure     | SECURE_COOKIES       | 1 when DEBUG=0                            |
+| footer filings     | ICP_FILING, PUBLIC_SECURITY_FILING | empty: not shown            |
+| retention (days)   | DELEGATES_PURGE_SENSITIVE_AFTER_DAYS, SERVER_LOG_RETENTION_DAYS | 30, 180 |
 """
 
 import os
@@ -184,6 +186,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 DELEGATES_PURGE_SENSITIVE_AFTER_DAYS = int(
     os.environ.get("DELEGATES_PURGE_SENSITIVE_AFTER_DAYS", "30")
 )
+# Days the web server's access logs are kept (PRC Cybersecurity Law art. 21: at least six months);
+# the privacy notice states it. Log rotation on the host must follow it.
+SERVER_LOG_RETENTION_DAYS = int(os.environ.get("SERVER_LOG_RETENTION_DAYS", "180"))
 # Outbox: first retry delay (doubles each attempt), and when queued/sending rows count as stuck.
 NOTIFICATIONS_RETRY_BASE = float(os.environ.get("NOTIFICATIONS_RETRY_BASE", "60"))
 NOTIFICATIONS_STUCK_AFTER = float(os.environ.get("NOTIFICATIONS_STUCK_AFTER", "300"))
@@ -303,6 +308,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Filing numbers a site served in mainland China shows in its footer (shown only when set):
+# the MIIT ICP filing (e.g. 京ICP备12345678号) and the public security filing (京公网安备…号).
+ICP_FILING = os.environ.get("ICP_FILING", "")
+PUBLIC_SECURITY_FILING = os.environ.get("PUBLIC_SECURITY_FILING", "")
 
 # A test run that finds a service missing fails instead of skipping when this is set (CI).
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)

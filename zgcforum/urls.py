@@ -9,8 +9,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from . import views
+from .models import LegalPage
 
 admin.site.site_header = "ZGC Forum · organizers"
 admin.site.site_title = "ZGC Forum"
@@ -21,9 +23,20 @@ admin.site.index_template = "admin/forum_index.html"
 urlpatterns = [
     # No database, no language: the benchmark's floor and the load balancer's health check.
     path("healthz/", TemplateView.as_view(template_name="healthz.html"), name="healthz"),
+    # Browsers ask for these at the root whatever the page links to.
+    path("favicon.ico", views.root_icon, {"name": "favicon.ico", "content_type": "image/x-icon"}),
+    path(
+        "apple-touch-icon.png",
+        views.root_icon,
+        {"name": "apple-touch-icon.png", "content_type": "image/png"},
+    ),
+    # The admin login's language switch posts here; the URL it returns to carries the language.
+    path("i18n/setlang/", set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("privacy/", views.legal_page, {"slug": LegalPage.Slug.PRIVACY}, name="privacy"),
+    path("terms/", views.legal_page, {"slug": LegalPage.Slug.TERMS}, name="terms"),
     path("accounts/", include("accounts.urls")),
     path("", include("events.urls")),
     path("exhibitors/", include("exhibitors.urls")),

@@ -1,13 +1,19 @@
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_safe
 
 from core.page_cache import public_page
 from events import selectors as events_selectors
 from exhibitors import caching as exhibitors_caching
 from exhibitors import selectors as exhibitors_selectors
+
+from . import selectors
+from .models import LegalPage
 
 HOME_SECONDS = 3600
 
@@ -39,6 +45,24 @@ def _home(forum) -> dict:
         "venues": events_selectors.venue_figures(),
         "programme": events_selectors.programme_figures(forum) if forum else None,
     }
+
+
+@require_safe
+def legal_page(request, slug: str):
+    """The privacy notice or the terms of participation, in the URL's language."""
+    context = selectors.legal_page(slug)
+    context["is_privacy"] = slug == LegalPage.Slug.PRIVACY
+    return render(request, "legal_page.html", context)
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def root_icon(request, name: str, content_type: str):
+    """Icons browsers ask for at the site's root (/favicon.ico), served from static/img/."""
+    path = finders.find(f"img/{name}")
+    if path is None:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115
 
 
 def error_404(request, exception=None):

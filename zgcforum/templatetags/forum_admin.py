@@ -1,4 +1,8 @@
 from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, get_language_info
 
 from core.registries import dashboard_panels as registered_panels
 
@@ -14,3 +18,27 @@ def dashboard_panels(context) -> list:
         for panel in registered_panels.ordered()
         if not panel.permission or user.has_perm(panel.permission)
     ]
+
+
+@register.simple_tag(takes_context=True)
+def login_languages(context) -> list[dict]:
+    """The admin login page in each language: its code, its own name, and the address to come
+    back to, whose ``next`` (where the login leads) is in that language too."""
+    request = context["request"]
+    current = get_language()
+    choices = []
+    for code, _name in settings.LANGUAGES:
+        query = request.GET.copy()
+        next_url = query.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+            query["next"] = translate_url(next_url, code)
+        path = translate_url(request.path, code)
+        choices.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "next": f"{path}?{query.urlencode()}" if query else path,
+                "current": code == current,
+            }
+        )
+    return choices

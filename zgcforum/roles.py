@@ -1,0 +1,11 @@
+"""The secretariat keeps the privacy notice and the terms of participation up to date."""
+
+from accounts.roles import FORUM_SECRETARIAT
+
+ROLES = {
+    FORUM_SECRETARIAT: [
+        "zgcforum.view_legalpage",
+        "zgcforum.change_legalpage",
+        "zgcforum.view_historicallegalpage",
+    ],
+}
