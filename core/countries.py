@@ -75,7 +75,6 @@ def _choices():
 
 def country_formfield(**kwargs) -> forms.Field:
     """A form's country or territory select: "Choose…", then the forum's list in page language."""
-    kwargs.setdefault("label", _("Country or territory"))
     return LazyTypedChoiceField(choices=_choices, **kwargs)
 
 
