@@ -7,6 +7,8 @@ import segno
 from django.core import signing
 from django.template.loader import render_to_string
 
+from core.countries import country_name
+
 from .models import Badge
 
 TOKEN_SALT = "delegates.badge"
@@ -51,7 +53,7 @@ def badge_html(badges: Iterable[Badge]) -> str:
             {
                 "registration": r,
                 "category": r.category,
-                "country": r.country.name,
+                "country": country_name(r.country.code),
                 "photo": _photo_data_uri(r),
                 "qr": qr_data_uri(token_for(badge)),
             }

@@ -2,9 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
-from core.countries import ForumCountries
+from core.countries import country_formfield
 from core.legal import consent_label
 
 from . import services
@@ -40,9 +39,7 @@ class DetailsMixin(forms.Form):
     name_zh = forms.CharField(label=_("Name in Chinese (optional)"), max_length=60, required=False)
     organization = forms.CharField(label=_("Organization"), max_length=200)
     title = forms.CharField(label=_("Title or position"), max_length=200, required=False)
-    country = CountryField(countries=ForumCountries, blank=False).formfield(
-        label=_("Country or territory")
-    )
+    country = country_formfield(label=_("Country or territory"))
 
 
 class RegistrationForm(DetailsMixin, forms.Form):

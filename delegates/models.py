@@ -6,9 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
-from core.countries import ForumCountries
+from core.countries import ForumCountryField
 from core.names import BilingualName
 from events.models import Session
 
@@ -87,7 +86,7 @@ class Delegation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.ORGANIZATION)
-    country = CountryField(_("country or territory"), countries=ForumCountries, blank=True)
+    country = ForumCountryField(_("country or territory"), blank=True)
     coordinator = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -236,7 +235,7 @@ class Registration(BilingualName, models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=60, blank=True)
     organization = models.CharField(_("organization"), max_length=200)
     title = models.CharField(_("title or position"), max_length=200, blank=True)
-    country = CountryField(_("country or territory"), countries=ForumCountries)
+    country = ForumCountryField(_("country or territory"))
     # Sensitive personal information (PIPL art. 28): only with its own explicit consent.
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)

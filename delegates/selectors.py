@@ -8,6 +8,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.countries import country_name, forum_positions, in_forum_order
 from events.models import Event, Forum, Session
 
 from .models import (
@@ -100,6 +101,7 @@ def personal_data(user) -> dict:
             "organization": r.organization,
             "title": r.title,
             "country": r.country.code,
+            "country_name": country_name(r.country.code),
             "photo": r.photo.name or None,
             "dietary_needs": r.dietary_needs,
             "accessibility_needs": r.accessibility_needs,
@@ -149,6 +151,7 @@ def personal_data(user) -> dict:
             "name": coordinated.name,
             "kind": coordinated.kind,
             "country": coordinated.country.code or None,
+            "country_name": country_name(coordinated.country.code) or None,
         }
     return data
 
@@ -193,11 +196,9 @@ def category_choices() -> list[tuple[str, str]]:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """The countries and territories delegates come from, by name."""
-    from core.countries import forum_countries
-
+    """The countries and territories delegates come from, in the forum list's order."""
     codes = Registration.objects.order_by().values_list("country", flat=True).distinct()
-    return sorted(((code, forum_countries.name(code)) for code in codes), key=lambda c: str(c[1]))
+    return in_forum_order(codes)
 
 
 def delegation_choices() -> list[tuple[str, str]]:
@@ -372,8 +373,7 @@ def attendance_events() -> Table:
 
 
 def delegates_by_country() -> Table:
-    from core.countries import forum_countries
-
+    """Most registrations first; equal counts in the forum list's order (China first)."""
     counts = (
         Registration.objects.order_by()
         .values("country")
@@ -388,7 +388,7 @@ def delegates_by_country() -> Table:
     )
     rows = [
         {
-            "label": str(forum_countries.name(c["country"])),
+            "label": country_name(c["country"]),
             "code": c["country"],
             "n": c["n"],
             "approved": c["approved"],
@@ -400,7 +400,8 @@ def delegates_by_country() -> Table:
         }
         for c in counts
     ]
-    rows.sort(key=lambda r: (-r["n"], r["label"]))
+    position = forum_positions()
+    rows.sort(key=lambda r: (-r["n"], position.get(r["code"], len(position))))
     return Table(
         "countries",
         _("Delegates by country or territory"),

@@ -9,10 +9,9 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Group
-from django.utils import translation
-from django_countries import countries
 
 from core import monograms
+from core.countries import country_name
 from core.demo import DEMO_DOMAIN, INTERNATIONAL_NAMES, TZ, chinese_name
 
 from .models import Event, Forum, Room, Section, Session, Speaker, Theme, Venue
@@ -445,8 +444,6 @@ AVATAR_COLOURS = ["#12386b", "#8c1f1f", "#0b5e7a", "#6b1f5e", "#3d4f5c", "#7a4b0
 def seed_speakers(ctx) -> list[Speaker]:
     rng = ctx.rng("events:speakers")
     n = 250 * ctx.scale
-    with translation.override("zh-hans"):
-        zh_countries = {code: str(countries.name(code)) for code, _g, _f in INTERNATIONAL_NAMES}
     speakers = []
     for i in range(n):
         if i % 5 in (0, 2, 4):
@@ -460,8 +457,8 @@ def seed_speakers(ctx) -> list[Speaker]:
             ]
             latin, zh = f"{rng.choice(given)} {rng.choice(family)}", ""
             org_en, org_zh = FOREIGN_AFFILIATIONS[rng.randrange(len(FOREIGN_AFFILIATIONS))]
-            aff_en = f"{countries.name(country)} {org_en}"
-            aff_zh = f"{zh_countries[country]}{org_zh}"
+            aff_en = f"{country_name(country, language='en')} {org_en}"
+            aff_zh = f"{country_name(country, language='zh-hans')}{org_zh}"
         field_en, field_zh = TOPICS[rng.randrange(len(TOPICS))][1:3]
         # A generated avatar: the family name in Chinese, else the initials.
         initials = zh[0] if zh else "".join(part[0] for part in ascii_name(latin).split()[:2])

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from icalendar import vCategory, vDDDTypes, vInt, vText, vUri
 
+from core.countries import country_name
+
 from .models import language_prefix
 
 UID_DOMAIN = "zgcforum"
@@ -172,6 +174,7 @@ def schedule_json(forum, sessions, people, *, release_number: int, language: str
                 "name_zh": name_zh or None,
                 "affiliation": affiliation[0] or affiliation[1] or None,
                 "country": str(country or "") or None,
+                "country_name": country_name(str(country or ""), language=language) or None,
                 "url": f"{site}/speakers/{slug}/",
             }
         roles.setdefault(session_id, ([], []))[1 if moderates else 0].append(slug)

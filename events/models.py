@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
+from core.countries import ForumCountryField
 from core.names import BilingualName
 
 
@@ -186,7 +186,7 @@ class Speaker(BilingualName, models.Model):
     name = models.CharField(_("name (Latin script)"), max_length=150)
     name_zh = models.CharField(_("Chinese name"), max_length=60, blank=True)
     affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
-    country = CountryField(_("country"), blank=True)
+    country = ForumCountryField(_("country"), blank=True)
     bio = models.TextField(_("biography"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
     added_by = models.ForeignKey(

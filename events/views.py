@@ -293,10 +293,10 @@ def schedule_json(request):
         )
         return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
-    # "json2": the normalized document (rooms and speakers at the top) gets other keys and
-    # ETags than the one that repeated them in every session.
+    # "json3": the document with speakers' country names gets other keys and ETags than the
+    # ones before it (json2 normalized rooms and speakers to the top).
     return _conditional(
-        request, forum, cache_key(forum, "json2"), build, "application/json; charset=utf-8"
+        request, forum, cache_key(forum, "json3"), build, "application/json; charset=utf-8"
     )
 
 

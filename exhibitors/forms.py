@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
+
+from core.countries import country_formfield, in_forum_order
 
 from . import services
 from .images import clean_logo
@@ -22,7 +22,7 @@ def _helper(label) -> FormHelper:
 class OrganizationForm(forms.Form):
     name_zh_hans = forms.CharField(label=_("Name in Chinese"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200)
-    country = LazyTypedChoiceField(label=_("Country or region"), choices=countries, initial="CN")
+    country = country_formfield(label=_("Country or region"), initial="CN")
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
@@ -187,8 +187,7 @@ class DirectoryFilterForm(forms.Form):
         self.fields["section"].choices = [("", _("All sections"))] + [
             (s.slug, s.name) for s in sections
         ]
-        named = sorted(((code, countries.name(code)) for code in country_codes), key=lambda c: c[1])
-        self.fields["country"].choices = [("", _("All countries")), *named]
+        self.fields["country"].choices = [("", _("All countries")), *in_forum_order(country_codes)]
 
     def clean_section(self):
         return self.sections.get(self.cleaned_data["section"])

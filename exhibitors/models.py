@@ -9,7 +9,8 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+
+from core.countries import ForumCountryField
 
 
 def new_code() -> str:
@@ -78,7 +79,7 @@ class Organization(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True, default=new_code, editable=False)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    country = CountryField(_("country"), default="CN")
+    country = ForumCountryField(_("country"), default="CN")
     website = models.URLField(_("website"), blank=True)
     credit_code = models.CharField(
         _("unified social credit code"),

@@ -145,6 +145,7 @@ def test_json_sessions_refer_to_rooms_and_speakers_listed_once(client, shared):
         "name_zh": None,
         "affiliation": "Tsinghua University",
         "country": "CN",
+        "country_name": "China",
         "url": f"{settings.SITE_URL}/speakers/star/",
     }
     assert speakers["other"]["country"] is None
@@ -173,6 +174,7 @@ def test_chinese_json_has_chinese_texts_and_links(client, shared):
     speakers = {speaker["slug"]: speaker for speaker in document["speakers"]}
     assert speakers["other"]["affiliation"] == "清华大学" and speakers["other"]["name_zh"]
     assert speakers["star"]["affiliation"] == "Tsinghua University"  # no Chinese: the English
+    assert (speakers["star"]["country"], speakers["star"]["country_name"]) == ("CN", "中国")
     assert speakers["star"]["url"].endswith("/zh-hans/speakers/star/")
 
 
