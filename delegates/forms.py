@@ -3,7 +3,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.countries import country_formfield
+from core.countries import CHOOSE, country_formfield
 from core.legal import consent_label
 
 from . import services
@@ -47,6 +47,7 @@ class RegistrationForm(DetailsMixin, forms.Form):
         label=_("Category"),
         queryset=Category.objects.none(),
         required=False,
+        empty_label=CHOOSE,
         help_text=_("Invited? Enter your code below instead."),
     )
     code = forms.CharField(label=_("Invitation code"), max_length=20, required=False)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.countries import ForumCountryField
 from core.names import BilingualName
@@ -373,7 +374,7 @@ class CheckIn(models.Model):
         null=True,
         blank=True,
         related_name="check_ins",
-        verbose_name=_("session"),
+        verbose_name=pgettext_lazy("programme", "session"),
     )
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -450,7 +451,7 @@ class Scan(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("session"),
+        verbose_name=pgettext_lazy("programme", "session"),
     )
     result = models.CharField(_("result"), max_length=16, choices=Result)
     scanned_by = models.ForeignKey(
@@ -528,7 +529,10 @@ class Star(models.Model):
         verbose_name=_("delegate"),
     )
     session = models.ForeignKey(
-        "events.Session", on_delete=models.CASCADE, related_name="stars", verbose_name=_("session")
+        "events.Session",
+        on_delete=models.CASCADE,
+        related_name="stars",
+        verbose_name=pgettext_lazy("programme", "session"),
     )
     created_at = models.DateTimeField(_("added at"), default=timezone.now)
 
@@ -566,7 +570,10 @@ class RSVP(models.Model):
         verbose_name=_("delegate"),
     )
     session = models.ForeignKey(
-        "events.Session", on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("session")
+        "events.Session",
+        on_delete=models.CASCADE,
+        related_name="rsvps",
+        verbose_name=pgettext_lazy("programme", "session"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status)
     created_at = models.DateTimeField(_("reserved at"), default=timezone.now)

@@ -4,7 +4,7 @@ import urlman
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import ForumCountryField
@@ -388,8 +388,8 @@ class Session(models.Model):
     objects = SessionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("programme", "session")
+        verbose_name_plural = pgettext_lazy("programme", "sessions")
         ordering = ["starts_at", "room__venue__position", "room__position", "pk"]
         indexes = [models.Index(fields=["starts_at", "ends_at"], name="session_time_idx")]
         constraints = [
