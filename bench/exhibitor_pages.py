@@ -3,8 +3,7 @@
 PAGES = [
     ("exhibitor directory", "/exhibitors/"),
     ("exhibitor directory, section filter", "/exhibitors/?section=carbon-neutrality"),
-    ("exhibitor search", "/exhibitors/?q=%E7%A7%91%E6%8A%80"),
-    ("exhibitor search, English", "/exhibitors/?q=Energy"),
+    # A free-text search is never kept in the cache (a bounded key space): measured cache off.
     ("exhibitor search, cache off", "/exhibitors/?q=%E7%A7%91%E6%8A%80", {"cache": "off"}),
     ("exhibitor search, English, cache off", "/exhibitors/?q=Energy", {"cache": "off"}),
     ("exhibitor directory, letter B, page 2", "/exhibitors/?letter=B&page=2"),

@@ -34,6 +34,7 @@ from bench.pages import FLOOR, Page, load_pages  # noqa: E402
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zgc_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/6")
 GUNICORN = [
     str(Path(sys.executable).with_name("gunicorn")),
     "zgcforum.wsgi",
@@ -201,6 +202,7 @@ def bench_env(settings: str = "zgcforum.settings") -> dict:
         SECURE_HSTS_SECONDS="0",
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
+        CACHE_URL=CACHE_URL,
     )
     return env
 
@@ -250,10 +252,11 @@ def empty_cache() -> None:
     """A fresh cache for each scale: a page cached at scale 1 must not answer at scale 10."""
     import redis
 
-    try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    except redis.RedisError as exc:
-        raise BenchError(f"Redis does not answer at {REDIS_URL}: {exc}") from exc
+    for url in (REDIS_URL, CACHE_URL):
+        try:
+            redis.Redis.from_url(url).flushdb()
+        except redis.RedisError as exc:
+            raise BenchError(f"Redis does not answer at {url}: {exc}") from exc
 
 
 def free_port() -> int:

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -130,6 +130,24 @@ def public_page(params: tuple[str, ...] = ()):
         return wrapper
 
     return decorator
+
+
+def keep_out(request) -> None:
+    """Do not store this response whole: a free-text search or a value the page does not know.
+
+    Each distinct query string would otherwise mint its own entry; the key space stays bounded by
+    the pages and filter values that exist.
+    """
+    request.public_page = False
+
+
+def without(request, *names: str) -> HttpResponseRedirect:
+    """A redirect to the same page without the named query parameters: the canonical URL for an
+    unknown day or a page beyond the last, instead of a new rendering under a new key."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from core.page_cache import public_page
+from core.page_cache import keep_out, public_page, without
 
 from . import exports, selectors
 from .filters import ScheduleFilter
@@ -51,12 +51,21 @@ def _cached(key: str, build):
     return value
 
 
-def _day(request, forum) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
+def _day(request, forum) -> date | None:
+    """The day asked for, the default day when none is; None for a day the forum does not have."""
+    if "day" not in request.GET:
         return selectors.default_day(forum)
-    return day if forum.starts_on <= day <= forum.ends_on else selectors.default_day(forum)
+    try:
+        day = date.fromisoformat(request.GET["day"])
+    except ValueError:
+        return None
+    return day if forum.starts_on <= day <= forum.ends_on else None
+
+
+def _page_number(request) -> int | None:
+    """The page asked for (1 when none is); None for something that is not a page number."""
+    number = request.GET.get("page", "1")
+    return int(number) if number.isdigit() and 0 < int(number) < 10**6 else None
 
 
 def _filter_params(request) -> list[tuple[str, str]]:
@@ -75,22 +84,29 @@ def _day_tabs(forum, day, params) -> list[dict]:
 def schedule(request):
     forum = _forum()
     day = _day(request, forum)
+    if day is None:
+        return without(request, "day")
+    page_number = _page_number(request)
+    if page_number is None:
+        return without(request, "page")
     params = _filter_params(request)
-    page_number = request.GET.get("page", "1")
-    page_number = page_number if page_number.isdigit() else "1"
+    searching = any(name == "q" for name, _value in params)
 
-    def build():
+    def build() -> tuple[str, int, bool]:
+        """(the day's HTML, its number of pages, whether every filter value is one we know)."""
         filterset = ScheduleFilter(
             dict(params),
             queryset=selectors.public_sessions(forum),
             choices=selectors.filter_choices(forum),
         )
-        page = Paginator(
-            selectors.sessions_on(filterset.qs, forum, day), SESSIONS_PER_PAGE
-        ).get_page(page_number)
+        known = filterset.is_valid()
+        paginator = Paginator(selectors.sessions_on(filterset.qs, forum, day), SESSIONS_PER_PAGE)
+        if page_number > paginator.num_pages:
+            return "", paginator.num_pages, known
+        page = paginator.page(page_number)
         sessions = selectors.session_cards(page.object_list)
         page_query = urlencode([("day", day.isoformat()), *params])
-        return render_to_string(
+        html = render_to_string(
             "events/includes/_schedule_day.html",
             {
                 "forum": forum,
@@ -105,8 +121,21 @@ def schedule(request):
                 "grid_query": urlencode([("day", day.isoformat())]),
             },
         )
+        return html, paginator.num_pages, known
 
-    body = _cached(cache_key(forum, "day", f"{day}|{params}|{page_number}"), build)
+    # Only known days, pages and filter values are kept, whole and as fragments: the key space is
+    # bounded by what the forum holds. A free-text search is rendered each time.
+    key = cache_key(forum, "day", f"{day}|{params}|{page_number}|v2")
+    found = None if searching else cache.get(key)
+    if found is None:
+        found = build()
+        if not searching and found[2] and page_number <= found[1]:
+            cache.set(key, found, CACHE_SECONDS)
+    body, pages, known = found
+    if page_number > pages:
+        return without(request, "page")
+    if searching or not known:
+        keep_out(request)
     return render(request, "events/schedule.html", {"forum": forum, "day": day, "body": body})
 
 
@@ -115,6 +144,8 @@ def schedule(request):
 def grid(request):
     forum = _forum()
     day = _day(request, forum)
+    if day is None:
+        return without(request, "day")
 
     def build():
         sessions = selectors.sessions_on(
@@ -163,9 +194,11 @@ def session_detail(request, code):
 @require_GET
 def speaker_list(request):
     forum = _forum()
-    page = Paginator(selectors.public_speakers(forum), SPEAKERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(selectors.public_speakers(forum), SPEAKERS_PER_PAGE)
+    number = _page_number(request)
+    if number is None or number > paginator.num_pages:
+        return without(request, "page")
+    page = paginator.page(number)
     return render(request, "events/speakers.html", {"forum": forum, "page": page})
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.page_cache import public_page
+from core.page_cache import keep_out, public_page, without
 from core.registries import portal_tabs
 
 from . import caching, selectors, services
@@ -29,25 +29,41 @@ PAGE_SIZE = 24
 
 @public_page(params=DIRECTORY_PARAMS)
 def directory(request):
-    # Cached only for the parameters the page knows, each once: junk ones must not mint entries.
-    cacheable = all(k in DIRECTORY_PARAMS and len(v) == 1 for k, v in request.GET.lists())
+    """Kept whole and as a fragment only for values the directory knows, each once, and never for
+    a free-text search: the key space is bounded by the sections, countries, fields and pages."""
+    number = request.GET.get("page", "1")
+    if not (number.isdigit() and 0 < int(number) < 10**6):
+        return without(request, "page")
+    searching = bool(request.GET.get("q", "").strip())
+    cacheable = not searching and all(
+        k in DIRECTORY_PARAMS and len(v) == 1 for k, v in request.GET.lists()
+    )
     params = sorted(request.GET.items())
     digest = hashlib.sha256(repr(params).encode()).hexdigest()[:32]
     key = f"exhibitors:directory:{caching.directory_version()}:{get_language()}:{digest}"
     body = cache.get(key) if cacheable else None
     if body is None:
-        body = render_to_string("exhibitors/includes/_directory_body.html", _directory(request))
+        context = _directory(request, int(number))
+        if context is None:
+            return without(request, "page")
+        body = render_to_string("exhibitors/includes/_directory_body.html", context)
+        cacheable = cacheable and context["known"]
         if cacheable:
             cache.set(key, body, caching.PAGE_SECONDS)
+    if not cacheable:
+        keep_out(request)
     return render(request, "exhibitors/directory.html", {"body": body})
 
 
-def _directory(request) -> dict:
+def _directory(request, number: int = 1) -> dict | None:
+    """The directory's context; None for a page beyond the last."""
     sections = selectors.exhibition_sections()
     form = DirectoryFilterForm(
         request.GET or None, sections=sections, country_codes=selectors.directory_countries()
     )
     filters = {}
+    letter = request.GET.get("letter", "").upper()
+    known = (not form.is_bound or form.is_valid()) and (not letter or letter in LETTERS)
     if form.is_valid():
         data = form.cleaned_data
         filters = {
@@ -58,7 +74,10 @@ def _directory(request) -> dict:
             "letter": data["letter"].upper() if data["letter"].upper() in LETTERS else "",
         }
     organizations = selectors.public_exhibitors(**filters)
-    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(organizations, PAGE_SIZE)
+    if number > paginator.num_pages:
+        return None
+    page = paginator.page(number)
     page.object_list = selectors.with_sections(page.object_list, sections)
     params = request.GET.copy()
     params.pop("page", None)
@@ -66,6 +85,7 @@ def _directory(request) -> dict:
     letter_params.pop("letter", None)
     return {
         "form": form,
+        "known": known,
         "filter_fields": [form["section"], form["country"], form["field"]],
         "page": page,
         "letters": LETTERS,

@@ -7,7 +7,9 @@
 | ALLOWED_HOSTS      | ALLOWED_HOSTS        | localhost,127.0.0.1 (comma-separated)     |
 | DATABASES          | DATABASE_URL         | SQLite file db.sqlite3 (WAL, IMMEDIATE)   |
 | Celery broker/cache| REDIS_URL            | none: Celery eager, local-memory cache    |
-| whole-page cache   | PUBLIC_PAGE_CACHE    | 1 when REDIS_URL is set (shared cache)    |
+| Celery broker      | CELERY_BROKER_URL    | REDIS_URL                                 |
+| cache              | CACHE_URL            | REDIS_URL's next database                 |
+| whole-page cache   | PUBLIC_PAGE_CACHE    | 1 when a cache URL is set (shared cache)  |
 | EMAIL_*            | EMAIL_URL-ish: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS; console backend when EMAIL_HOST is unset |
 | SECURE_SSL_REDIRECT| SECURE_SSL_REDIRECT  | 1 when DEBUG=0                            |
 | HSTS seconds       | SECURE_HSTS_SECONDS  | 31536000 when DEBUG=0                     |
@@ -18,6 +20,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -139,13 +142,27 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: Celery broker and cache ---------------------------------------------------------
+# --- Redis: Celery broker and cache, apart ---------------------------------------------------
+# The broker must never lose a queued task to the cache's evictions, and the cache must never
+# fill the broker's memory: separate databases (or servers). REDIS_URL is a shortcut for both:
+# its database for the broker, the next one for the cache (redis://h:6379/0 → broker 0, cache 1).
+# The cache's Redis runs with maxmemory and `maxmemory-policy allkeys-lru` (README: Production).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+
+
+def next_redis_database(url: str) -> str:
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{database + 1}"))
+
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://"
+CACHE_URL = os.environ.get("CACHE_URL") or (next_redis_database(REDIS_URL) if REDIS_URL else "")
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "zgc",
         }
     }
@@ -153,11 +170,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Whole public pages in the cache (core/page_cache.py): only with a cache every process shares.
-PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", bool(REDIS_URL))
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", bool(CACHE_URL))
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
