@@ -18,9 +18,21 @@ class AccountError(Exception):
     """A request about an account that cannot be carried out; the message is shown to the user."""
 
 
-def verification_token(user: User) -> str:
-    # The email is signed too: a token stops working if the address changes.
-    return signing.dumps({"id": user.pk, "email": user.email}, salt=VERIFY_SALT)
+def local_path(value: str) -> str:
+    """``value`` if it is a path on this site ("/…", not "//…" nor a scheme), else ""."""
+    value = (value or "").strip()
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return ""
+    return value
+
+
+def verification_token(user: User, next_path: str = "") -> str:
+    # The email is signed too: a token stops working if the address changes. ``next`` is where
+    # the account was going (the forum registration): the link leads back there.
+    data = {"id": user.pk, "email": user.email}
+    if next_path := local_path(next_path):
+        data["next"] = next_path
+    return signing.dumps(data, salt=VERIFY_SALT)
 
 
 def verification_url(user: User, token: str | None = None) -> str:
@@ -29,9 +41,9 @@ def verification_url(user: User, token: str | None = None) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send_verification_mail(user: User) -> None:
+def send_verification_mail(user: User, next_path: str = "") -> None:
     """Mail the verification link in the user's language, once the caller commits."""
-    token = verification_token(user)
+    token = verification_token(user, next_path)
     context = {"user": user, "url": verification_url(user, token)}
     # One message per token: a token is new for each request (it carries a timestamp).
     notify([user], "accounts/verify", context, key=f"accounts:verify:{token.rsplit(':', 1)[-1]}")
@@ -39,9 +51,15 @@ def send_verification_mail(user: User) -> None:
 
 @transaction.atomic
 def sign_up(
-    *, email: str, password: str, name: str, name_zh: str = "", language: str = "en"
+    *,
+    email: str,
+    password: str,
+    name: str,
+    name_zh: str = "",
+    language: str = "en",
+    next_path: str = "",
 ) -> User:
-    """Create an unverified account and mail its verification link."""
+    """Create an unverified account and mail its verification link (leading on to ``next_path``)."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise AccountError(_("An account with this email address already exists."))
@@ -52,8 +70,17 @@ def sign_up(
             )
     except IntegrityError as exc:
         raise AccountError(_("An account with this email address already exists.")) from exc
-    send_verification_mail(user)
+    send_verification_mail(user, next_path)
     return user
+
+
+def verification_next(token: str) -> str:
+    """Where a verification link leads after confirming ("" when nowhere in particular)."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT)
+    except signing.BadSignature:
+        return ""
+    return local_path(data.get("next", ""))
 
 
 @transaction.atomic

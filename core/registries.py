@@ -79,16 +79,44 @@ session_actions = Registry("session actions")
 # --- Navbar doors and the landing after login (read by the site's context processor) ---------
 @dataclass(frozen=True)
 class Door:
-    """A navbar link; ``visible(user)`` decides who sees it (everyone when None)."""
+    """A navbar link; ``visible(user)`` decides who sees it (everyone when None). ``personal``
+    doors (my registration, the portal, the desk) sit on the right, beside the account."""
 
     key: str
     label: Any
     url_name: str
     order: int = 0
     visible: Callable | None = None
+    personal: bool = False
 
 
 navbar_doors = Registry("navbar doors")
+
+
+@dataclass(frozen=True)
+class UserFlag:
+    """A yes/no fact about a user that doors and landings ask on every page ("has a forum
+    registration"): ``expression()`` is an SQL expression over the user row (an ``Exists``).
+    accounts' authentication backend adds every flag to the query that loads the request's
+    user, so the navbar costs no query of its own."""
+
+    key: str
+    expression: Callable
+
+
+user_flags = Registry("user flags")
+
+
+def user_flag(user, key: str) -> bool:
+    """The flag as loaded with the request's user, else asked now (and kept on the user)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    name = f"flag_{key}"
+    if not hasattr(user, name):
+        rows = type(user)._default_manager.filter(pk=user.pk)
+        value = rows.annotate(flag=user_flags[key].expression()).values_list("flag", flat=True)
+        setattr(user, name, bool(value.first()))
+    return bool(getattr(user, name))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """What delegates offers on other apps' pages: session buttons, a navbar door, an admin panel."""
 
+from django.contrib.auth.models import Permission
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -7,11 +9,37 @@ from django.utils.translation import gettext_lazy as _
 from core.registries import (
     DashboardPanel,
     Door,
+    Landing,
     SessionAction,
+    UserFlag,
     dashboard_panels,
+    landings,
     navbar_doors,
     session_actions,
+    user_flag,
+    user_flags,
 )
+
+
+def _registered():
+    from .models import Registration
+
+    return Exists(Registration.objects.filter(user=OuterRef("pk")))
+
+
+def _scans_badges():
+    """Superusers, and users given "scan badges" directly or through a group."""
+    scan = Permission.objects.filter(codename="scan_badges", content_type__app_label="delegates")
+    granted = Exists(scan.filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))))
+    return ExpressionWrapper(Q(is_superuser=True) | Q(granted), output_field=BooleanField())
+
+
+def is_registered(user) -> bool:
+    return user_flag(user, "registered")
+
+
+def is_door_staff(user) -> bool:
+    return user_flag(user, "scans_badges")
 
 
 def _reservations_note(session) -> str:
@@ -28,6 +56,8 @@ def _reservations_note(session) -> str:
 
 
 def register_extensions() -> None:
+    user_flags.register(UserFlag("registered", _registered))
+    user_flags.register(UserFlag("scans_badges", _scans_badges))
     session_actions.register(
         SessionAction(
             "star",
@@ -57,7 +87,29 @@ def register_extensions() -> None:
             "agenda", _("My agenda"), "delegates:agenda", order=30, post=False, with_code=False
         )
     )
-    navbar_doors.register(Door("delegates", _("Delegates"), "delegates:register", order=40))
+    # The forum registration for whoever has none yet; a delegate's own pages once registered.
+    navbar_doors.register(
+        Door(
+            "delegates",
+            _("Register for the forum"),
+            "delegates:register",
+            order=40,
+            visible=lambda user: not is_registered(user),
+        )
+    )
+    navbar_doors.register(
+        Door("registration", _("My registration"), "delegates:mine", 10, is_registered, True)
+    )
+    navbar_doors.register(
+        Door("agenda", _("My agenda"), "delegates:agenda", 20, is_registered, True)
+    )
+    navbar_doors.register(
+        Door("desk", _("Check-in desk"), "delegates:desk", 40, is_door_staff, True)
+    )
+    # After login: the desk for door staff (organizers land in the admin first), a delegate on
+    # their registration (exhibitors land in the portal first).
+    landings.register(Landing("desk", "delegates:desk", is_door_staff, order=15))
+    landings.register(Landing("delegate", "delegates:mine", is_registered, order=30))
     dashboard_panels.register(
         DashboardPanel(
             "delegates-statistics",

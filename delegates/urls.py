@@ -5,6 +5,7 @@ from . import views
 app_name = "delegates"
 
 urlpatterns = [
+    path("", views.DelegatesHomeView.as_view(), name="home"),
     path("register/", views.RegisterView.as_view(), name="register"),
     path("me/", views.MyRegistrationView.as_view(), name="mine"),
     path("me/edit/", views.EditRegistrationView.as_view(), name="edit"),

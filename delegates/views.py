@@ -35,6 +35,15 @@ def _details(registration) -> dict:
     return {name: getattr(registration, name) for name in services.EDITABLE_FIELDS}
 
 
+class DelegatesHomeView(View):
+    """``/delegates/``: a delegate's own registration, or the way to register for the forum."""
+
+    def get(self, request):
+        if request.user.is_authenticated and selectors.registration_of(request.user) is not None:
+            return redirect("delegates:mine")
+        return redirect("delegates:register")
+
+
 class RegisterView(LoginRequiredMixin, View):
     template_name = "delegates/register.html"
 

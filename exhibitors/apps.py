@@ -2,25 +2,60 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _acts_for_an_exhibitor():
+    from django.db.models import Exists, OuterRef
+
+    from .models import Membership
+
+    return Exists(Membership.objects.filter(user=OuterRef("pk")))
+
+
+def is_exhibitor(user) -> bool:
+    """Whether the user acts for an exhibitor (navbar, landing): loaded with the user."""
+    from core.registries import user_flag
+
+    return user_flag(user, "exhibitor")
+
+
 class ExhibitorsConfig(AppConfig):
     name = "exhibitors"
     verbose_name = _("Exhibition")
 
     def ready(self):
         from core import page_cache
-        from core.registries import Door, Landing, PortalTab, landings, navbar_doors, portal_tabs
+        from core.registries import (
+            Door,
+            Landing,
+            PortalTab,
+            UserFlag,
+            landings,
+            navbar_doors,
+            portal_tabs,
+            user_flags,
+        )
 
         from . import caching, segments
 
+        user_flags.register(UserFlag("exhibitor", _acts_for_an_exhibitor))
         segments.register_segments()
         caching.connect()
         page_cache.watch(self)
         navbar_doors.register(Door("exhibitors", _("Exhibitors"), "exhibitors:directory", order=30))
+        navbar_doors.register(
+            Door(
+                "portal",
+                _("Exhibitor portal"),
+                "exhibitors:portal",
+                order=30,
+                visible=is_exhibitor,
+                personal=True,
+            )
+        )
         landings.register(
             Landing(
                 "exhibitor",
                 "exhibitors:portal",
-                lambda user: user.exhibitor_memberships.exists(),
+                is_exhibitor,
                 order=20,
             )
         )

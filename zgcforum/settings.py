@@ -215,7 +215,7 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any other backend checks them.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ForumBackend",  # Django's ModelBackend, the user loaded with its flags
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

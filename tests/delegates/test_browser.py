@@ -35,7 +35,7 @@ def test_delegate_registers_in_chinese_and_is_approved_by_the_desk(page, roles, 
         page, "zhao.min@example.org", "/zh-hans/accounts/login/?next=/zh-hans/delegates/register/"
     )
     page.wait_for_url("**/zh-hans/delegates/register/")
-    assert page.locator("h1").inner_text() == "注册参加论坛"
+    assert page.locator("h1").inner_text() == "报名参会"
     assert_accessible(page)
     page.get_by_label("类别").select_option(label="参会代表")
     page.get_by_label("单位").fill("清华大学")
