@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfWriter
 
 from ..badges import badge_pdf
 from ..models import Badge, BadgePrintJob, Registration
@@ -102,8 +103,6 @@ def request_badge_print(registration_ids, *, by) -> BadgePrintJob:
 
 def run_badge_print(job_id: int) -> BadgePrintJob:
     """Render a queued job's badges in chunks, saving progress, then store the PDF."""
-    from pypdf import PdfWriter
-
     with transaction.atomic():
         job = BadgePrintJob.objects.select_for_update().get(pk=job_id)
         if job.status != BadgePrintJob.Status.QUEUED:
