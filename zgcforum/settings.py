@@ -18,6 +18,7 @@
 | proxies in front   | PROXY_COUNT          | 0: X-Forwarded-Proto/-For ignored         |
 | trusted proxies    | TRUSTED_PROXIES      | empty: as above (comma-separated IPs/CIDRs, django-ipware's proxy list) |
 | footer filings     | ICP_FILING, PUBLIC_SECURITY_FILING | empty: not shown            |
+| badge print sweep  | BADGE_PRINT_STUCK_AFTER | 600: seconds without progress before a running job starts again |
 | retention (days)   | DELEGATES_PURGE_SENSITIVE_AFTER_DAYS, SERVER_LOG_RETENTION_DAYS | 30, 180 |
 """
 
@@ -184,6 +185,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "delegates.purge_sensitive_data",
         "schedule": 24 * 3600.0,
     },
+    # Badge print jobs a down broker left queued or a killed worker left running.
+    "delegates-sweep-badge-print-jobs": {
+        "task": "delegates.sweep_badge_print_jobs",
+        "schedule": 60.0,
+    },
     # Speakers with an address and exhibitor staff get their registrations (and so badges).
     "delegates-register-speakers-and-staff": {
         "task": "delegates.register_speakers_and_staff",
@@ -200,6 +206,9 @@ SERVER_LOG_RETENTION_DAYS = int(os.environ.get("SERVER_LOG_RETENTION_DAYS", "180
 # Outbox: first retry delay (doubles each attempt), and when queued/sending rows count as stuck.
 NOTIFICATIONS_RETRY_BASE = float(os.environ.get("NOTIFICATIONS_RETRY_BASE", "60"))
 NOTIFICATIONS_STUCK_AFTER = float(os.environ.get("NOTIFICATIONS_STUCK_AFTER", "300"))
+# Badge print jobs: seconds without progress after which a running job counts as stuck (its
+# worker died) and the sweep starts it again; a chunk of 25 badges takes a few seconds.
+BADGE_PRINT_STUCK_AFTER = float(os.environ.get("BADGE_PRINT_STUCK_AFTER", "600"))
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
