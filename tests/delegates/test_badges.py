@@ -153,8 +153,9 @@ def test_broker_down_the_print_action_answers_and_the_sweep_prints_later(
     people = [approved_registration(name=f"Patient Person {i}") for i in range(2)]
     client.force_login(organizer)
     dead_broker = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    with publishing_to(dead_broker, "zgc-test-dead"), django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        publishing_to(dead_broker, "zgc-test-dead"),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(
             reverse("admin:delegates_registration_changelist"),
