@@ -3,7 +3,10 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
-MANAGE := $(BIN)/python manage.py
+# The settings default to DEBUG off; the Makefile's targets are for development and turn it on,
+# unless the environment says otherwise (`DEBUG=0 make worker` where SECRET_KEY and SITE_URL are set).
+DEBUG ?= 1
+MANAGE := DEBUG=$(DEBUG) $(BIN)/python manage.py
 # `make run PORT=8100` serves there; links in mail follow (unless SITE_URL is set).
 PORT     ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -41,7 +44,7 @@ run: install messages seed
 	@echo "  Admin:          $(SITE_URL)/admin/  login organizer@zgcforum.example / zgc-forum-2021"
 	@echo "  Try the journeys listed in README.md (\"Try these journeys\")."
 	@echo ""
-	env -u DATABASE_URL -u REDIS_URL -u EMAIL_HOST DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) runserver 127.0.0.1:$(PORT)
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_HOST DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Load the demo anew, replayed from today (the forum three weeks ahead); --as-held: 2021's dates.
 reseed: migrate
@@ -60,13 +63,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: install messages
-	$(BIN)/python bench/run.py
+	DEBUG=$(DEBUG) $(BIN)/python bench/run.py
 
 worker: $(STAMP)
-	$(BIN)/celery -A zgcforum worker -l info
+	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum worker -l info
 
 beat: $(STAMP)
-	$(BIN)/celery -A zgcforum beat -l info
+	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum beat -l info
 
 clean:
 	rm -rf staticfiles .test-media media db.sqlite3* bench/results

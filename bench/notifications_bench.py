@@ -248,8 +248,12 @@ def main() -> int:
         "EMAIL_HOST_USER": "",
         "EMAIL_HOST_PASSWORD": "",
     }
-    if os.environ.get("DEBUG", "1") == "0" and not os.environ.get("SECRET_KEY"):
+    # Run alone it is a dev run (DEBUG on); under bench/run.py, production settings on HTTP.
+    env["DEBUG"] = os.environ.get("DEBUG", "1")
+    if env["DEBUG"] == "0" and not os.environ.get("SECRET_KEY"):
         env["SECRET_KEY"] = "bench-only-" + uuid.uuid4().hex * 2
+    if env["DEBUG"] == "0" and not os.environ.get("SITE_URL"):
+        env["SITE_URL"] = "http://127.0.0.1"
     lock = ensure_database(database_url)
     prepare_django(env)
     child_env = {**os.environ, **env}

@@ -435,7 +435,15 @@ class BadgePrintJobAdmin(admin.ModelAdmin):
     list_display = ["pk", "status", "done", "total", "requested_by", "created_at", "finished_at"]
     list_filter = ["status"]
     list_select_related = ["requested_by"]
-    readonly_fields = ["status", "done", "total", "requested_by", "created_at", "finished_at"]
+    readonly_fields = [
+        "status",
+        "done",
+        "total",
+        "attempts",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
     fields = readonly_fields + ["error"]
     change_form_template = "admin/delegates/badgeprintjob/change_form.html"
 

@@ -502,6 +502,10 @@ class BadgePrintJob(models.Model):
     done = models.PositiveIntegerField(_("badges made"), default=0)
     file = models.FileField(_("PDF"), upload_to=print_job_path, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Each start by a worker counts; progress touches heartbeat_at, so the beat sweep can tell a
+    # job whose worker died (no heartbeat for BADGE_PRINT_STUCK_AFTER) from a long one.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -15,6 +15,12 @@ def print_badges(job_id: int) -> None:
     services.run_badge_print(job_id)
 
 
+@shared_task(name="delegates.sweep_badge_print_jobs")
+def sweep_badge_print_jobs() -> int:
+    """Beat, every minute: start again what a down broker or a killed worker left behind."""
+    return len(services.sweep_badge_print_jobs())
+
+
 @shared_task(name="delegates.register_speakers_and_staff")
 def register_speakers_and_staff() -> int:
     """Beat task: speakers and exhibitor staff get their registrations (and so their badges)."""

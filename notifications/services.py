@@ -13,8 +13,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import lru_cache, partial
-from urllib.parse import parse_qsl, urlencode
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.dispatch import delay_on_commit
 from core.registries import MailSegment, mail_segments
 
 from .models import Announcement, OutboundMessage
@@ -113,18 +114,7 @@ def _dispatch_on_commit(ids: list[int]) -> None:
     for start in range(0, len(ids), BATCH_SIZE):
         # robust: a broker that is down must not turn the caller's saved change into a 500;
         # the row stays queued and the beat sweep enqueues it later.
-        transaction.on_commit(
-            _named(partial(send_task.delay, ids[start : start + BATCH_SIZE])), robust=True
-        )
-
-
-def _named(callback: partial) -> partial:
-    """Give a partial the ``__qualname__`` Django's robust on_commit logs on failure.
-
-    Without it the log line itself raises AttributeError and the broker error becomes a 500.
-    """
-    callback.__qualname__ = f"{callback.func.__qualname__}{callback.args!r}"[:200]
-    return callback
+        delay_on_commit(send_task, ids[start : start + BATCH_SIZE])
 
 
 def _full_key(key: str, email: str) -> str:
@@ -231,13 +221,27 @@ def _mine(row: OutboundMessage, token: str):
     return OutboundMessage.objects.filter(pk=row.pk, status=Status.SENDING, claim_token=token)
 
 
+def message_id(row: OutboundMessage) -> str:
+    """The row's Message-ID, the same on every attempt of it.
+
+    SMTP is at-least-once: a worker killed between the server's "250" and marking the row sent
+    sends it again, and receivers recognise the copy by this header and can drop it.
+    """
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox-{row.pk}@{host}>"
+
+
 def _email(row: OutboundMessage, connection) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         row.subject,
         row.body_text,
         to=[row.to_email],
         connection=connection,
-        headers={"X-ZGC-Message": str(row.pk), **(row.headers or {})},
+        headers={
+            "X-ZGC-Message": str(row.pk),
+            **(row.headers or {}),
+            "Message-ID": message_id(row),
+        },
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
@@ -502,7 +506,7 @@ def send_announcement(announcement: Announcement, *, by: User) -> Announcement:
     announcement.sent_by = by
     announcement.send_requested_at = timezone.now()
     announcement.save(update_fields=["status", "sent_by", "send_requested_at"])
-    transaction.on_commit(_named(partial(fan_out_announcement.delay, announcement.pk)), robust=True)
+    delay_on_commit(fan_out_announcement, announcement.pk)
     return announcement
 
 

@@ -11,7 +11,7 @@ class SiteConfig(AppConfig):
     def ready(self):
         from core.registries import Landing, landings
 
-        from . import services
+        from . import checks, services  # noqa: F401  (checks registers itself)
 
         # Organizers, hosts and desk staff work in the admin.
         landings.register(Landing("staff", "admin:index", lambda user: user.is_staff, order=10))

@@ -2,9 +2,10 @@
 
 | setting            | env var              | default                                   |
 |--------------------|----------------------|-------------------------------------------|
-| DEBUG              | DEBUG                | 1 (0 in production)                       |
+| DEBUG              | DEBUG                | 0 (the Makefile's dev targets and tests: 1)|
 | SECRET_KEY         | SECRET_KEY           | a dev key, only while DEBUG               |
 | ALLOWED_HOSTS      | ALLOWED_HOSTS        | localhost,127.0.0.1 (comma-separated)     |
+| SITE_URL           | SITE_URL             | http://127.0.0.1:8000 while DEBUG; required (system check error) when DEBUG=0 |
 | DATABASES          | DATABASE_URL         | SQLite file db.sqlite3 (WAL, IMMEDIATE)   |
 | Celery broker/cache| REDIS_URL            | none: Celery eager, local-memory cache    |
 | Celery broker      | CELERY_BROKER_URL    | REDIS_URL                                 |
@@ -13,8 +14,13 @@
 | EMAIL_*            | EMAIL_URL-ish: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS; console backend when EMAIL_HOST is unset |
 | SECURE_SSL_REDIRECT| SECURE_SSL_REDIRECT  | 1 when DEBUG=0                            |
 | HSTS seconds       | SECURE_HSTS_SECONDS  | 31536000 when DEBUG=0                     |
+| HSTS subdomains    | SECURE_HSTS_INCLUDE_SUBDOMAINS | 0 (opt-in)                      |
+| HSTS preload       | SECURE_HSTS_PRELOAD  | 0 (opt-in)                                |
 | cookies secure     | SECURE_COOKIES       | 1 when DEBUG=0                            |
+| proxies in front   | PROXY_COUNT          | 0: X-Forwarded-Proto/-For ignored         |
+| trusted proxies    | TRUSTED_PROXIES      | empty: as above (comma-separated IPs/CIDRs, django-ipware's proxy list) |
 | footer filings     | ICP_FILING, PUBLIC_SECURITY_FILING | empty: not shown            |
+| badge print sweep  | BADGE_PRINT_STUCK_AFTER | 600: seconds without progress before a running job starts again |
 | retention (days)   | DELEGATES_PURGE_SENSITIVE_AFTER_DAYS, SERVER_LOG_RETENTION_DAYS | 30, 180 |
 """
 
@@ -41,7 +47,8 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless set: a deployment that forgets it must not show tracebacks and settings to anyone.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -51,7 +58,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in mail and feeds, and the host of Message-IDs. Required when DEBUG=0: a system
+# check (zgcforum/checks.py) refuses to start rather than mail links to 127.0.0.1.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 INSTALLED_APPS = [
     # modeltranslation patches the admin: it must come before django.contrib.admin.
@@ -192,6 +201,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "delegates.purge_sensitive_data",
         "schedule": 24 * 3600.0,
     },
+    # Badge print jobs a down broker left queued or a killed worker left running.
+    "delegates-sweep-badge-print-jobs": {
+        "task": "delegates.sweep_badge_print_jobs",
+        "schedule": 60.0,
+    },
     # Speakers with an address and exhibitor staff get their registrations (and so badges).
     "delegates-register-speakers-and-staff": {
         "task": "delegates.register_speakers_and_staff",
@@ -208,6 +222,9 @@ SERVER_LOG_RETENTION_DAYS = int(os.environ.get("SERVER_LOG_RETENTION_DAYS", "180
 # Outbox: first retry delay (doubles each attempt), and when queued/sending rows count as stuck.
 NOTIFICATIONS_RETRY_BASE = float(os.environ.get("NOTIFICATIONS_RETRY_BASE", "60"))
 NOTIFICATIONS_STUCK_AFTER = float(os.environ.get("NOTIFICATIONS_STUCK_AFTER", "300"))
+# Badge print jobs: seconds without progress after which a running job counts as stuck (its
+# worker died) and the sweep starts it again; a chunk of 25 badges takes a few seconds.
+BADGE_PRINT_STUCK_AFTER = float(os.environ.get("BADGE_PRINT_STUCK_AFTER", "600"))
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -236,7 +253,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
 
 # --- I18N -----------------------------------------------------------------------------------
@@ -292,14 +308,40 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# Opt-in: includeSubDomains breaks every subdomain still on plain HTTP, and a preload listing
+# takes months to undo. Not opting in is a decision, so `check --deploy` is not asked to warn.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Behind a reverse proxy -----------------------------------------------------------------
+# X-Forwarded-Proto and X-Forwarded-For are believed only when the deployment says proxies set
+# them: otherwise any client could claim HTTPS, or another address to lock accounts out with.
+# PROXY_COUNT: reverse proxies in front of the app, each appending the address it saw to
+# X-Forwarded-For (nginx: $proxy_add_x_forwarded_for). TRUSTED_PROXIES: addresses or networks of
+# the proxies listed at the end of X-Forwarded-For, nearest last (django-ipware's proxy list).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+BEHIND_PROXY = PROXY_COUNT > 0 or bool(TRUSTED_PROXIES)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Axes finds the client through django-ipware. Without a proxy only the socket's address counts.
+# With PROXY_COUNT=n the client is the n-th address from the right of X-Forwarded-For (the one
+# the outermost proxy saw): ipware counts the proxies listed in the header, so n - 1 of them;
+# not strict, so what a client writes in front of that is ignored rather than voiding the header.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT > 0 else None
+AXES_IPWARE_PROXY_TRUSTED_IPS = TRUSTED_PROXIES or None
+IPWARE_STRICT = False
 
 # No inline script or style anywhere: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = {

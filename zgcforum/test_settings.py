@@ -1,6 +1,12 @@
 """Test settings: the real settings, with fast hashing and in-memory mail by default."""
 
-from .settings import *  # noqa: F403
+import os
+
+# The settings default to DEBUG off; the suite runs as a developer does (tests that need
+# production settings start a subprocess with their own environment).
+os.environ.setdefault("DEBUG", "1")
+
+from .settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

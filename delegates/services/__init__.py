@@ -42,6 +42,7 @@ from .badges import (
     request_badge_print,
     revoke_badge,
     run_badge_print,
+    sweep_badge_print_jobs,
 )
 from .checkin import ScanResult, scan_badge
 from .delegations import (
@@ -126,6 +127,7 @@ __all__ = [
     "request_badge_print",
     "revoke_badge",
     "run_badge_print",
+    "sweep_badge_print_jobs",
     # checkin
     "ScanResult",
     "scan_badge",

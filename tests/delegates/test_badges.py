@@ -144,6 +144,87 @@ def test_organizer_prints_a_filtered_list_in_one_pdf(
     assert len(pdf_qr_codes(pdf)) == 3
 
 
+def test_broker_down_the_print_action_answers_and_the_sweep_prints_later(
+    client, organizer, settings, django_capture_on_commit_callbacks
+):
+    from tests.services import free_port
+    from tests.worker import publishing_to
+
+    people = [approved_registration(name=f"Patient Person {i}") for i in range(2)]
+    client.force_login(organizer)
+    dead_broker = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with (
+        publishing_to(dead_broker, "zgc-test-dead"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            reverse("admin:delegates_registration_changelist"),
+            {"action": "print_badges_selected", "_selected_action": [p.pk for p in people]},
+            follow=True,
+        )
+    assert response.status_code == 200  # the job is saved, not a 500
+    job = BadgePrintJob.objects.get()
+    assert (job.status, job.attempts) == ("queued", 0)
+    assert "0 of 2 badges" in response.content.decode()
+    # The broker is back (eager here): the beat sweep enqueues what nobody picked up.
+    settings.BADGE_PRINT_STUCK_AFTER = 0
+    assert services.sweep_badge_print_jobs() == [job.pk]
+    job.refresh_from_db()
+    assert (job.status, job.done, job.attempts) == ("done", 2, 1)
+
+
+def test_sweep_restarts_a_job_left_running_and_gives_up_after_three_starts(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.BADGE_PRINT_STUCK_AFTER = 600
+    person = approved_registration(name="Stuck Person")
+    long_ago = timezone.now() - timedelta(minutes=11)
+    dead = BadgePrintJob.objects.create(
+        registration_ids=[person.pk], total=1, status="running", attempts=1, heartbeat_at=long_ago
+    )
+    busy = BadgePrintJob.objects.create(
+        registration_ids=[person.pk],
+        total=1,
+        status="running",
+        attempts=1,
+        heartbeat_at=timezone.now(),
+    )
+    hopeless = BadgePrintJob.objects.create(
+        registration_ids=[person.pk], total=1, status="running", attempts=3, heartbeat_at=long_ago
+    )
+    BadgePrintJob.objects.filter(pk=dead.pk).update(created_at=long_ago)
+    assert services.sweep_badge_print_jobs() == [dead.pk]  # eager: it runs again at once
+    status = {j.pk: (j.status, j.attempts) for j in BadgePrintJob.objects.all()}
+    assert status == {dead.pk: ("done", 2), busy.pk: ("running", 1), hopeless.pk: ("failed", 3)}
+    assert "stopped 3 times" in BadgePrintJob.objects.get(pk=hopeless.pk).error
+
+
+def test_a_worker_given_up_on_does_not_overwrite_its_successor(monkeypatch):
+    person = approved_registration(name="Slow Person")
+    job = BadgePrintJob.objects.create(registration_ids=[person.pk], total=1)
+
+    def meanwhile_the_sweep_restarts_it(badges):
+        BadgePrintJob.objects.filter(pk=job.pk).update(status="queued", done=0)
+        return real_badge_pdf(badges)
+
+    from delegates.services import badges as badge_services
+
+    real_badge_pdf = badge_services.badge_pdf
+    monkeypatch.setattr(badge_services, "badge_pdf", meanwhile_the_sweep_restarts_it)
+    services.run_badge_print(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.file.name) == ("queued", 0, "")
+
+
+def test_beat_sweeps_badge_print_jobs_every_minute():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["delegates-sweep-badge-print-jobs"]
+    assert entry == {"task": "delegates.sweep_badge_print_jobs", "schedule": 60.0}
+
+
 def test_system_check_warns_without_fonts(monkeypatch):
     from delegates import checks
 

@@ -1,5 +1,6 @@
 """Project-level guarantees: deploy settings, migrations, translations, roles, demo data."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,34 +29,116 @@ def manage(*args, env=None, cwd=ROOT):
     )
 
 
+SECRET = "x9!k2#production-secret-key-that-is-long-and-random-0123456789abcdef"
+# The production environment README.md documents (its settings table and the example).
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": SECRET,
+    "ALLOWED_HOSTS": "forum.example.org",
+    "SITE_URL": "https://forum.example.org",
+    "PROXY_COUNT": "1",
+}
+
+
+def clean_env(**values) -> dict:
+    """Only what a fresh shell has, plus ``values``: no DEBUG or settings from the test run."""
+    keep = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+    return {**keep, "DJANGO_SETTINGS_MODULE": "zgcforum.settings", **values}
+
+
+def read_settings(env: dict, *names: str) -> dict:
+    """The named settings as a subprocess with ``env`` sees them."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "zgcforum.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "x9!k2#production-secret-key-that-is-long-and-random-0123456789abcdef",
-        "ALLOWED_HOSTS": "forum.example.org",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # only the browser tests need it
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=clean_env(**PRODUCTION_ENV))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_production_settings_refuse_a_missing_secret_key():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "zgcforum.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "",
+def test_debug_is_off_unless_set():
+    env = clean_env(SECRET_KEY=SECRET, SITE_URL="https://forum.example.org")
+    assert read_settings(env, "DEBUG") == {"DEBUG": False}
+    assert read_settings({**env, "DEBUG": "1"}, "DEBUG") == {"DEBUG": True}
+    # Nothing set at all: production, so the missing secret key stops it.
+    result = manage("check", env=clean_env())
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG=0" in result.stderr
+
+
+def test_production_without_site_url_is_a_system_check_error():
+    env = clean_env(**{**PRODUCTION_ENV, "SITE_URL": ""})
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "zgcforum.E001" in result.stderr and "SITE_URL is not set" in result.stderr
+    # While DEBUG is on the links point at the dev server.
+    dev = read_settings(clean_env(DEBUG="1"), "SITE_URL")
+    assert dev == {"SITE_URL": "http://127.0.0.1:8000"}
+
+
+def test_site_url_must_be_an_absolute_address(settings):
+    from zgcforum.checks import site_url_check
+
+    settings.SITE_URL = "forum.example.org"
+    assert [e.id for e in site_url_check()] == ["zgcforum.E002"]
+    settings.SITE_URL = "https://forum.example.org"
+    assert site_url_check() == []
+
+
+def test_proxy_headers_are_trusted_only_when_proxies_are_declared():
+    names = (
+        "SECURE_PROXY_SSL_HEADER",
+        "AXES_IPWARE_META_PRECEDENCE_ORDER",
+        "AXES_IPWARE_PROXY_COUNT",
+        "AXES_IPWARE_PROXY_TRUSTED_IPS",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+    )
+    direct = read_settings(clean_env(**{**PRODUCTION_ENV, "PROXY_COUNT": ""}), *names)
+    assert direct == {
+        "SECURE_PROXY_SSL_HEADER": None,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"],
+        "AXES_IPWARE_PROXY_COUNT": None,
+        "AXES_IPWARE_PROXY_TRUSTED_IPS": None,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
     }
+    proxied = read_settings(clean_env(**PRODUCTION_ENV), *names)
+    assert proxied["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert proxied["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    assert proxied["AXES_IPWARE_PROXY_COUNT"] == 0  # ipware counts proxies listed in the header
+    trusted = read_settings(
+        clean_env(**{**PRODUCTION_ENV, "PROXY_COUNT": "", "TRUSTED_PROXIES": "10.0.0.0/8"}), *names
+    )
+    assert trusted["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert trusted["AXES_IPWARE_PROXY_TRUSTED_IPS"] == ["10.0.0.0/8"]
+    opted_in = read_settings(
+        clean_env(**PRODUCTION_ENV, SECURE_HSTS_INCLUDE_SUBDOMAINS="1", SECURE_HSTS_PRELOAD="1"),
+        *names,
+    )
+    assert opted_in["SECURE_HSTS_INCLUDE_SUBDOMAINS"] and opted_in["SECURE_HSTS_PRELOAD"]
+
+
+def test_production_settings_refuse_a_missing_secret_key():
+    env = clean_env(**{**PRODUCTION_ENV, "SECRET_KEY": ""})
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_no_model_change_lacks_a_migration():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zgcforum.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zgcforum.settings", "DEBUG": "1"}
     env.pop("DATABASE_URL", None)
     result = manage("makemigrations", "--check", "--dry-run", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -69,7 +152,7 @@ def test_every_string_is_translated_to_chinese(tmp_path):
         ".venv", ".git", "staticfiles", "media", ".test-media", "node_modules", "*.mo"
     )
     shutil.copytree(ROOT, copy, ignore=ignore)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zgcforum.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zgcforum.settings", "DEBUG": "1"}
     env.pop("DATABASE_URL", None)
     result = manage(
         "makemessages",

@@ -335,3 +335,16 @@ def test_a_segment_naming_a_user_twice_counts_and_mails_them_once(
         assert [m.to for m in mailoutbox] == [[user.email]]
     finally:
         registries.mail_segments.pop("test.twice")
+
+
+@pytest.mark.django_db
+def test_message_id_comes_from_the_row_and_site_url_and_stays_on_resend(smtp_sink, settings):
+    settings.SITE_URL = "https://forum.example.org"
+    row = OutboundMessageFactory(to_email="again@example.org")
+    services.deliver_messages([row.pk])
+    services.resend_messages([row])  # a second copy of a sent row, as after a crash
+    services.deliver_messages([row.pk])
+    ids = [m.message["Message-ID"] for m in smtp_sink.wait_for(2)]
+    assert ids == [f"<outbox-{row.pk}@forum.example.org>"] * 2
+    other = OutboundMessageFactory()
+    assert services.message_id(other) == f"<outbox-{other.pk}@forum.example.org>"

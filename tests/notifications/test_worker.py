@@ -282,3 +282,56 @@ def test_announcement_reaches_exactly_its_segment_in_each_language(
         reverse("admin:notifications_announcement_change", args=[announcement.pk])
     ).content.decode()
     assert "Final tally" in page and '<td id="tally-sent">2</td>' in page
+
+
+class AcceptsThenHangs(SinkHandler):
+    """Keeps each message, then holds back the "250" until told: a crash in between looks to
+    the sender like a message never accepted, though the receiver has it."""
+
+    def __init__(self):
+        super().__init__()
+        self.hang = True
+        self.holding = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = await super().handle_DATA(server, session, envelope)
+        while self.hang:
+            self.holding.set()
+            await asyncio.sleep(0.05)
+        return answer
+
+
+def test_message_resent_after_a_crash_has_the_same_message_id(worker_factory, shared_redis):
+    sink = SMTPSink()
+    sink.handler = sink.controller.handler = AcceptsThenHangs()
+    sink.start()
+    queue = queue_name()
+    env = {"SITE_URL": "https://forum.example.org"}
+    try:
+        with publishing_to(shared_redis, queue):
+            first = worker_factory(
+                broker_url=shared_redis, smtp_port=sink.port, queue=queue, concurrency=1, env=env
+            )
+            with transaction.atomic():
+                [row] = news("twice@example.org", "crash:1")
+            assert sink.handler.holding.wait(20)
+            first.kill()  # the receiver has the mail; the row still says "sending"
+            sink.handler.hang = False
+            assert OutboundMessage.objects.get().status == Status.SENDING
+
+            worker_factory(
+                broker_url=shared_redis,
+                smtp_port=sink.port,
+                queue=queue,
+                env={**env, "NOTIFICATIONS_STUCK_AFTER": "0.5"},
+            )
+            time.sleep(0.6)
+            sweep_outbox.delay()
+            first_copy, second_copy = sink.wait_for(2)
+            assert wait_until(lambda: OutboundMessage.objects.get().status == Status.SENT)
+    finally:
+        sink.stop()
+    # SMTP is at-least-once: the same mail twice, recognisable as one by its Message-ID.
+    expected = f"<outbox-{row.pk}@forum.example.org>"
+    assert first_copy.message["Message-ID"] == second_copy.message["Message-ID"] == expected
+    assert first_copy.recipients == second_copy.recipients == ["twice@example.org"]
