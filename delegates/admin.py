@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ServiceBackedAdmin
+from core.admin import PrivateFileWidget, ServiceBackedAdmin
+from core.storage import private_file_response
 from events import services as events_services
 
 from . import selectors, services
@@ -107,6 +108,14 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
     ]
     change_form_template = "admin/delegates/registration/change_form.html"
     service_errors = (services.RegistrationError,)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "photo":
+            # The photo is private: "Currently" links to the permission-checked view.
+            kwargs["widget"] = PrivateFileWidget(
+                lambda photo: reverse("delegates:photo", args=[photo.instance.pk])
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         return False  # people register themselves; invitations pre-approve them
@@ -459,8 +468,13 @@ class BadgePrintJobAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         job = get_object_or_404(BadgePrintJob, pk=pk, status=BadgePrintJob.Status.DONE)
-        return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=f"zgc-forum-badges-{job.pk}.pdf"
+        if not job.file:
+            raise Http404
+        return private_file_response(
+            job.file,
+            as_attachment=True,
+            filename=f"zgc-forum-badges-{job.pk}.pdf",
+            content_type="application/pdf",
         )
 
 
