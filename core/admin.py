@@ -15,7 +15,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminFileWidget
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -151,31 +150,3 @@ class ServiceBackedAdmin:
                     args=[object_id],
                 )
             )
-
-
-class _PrivateFileLink:
-    """What the file widget's template shows for a private file: its name, our view's URL."""
-
-    def __init__(self, fieldfile, url: str):
-        self.name, self.url = fieldfile.name, url
-
-    def __str__(self):
-        return self.name
-
-
-class PrivateFileWidget(AdminFileWidget):
-    """The admin's file input for a private file: "Currently" links to the permission-checked
-    view ``url_for(fieldfile)``, never to the storage (a private file has no URL)."""
-
-    def __init__(self, url_for, attrs=None):
-        self.url_for = url_for
-        super().__init__(attrs)
-
-    def is_initial(self, value):
-        return bool(value and getattr(value, "name", None))
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        if context["widget"]["is_initial"]:
-            context["widget"]["value"] = _PrivateFileLink(value, self.url_for(value))
-        return context

@@ -6,11 +6,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import PrivateFileWidget, ServiceBackedAdmin
+from core.admin import ServiceBackedAdmin
 from core.storage import private_file_response
 from events import services as events_services
 
@@ -87,7 +88,7 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
         "organization",
         "title",
         "country",
-        "photo",
+        "photo_link",
         "dietary_needs",
         "accessibility_needs",
         "rejection_reason",
@@ -109,13 +110,14 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
     change_form_template = "admin/delegates/registration/change_form.html"
     service_errors = (services.RegistrationError,)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "photo":
-            # The photo is private: "Currently" links to the permission-checked view.
-            kwargs["widget"] = PrivateFileWidget(
-                lambda photo: reverse("delegates:photo", args=[photo.instance.pk])
-            )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj):
+        # The photo is private (no URL of its own): link to the view that checks permissions.
+        if not obj.photo:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("delegates:photo", args=[obj.pk]), _("View the photo")
+        )
 
     def has_add_permission(self, request):
         return False  # people register themselves; invitations pre-approve them
