@@ -262,6 +262,7 @@ S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "") or None
 S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "") or None
 # Where browsers fetch public files (a CDN or the bucket's public domain), without scheme.
 S3_PUBLIC_DOMAIN = os.environ.get("S3_PUBLIC_DOMAIN", "") or None
+S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "") or None  # "path" for MinIO
 
 
 def s3_storage(bucket: str, *, private: bool) -> dict:
@@ -275,6 +276,7 @@ def s3_storage(bucket: str, *, private: bool) -> dict:
         "access_key": S3_ACCESS_KEY_ID,
         "secret_key": S3_SECRET_ACCESS_KEY,
         "signature_version": "s3v4",
+        "addressing_style": S3_ADDRESSING_STYLE,
         "file_overwrite": False,
         # No ACLs: access is the bucket's policy (README: public prefix readable, private not).
         "default_acl": None,
@@ -295,9 +297,14 @@ else:
     PUBLIC_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     PRIVATE_STORAGE = {"BACKEND": "core.storage.PrivateFileSystemStorage"}
 # Pages load public images (and private ones by redirect) from the bucket's origin when on S3.
-MEDIA_ORIGINS = ([f"https://{S3_PUBLIC_DOMAIN}"] if S3_PUBLIC_DOMAIN else []) + (
-    [S3_ENDPOINT_URL] if S3_ENDPOINT_URL else []
-)
+MEDIA_ORIGINS = [
+    origin
+    for origin in [
+        f"https://{S3_PUBLIC_DOMAIN}" if S3_PUBLIC_DOMAIN else None,
+        S3_ENDPOINT_URL or ("https://*.amazonaws.com" if S3_BUCKET_PUBLIC else None),
+    ]
+    if origin
+]
 
 STORAGES = {
     # Whatever names no storage (third-party code) is public: private files always name theirs.
