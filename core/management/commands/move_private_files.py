@@ -20,7 +20,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.management.base import BaseCommand
 from django.db import models
 
-from core.storage import _private, is_local
+from core.storage import is_local, private_storage
 
 
 def _same_place(storage, old: FileSystemStorage) -> bool:
@@ -36,7 +36,7 @@ def move_private_files(old_root=None, *, log=lambda line: None) -> dict:
         fields = [f for f in model._meta.get_fields() if isinstance(f, models.FileField)]
         for field in fields:
             storage = field.storage
-            private = storage is _private
+            private = storage is private_storage()
             if not private and _same_place(storage, old):
                 continue
             names = (
@@ -55,7 +55,7 @@ def move_private_files(old_root=None, *, log=lambda line: None) -> dict:
             continue
         for file_name in old.listdir(folder)[1]:
             name = f"{folder}/{file_name}" if folder else file_name
-            if _move(name, old, _private, delete=True, log=log):
+            if _move(name, old, private_storage(), delete=True, log=log):
                 counts["moved"] += 1
     return counts
 
