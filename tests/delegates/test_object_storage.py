@@ -6,6 +6,7 @@ test needs, as S3 states it: a presigned request after ``X-Amz-Date + X-Amz-Expi
 with 403 AccessDenied ("Request has expired").
 """
 
+import io
 import json
 import socket
 import time
@@ -16,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from core.storage import private_storage, public_storage
@@ -163,3 +165,33 @@ def test_public_file_by_a_plain_url(s3):
     url = public_storage().url(name)
     assert "X-Amz-Signature" not in url
     assert fetch(url) == (200, b"\x89PNG public")
+
+
+def test_move_private_files_to_buckets(s3, settings):
+    """Upgrading a disk deployment to object storage: the command fills both buckets, once."""
+    from delegates.models import Registration
+    from exhibitors.models import Organization
+    from tests.factories.exhibitors import OrganizationFactory
+
+    photo, logo = "delegates/photos/old.jpg", "exhibitors/logos/old.png"
+    for name, data in [(photo, b"jpeg"), (logo, b"\x89PNG")]:
+        path = settings.MEDIA_ROOT / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    registration = approved_registration(name="Old Photo")
+    Registration.objects.filter(pk=registration.pk).update(
+        photo=photo, sensitive_consent_at=registration.created_at
+    )
+    Organization.objects.filter(pk=OrganizationFactory().pk).update(logo=logo)
+
+    out = io.StringIO()
+    call_command("move_private_files", stdout=out)
+    assert out.getvalue().startswith("1 private files moved, 1 public files copied")
+    assert s3.get_object(Bucket=PRIVATE_BUCKET, Key=photo)["Body"].read() == b"jpeg"
+    assert s3.get_object(Bucket=PUBLIC_BUCKET, Key=logo)["Body"].read() == b"\x89PNG"
+    assert not (settings.MEDIA_ROOT / photo).exists()
+    assert (
+        settings.MEDIA_ROOT / logo
+    ).exists()  # public anyway; removed by hand when served from S3
+    call_command("move_private_files", stdout=(again := io.StringIO()))
+    assert again.getvalue().startswith("0 private files moved, 0 public files copied")

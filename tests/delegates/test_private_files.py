@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n% a badge print job\n"
 # Session, user, the registration (the owner needs no permission query).
 PHOTO_QUERIES = 3
+# Session, user, the job (who asked for it needs no permission query).
+PRINT_JOB_QUERIES = 3
 
 
 def with_photo(registration: Registration) -> Registration:
@@ -136,6 +138,21 @@ def test_photo_view_queries_do_not_grow(client):
 
     first, second = assert_queries_do_not_grow(
         lambda: client.get(url), grow, budget=PHOTO_QUERIES, n=2
+    )
+    assert first.status_code == second.status_code == 200
+
+
+def test_print_job_view_queries_do_not_grow(client, organizer):
+    job = done_job(organizer)
+    client.force_login(organizer)
+    url = reverse("delegates:print_job_file", args=[job.pk])
+
+    def grow(n):
+        for _ in range(n):
+            done_job(organizer)
+
+    first, second = assert_queries_do_not_grow(
+        lambda: client.get(url), grow, budget=PRINT_JOB_QUERIES, n=2
     )
     assert first.status_code == second.status_code == 200
 
