@@ -296,15 +296,15 @@ elif S3_BUCKET_PUBLIC or S3_BUCKET_PRIVATE:
 else:
     PUBLIC_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     PRIVATE_STORAGE = {"BACKEND": "core.storage.PrivateFileSystemStorage"}
-# Pages load public images (and private ones by redirect) from the bucket's origin when on S3.
-MEDIA_ORIGINS = [
-    origin
-    for origin in [
-        f"https://{S3_PUBLIC_DOMAIN}" if S3_PUBLIC_DOMAIN else None,
-        S3_ENDPOINT_URL or ("https://*.amazonaws.com" if S3_BUCKET_PUBLIC else None),
-    ]
-    if origin
-]
+# Pages load public images (and private ones by redirect) from the bucket's origin when on S3:
+# the endpoint's host, or a bucket's subdomain of it (virtual-hosted addressing).
+MEDIA_ORIGINS = []
+if S3_PUBLIC_DOMAIN:
+    MEDIA_ORIGINS.append(f"https://{S3_PUBLIC_DOMAIN}")
+if S3_BUCKET_PUBLIC:
+    _scheme, _, _host = (S3_ENDPOINT_URL or "https://amazonaws.com").partition("://")
+    _host = _host.split("/")[0]
+    MEDIA_ORIGINS += [f"{_scheme}://{_host}", f"{_scheme}://*.{_host}"]
 
 STORAGES = {
     # Whatever names no storage (third-party code) is public: private files always name theirs.
