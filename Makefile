@@ -72,4 +72,4 @@ beat: $(STAMP)
 	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum beat -l info
 
 clean:
-	rm -rf staticfiles .test-media media db.sqlite3* bench/results
+	rm -rf staticfiles .test-media .test-media-private media private-media db.sqlite3* bench/results

@@ -11,10 +11,11 @@ import io
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import Storage
 from PIL import Image, ImageDraw, ImageFont
 
 from .images import encode, open_upload
+from .storage import public_storage
 
 SIZE = 240
 # Debian's fonts-noto-cjk (installed by scripts/system-deps.sh): Chinese initials need it.
@@ -55,7 +56,7 @@ def file_name(folder: str, initials: str, colour: str) -> str:
 
 def stored(folder: str, initials: str, colour: str, storage: Storage | None = None) -> str:
     """The monogram's file name in ``storage``, written the first time it is asked for."""
-    storage = storage or default_storage
+    storage = storage or public_storage()
     name = file_name(folder, initials, colour)
     if not storage.exists(name):
         storage.save(name, ContentFile(monogram(initials, colour)))

@@ -2,15 +2,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ServiceBackedAdmin
+from core.storage import private_file_response
 from events import services as events_services
 
 from . import selectors, services
@@ -86,7 +88,7 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
         "organization",
         "title",
         "country",
-        "photo",
+        "photo_link",
         "dietary_needs",
         "accessibility_needs",
         "rejection_reason",
@@ -107,6 +109,15 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
     ]
     change_form_template = "admin/delegates/registration/change_form.html"
     service_errors = (services.RegistrationError,)
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj):
+        # The photo is private (no URL of its own): link to the view that checks permissions.
+        if not obj.photo:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("delegates:photo", args=[obj.pk]), _("View the photo")
+        )
 
     def has_add_permission(self, request):
         return False  # people register themselves; invitations pre-approve them
@@ -467,8 +478,13 @@ class BadgePrintJobAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         job = get_object_or_404(BadgePrintJob, pk=pk, status=BadgePrintJob.Status.DONE)
-        return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=f"zgc-forum-badges-{job.pk}.pdf"
+        if not job.file:
+            raise Http404
+        return private_file_response(
+            job.file,
+            as_attachment=True,
+            filename=f"zgc-forum-badges-{job.pk}.pdf",
+            content_type="application/pdf",
         )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.countries import ForumCountryField
 from core.names import BilingualName
+from core.storage import private_storage
 from events.models import Session
 
 # Photos: what a badge needs, no more. Larger uploads are refused, accepted ones re-encoded.
@@ -238,7 +239,7 @@ class Registration(BilingualName, models.Model):
     title = models.CharField(_("title or position"), max_length=200, blank=True)
     country = ForumCountryField(_("country or territory"))
     # Sensitive personal information (PIPL art. 28): only with its own explicit consent.
-    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=photo_path, storage=private_storage, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
     terms_accepted_at = models.DateTimeField(_("terms accepted at"))
@@ -500,7 +501,7 @@ class BadgePrintJob(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.QUEUED)
     total = models.PositiveIntegerField(_("badges"), default=0)
     done = models.PositiveIntegerField(_("badges made"), default=0)
-    file = models.FileField(_("PDF"), upload_to=print_job_path, blank=True)
+    file = models.FileField(_("PDF"), upload_to=print_job_path, storage=private_storage, blank=True)
     error = models.TextField(_("error"), blank=True)
     # Each start by a worker counts; progress touches heartbeat_at, so the beat sweep can tell a
     # job whose worker died (no heartbeat for BADGE_PRINT_STUCK_AFTER) from a long one.

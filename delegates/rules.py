@@ -26,3 +26,28 @@ is_desk = rules.is_group_member(ACCREDITATION_DESK) | rules.is_superuser
 # logged-in person's rows.
 rules.add_perm("delegates.manage_delegation", is_coordinator | is_desk)
 rules.add_perm("delegates.edit_member", (coordinates_member & edits_open) | is_desk)
+
+
+@rules.predicate
+def owns_registration(user, registration):
+    return registration is not None and registration.user_id == user.pk
+
+
+@rules.predicate
+def requested_print_job(user, job):
+    return job is not None and job.requested_by_id == user.pk
+
+
+@rules.predicate
+def views_registrations(user):
+    return user.has_perm("delegates.view_registration")
+
+
+@rules.predicate
+def views_print_jobs(user):
+    return user.has_perm("delegates.view_badgeprintjob")
+
+
+# Private files (core/storage.py): the person they belong to, or staff whose role reads them.
+rules.add_perm("delegates.view_photo", owns_registration | views_registrations)
+rules.add_perm("delegates.download_print_job", requested_print_job | views_print_jobs)

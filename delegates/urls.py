@@ -25,6 +25,9 @@ urlpatterns = [
     path("desk/events/<int:event_pk>/", views.DeskView.as_view(), name="desk_event"),
     path("desk/sessions/<slug:code>/", views.DeskView.as_view(), name="desk_session"),
     path("desk/photos/<int:pk>/", views.DeskPhotoView.as_view(), name="desk_photo"),
+    # Private files: permission-checked, never under /media/ (core/storage.py).
+    path("files/photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
+    path("files/badge-prints/<int:pk>/", views.PrintJobFileView.as_view(), name="print_job_file"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("statistics/<slug:table>.csv", views.StatisticsCSVView.as_view(), name="statistics_csv"),
     path("agenda/", views.AgendaView.as_view(), name="agenda"),

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.storage import private_file_response
 from events.exports import sessions_ical
 from events.models import Session
 
@@ -28,7 +29,7 @@ from .forms import (
     ScanForm,
     SensitiveDataForm,
 )
-from .models import Delegation, DelegationMember
+from .models import BadgePrintJob, Delegation, DelegationMember, Registration
 
 
 def _details(registration) -> dict:
@@ -447,9 +448,70 @@ class DeskPhotoView(_PermissionMixin, View):
         )
         if not registration.photo:
             raise Http404
-        response = FileResponse(registration.photo.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=600"
-        return response
+        return private_file_response(registration.photo, content_type="image/jpeg")
+
+
+class _PrivateFileView(View):
+    """A private file for whoever the permission allows; everyone else (anonymous too) gets 404,
+    so the address tells nobody whether the file exists."""
+
+    permission = ""
+
+    def get_file(self, obj):
+        raise NotImplementedError
+
+    def get_object(self, pk):
+        raise NotImplementedError
+
+    def get(self, request, pk):
+        if not request.user.is_authenticated:
+            raise Http404
+        obj = self.get_object(pk)
+        fieldfile = self.get_file(obj)
+        if not fieldfile or not request.user.has_perm(self.permission, obj):
+            raise Http404
+        return self.respond(obj, fieldfile)
+
+
+class PhotoView(_PrivateFileView):
+    """A delegate's photo, for the delegate and for staff who may view registrations."""
+
+    permission = "delegates.view_photo"
+
+    def get_object(self, pk):
+        return get_object_or_404(
+            Registration.objects.only("pk", "user_id", "photo"), pk=pk, anonymised_at__isnull=True
+        )
+
+    def get_file(self, registration):
+        return registration.photo
+
+    def respond(self, registration, fieldfile):
+        return private_file_response(fieldfile, content_type="image/jpeg")
+
+
+class PrintJobFileView(_PrivateFileView):
+    """A badge print job's PDF, for whoever requested it and staff who may view print jobs."""
+
+    permission = "delegates.download_print_job"
+
+    def get_object(self, pk):
+        return get_object_or_404(
+            BadgePrintJob.objects.only("pk", "requested_by_id", "file"),
+            pk=pk,
+            status=BadgePrintJob.Status.DONE,
+        )
+
+    def get_file(self, job):
+        return job.file
+
+    def respond(self, job, fieldfile):
+        return private_file_response(
+            fieldfile,
+            as_attachment=True,
+            filename=f"zgc-forum-badges-{job.pk}.pdf",
+            content_type="application/pdf",
+        )
 
 
 class StatisticsView(_PermissionMixin, View):

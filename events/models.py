@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.countries import ForumCountryField
 from core.names import BilingualName
+from core.storage import public_storage
 
 
 def language_prefix() -> str:
@@ -188,7 +189,7 @@ class Speaker(BilingualName, models.Model):
     affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
     country = ForumCountryField(_("country"), blank=True)
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to="speakers/", storage=public_storage, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import ForumCountryField
+from core.storage import public_storage
 
 
 def new_code() -> str:
@@ -94,7 +95,7 @@ class Organization(models.Model):
         help_text=_("The company register number, for organizations registered abroad."),
     )
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to=logo_path, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_path, storage=public_storage, blank=True)
     main_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("main contact"),

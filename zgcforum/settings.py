@@ -270,10 +270,79 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Two storages (core/storage.py): "public" files (logos, speaker photos) anyone may fetch at
+# MEDIA_URL, mapped by the web server in production (README: Files); "private" ones (delegates'
+# photos, badge PDFs, documents) in a root outside MEDIA_ROOT that no URL maps, handed out only by
+# views that check permissions: through the proxy (X-Accel-Redirect to an internal location) when
+# PRIVATE_FILES_ACCEL_PREFIX is set, else streamed. With S3_* set both live in object storage and a
+# private file is reached by a presigned URL that expires.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_FILES_ACCEL_PREFIX = os.environ.get("PRIVATE_FILES_ACCEL_PREFIX", "")
+PRIVATE_FILES_URL_EXPIRY = int(os.environ.get("PRIVATE_FILES_URL_EXPIRY", "60"))  # seconds
+# Django serves MEDIA_URL itself (zgcforum.views.media): for `make run` and the tests; in
+# production the web server maps it to MEDIA_ROOT (or S3 serves it).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+
+S3_BUCKET = os.environ.get("S3_BUCKET", "")  # one bucket: "public/" and "private/" prefixes
+S3_BUCKET_PUBLIC = os.environ.get("S3_BUCKET_PUBLIC", S3_BUCKET)
+S3_BUCKET_PRIVATE = os.environ.get("S3_BUCKET_PRIVATE", S3_BUCKET)
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "") or None  # unset: AWS
+S3_REGION = os.environ.get("S3_REGION", "") or None
+S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "") or None
+S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "") or None
+# Where browsers fetch public files (a CDN or the bucket's public domain), without scheme.
+S3_PUBLIC_DOMAIN = os.environ.get("S3_PUBLIC_DOMAIN", "") or None
+S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "") or None  # "path" for MinIO
+
+
+def s3_storage(bucket: str, *, private: bool) -> dict:
+    """A django-storages S3 backend; two buckets, or one with a prefix for each kind."""
+    one_bucket = S3_BUCKET_PUBLIC == S3_BUCKET_PRIVATE
+    options = {
+        "bucket_name": bucket,
+        "location": ("private" if private else "public") if one_bucket else "",
+        "endpoint_url": S3_ENDPOINT_URL,
+        "region_name": S3_REGION,
+        "access_key": S3_ACCESS_KEY_ID,
+        "secret_key": S3_SECRET_ACCESS_KEY,
+        "signature_version": "s3v4",
+        "addressing_style": S3_ADDRESSING_STYLE,
+        "file_overwrite": False,
+        # No ACLs: access is the bucket's policy (README: public prefix readable, private not).
+        "default_acl": None,
+        "querystring_auth": private,
+        "querystring_expire": PRIVATE_FILES_URL_EXPIRY,
+    }
+    if not private and S3_PUBLIC_DOMAIN:
+        options["custom_domain"] = S3_PUBLIC_DOMAIN
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+if S3_BUCKET_PUBLIC and S3_BUCKET_PRIVATE:
+    PUBLIC_STORAGE = s3_storage(S3_BUCKET_PUBLIC, private=False)
+    PRIVATE_STORAGE = s3_storage(S3_BUCKET_PRIVATE, private=True)
+elif S3_BUCKET_PUBLIC or S3_BUCKET_PRIVATE:
+    raise ImproperlyConfigured("Set both S3_BUCKET_PUBLIC and S3_BUCKET_PRIVATE, or S3_BUCKET")
+else:
+    PUBLIC_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    PRIVATE_STORAGE = {"BACKEND": "core.storage.PrivateFileSystemStorage"}
+# Pages load public images (and private ones by redirect) from the bucket's origin when on S3:
+# the endpoint's host, or a bucket's subdomain of it (virtual-hosted addressing).
+MEDIA_ORIGINS = []
+if S3_PUBLIC_DOMAIN:
+    MEDIA_ORIGINS.append(f"https://{S3_PUBLIC_DOMAIN}")
+if S3_BUCKET_PUBLIC:
+    _scheme, _, _host = (S3_ENDPOINT_URL or "https://amazonaws.com").partition("://")
+    _host = _host.split("/")[0]
+    MEDIA_ORIGINS += [f"{_scheme}://{_host}", f"{_scheme}://*.{_host}"]
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Whatever names no storage (third-party code) is public: private files always name theirs.
+    "default": PUBLIC_STORAGE,
+    "public": PUBLIC_STORAGE,
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -349,7 +418,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "media-src": [SELF],

@@ -16,6 +16,9 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SECURE_SSL_REDIRECT = False
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-media-private"  # noqa: F405
+# /media/ served as `make run` serves it: tests prove no private file is reachable there.
+SERVE_MEDIA = True
 AXES_FAILURE_LIMIT = 5
 # Off by default: tests of pages count their queries; tests/test_page_cache.py turns it on.
 PUBLIC_PAGE_CACHE = False

@@ -50,7 +50,6 @@ handler404 = "zgcforum.views.error_404"
 handler403 = "zgcforum.views.error_403"
 handler500 = "zgcforum.views.error_500"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    # Public files only: MEDIA_ROOT holds no private file (PRIVATE_MEDIA_ROOT lies elsewhere).
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.http import FileResponse, Http404
@@ -6,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_safe
+from django.views.static import serve
 
 from core.page_cache import public_page
 from events import selectors as events_selectors
@@ -63,6 +65,12 @@ def root_icon(request, name: str, content_type: str):
     if path is None:
         raise Http404
     return FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115
+
+
+@require_safe
+def media(request, path: str):
+    """Public files at MEDIA_URL when the web server does not map it (`make run`, tests)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def error_404(request, exception=None):

@@ -79,7 +79,7 @@ def test_export_holds_the_persons_data_and_no_one_elses(client, registered, byst
 def test_deletion_request_waits_for_the_desk_then_anonymises(
     client, registered, bystander, desk, settings, django_capture_on_commit_callbacks
 ):
-    photo_path = settings.MEDIA_ROOT / registered.photo.name
+    photo_path = settings.PRIVATE_MEDIA_ROOT / registered.photo.name
     assert photo_path.exists()
     counts_before = dict(Registration.objects.values_list("category__slug").annotate(n=Count("pk")))
     client.force_login(registered.user)
@@ -149,7 +149,7 @@ def test_deletion_can_be_withdrawn_before_the_desk_confirms(client, registered):
 def test_withdrawing_sensitive_consent_erases_the_data(
     client, registered, settings, django_capture_on_commit_callbacks
 ):
-    photo_path = settings.MEDIA_ROOT / registered.photo.name
+    photo_path = settings.PRIVATE_MEDIA_ROOT / registered.photo.name
     client.force_login(registered.user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/delegates/me/edit/", {"sensitive": "1", "dietary_needs": "vegan"})
@@ -164,7 +164,7 @@ def test_purge_removes_sensitive_fields_once_and_idempotently(
 ):
     settings.DELEGATES_PURGE_SENSITIVE_AFTER_DAYS = 30
     last_day = date(2021, 9, 28)
-    photo_path = settings.MEDIA_ROOT / registered.photo.name
+    photo_path = settings.PRIVATE_MEDIA_ROOT / registered.photo.name
     # Before the retention period ends nothing happens.
     assert services.purge_sensitive_data(last_day=last_day, today=date(2021, 10, 27)) == 0
     registered.refresh_from_db()
