@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from tests.services import free_port, require_binary, require_postgres, require_redis
@@ -68,9 +69,13 @@ class WorkerProcess:
             "EMAIL_HOST_USER": "",
             "EMAIL_HOST_PASSWORD": "",
             "DEBUG": "1",
+            # The files the test's own settings point at: badge PDFs land where the test reads.
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
             **(env or {}),
         }
-        self.env.pop("REQUIRE_SERVICES", None)
+        for name in ("REQUIRE_SERVICES", "CELERY_BROKER_URL", "CACHE_URL"):
+            self.env.pop(name, None)  # the broker and the cache follow REDIS_URL above
         self.log = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
         self.process: subprocess.Popen | None = None
 
