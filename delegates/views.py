@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.http import redirect_back
 from events.exports import sessions_ical
 from events.models import Session
 
@@ -223,7 +223,7 @@ class _DelegationMixin(LoginRequiredMixin):
     def get_delegation(self, pk):
         delegation = get_object_or_404(Delegation.objects.select_related("coordinator"), pk=pk)
         if not self.request.user.has_perm("delegates.manage_delegation", delegation):
-            raise PermissionDenied
+            raise Http404  # as for a missing id: ids cannot be enumerated
         return delegation
 
 
@@ -467,16 +467,6 @@ class StatisticsCSVView(_PermissionMixin, View):
 # --- My agenda and session RSVP -------------------------------------------------------------
 
 
-def _back(request, default: str) -> str:
-    """The page the button was on, when it is one of ours; else ``default``."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _published_session(code: str) -> Session:
     return get_object_or_404(Session.objects.published().select_related("event"), code=code)
 
@@ -515,7 +505,7 @@ class StarView(LoginRequiredMixin, View):
             messages.success(
                 request, _("“%(title)s” is on your agenda.") % {"title": session.title}
             )
-        return redirect(_back(request, reverse("delegates:agenda")))
+        return redirect_back(request, reverse("delegates:agenda"))
 
 
 class UnstarView(LoginRequiredMixin, View):
@@ -525,7 +515,7 @@ class UnstarView(LoginRequiredMixin, View):
         messages.success(
             request, _("“%(title)s” is no longer on your agenda.") % {"title": session.title}
         )
-        return redirect(_back(request, reverse("delegates:agenda")))
+        return redirect_back(request, reverse("delegates:agenda"))
 
 
 class RSVPView(LoginRequiredMixin, View):
@@ -538,7 +528,7 @@ class RSVPView(LoginRequiredMixin, View):
             reservation = services.reserve_seat(session, user=request.user)
         except services.AgendaError as exc:
             messages.error(request, str(exc))
-            return redirect(_back(request, session.urls.public))
+            return redirect_back(request, session.urls.public)
         for clash in reservation.clashes:
             messages.warning(
                 request,
@@ -555,7 +545,7 @@ class RSVPView(LoginRequiredMixin, View):
                 _("The session is full: you are number %(position)d on the waitlist.")
                 % {"position": reservation.position},
             )
-        return redirect(_back(request, reverse("delegates:agenda")))
+        return redirect_back(request, reverse("delegates:agenda"))
 
 
 class CancelRSVPView(LoginRequiredMixin, View):
@@ -570,7 +560,7 @@ class CancelRSVPView(LoginRequiredMixin, View):
                 request,
                 _("Your reservation for “%(title)s” is cancelled.") % {"title": session.title},
             )
-        return redirect(_back(request, reverse("delegates:agenda")))
+        return redirect_back(request, reverse("delegates:agenda"))
 
 
 class FeedRegenerateView(LoginRequiredMixin, View):
