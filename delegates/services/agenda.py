@@ -136,7 +136,7 @@ def _lock_session(session: Session) -> Session:
     # The row lock serialises every reservation, cancellation and capacity change per session.
     return (
         Session.objects.select_for_update(of=("self",))
-        .select_related("event", "room")
+        .select_related("event__forum", "room__venue")  # what the mails say of it
         .get(pk=session.pk)
     )
 
@@ -166,7 +166,27 @@ def reserve_seat(session: Session, *, user, now=None) -> Reservation:
     taken = RSVP.objects.confirmed().filter(session_id=session.pk).count()
     status = RSVP.Status.CONFIRMED if taken < seat_limit(session) else RSVP.Status.WAITLISTED
     rsvp = RSVP.objects.create(session=session, user_id=user.pk, status=status)
-    return Reservation(rsvp, waitlist_position(rsvp), clashes)
+    position = waitlist_position(rsvp)
+    _acknowledge(rsvp, session, user=user, position=position)
+    return Reservation(rsvp, position, clashes)
+
+
+def _acknowledge(rsvp: RSVP, session: Session, *, user, position: int | None) -> None:
+    """The seat or the waitlist place, mailed once per reservation (the outbox row is written in
+    this transaction; it is sent after commit)."""
+    confirmed = rsvp.status == RSVP.Status.CONFIRMED
+    notify(
+        [user],
+        "delegates/mail/seat_confirmed" if confirmed else "delegates/mail/waitlisted",
+        {
+            "user": user,
+            "session": session,
+            "position": position,
+            "forum_timezone": session.event.forum.timezone,
+        },
+        key=f"rsvp:{rsvp.pk}:{'confirmed' if confirmed else 'waitlisted'}",
+        related=rsvp,
+    )
 
 
 def _drop_agenda(user_id: int) -> None:
