@@ -476,6 +476,7 @@ class AgendaView(LoginRequiredMixin, View):
         if not selectors.is_approved_delegate(request.user):
             return render(request, "delegates/agenda.html", {"approved": False})
         feed = selectors.feed_of(request.user)
+        feed_url = f"{settings.SITE_URL}{feed.urls.ical}" if feed else ""
         return render(
             request,
             "delegates/agenda.html",
@@ -483,7 +484,8 @@ class AgendaView(LoginRequiredMixin, View):
                 "approved": True,
                 "days": selectors.agenda(request.user),
                 "feed": feed,
-                "feed_url": f"{settings.SITE_URL}{feed.urls.ical}" if feed else "",
+                "feed_url": feed_url,
+                "webcal_url": "webcal://" + feed_url.partition("://")[2] if feed else "",
             },
         )
 
@@ -565,14 +567,17 @@ class CancelRSVPView(LoginRequiredMixin, View):
 
 class FeedRegenerateView(LoginRequiredMixin, View):
     def post(self, request):
+        had_one = selectors.feed_of(request.user) is not None
         try:
             services.regenerate_feed(request.user)
         except services.AgendaError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request, _("Your calendar feed has a new address; the old one no longer works.")
-            )
+            if had_one:
+                text = _("Your calendar feed has a new address; the old one no longer works.")
+            else:
+                text = _("Your calendar feed is ready: subscribe to it in your calendar app.")
+            messages.success(request, text)
         return redirect("delegates:agenda")
 
 
@@ -590,8 +595,8 @@ class FeedView(View):
         found = selectors.feed_sessions(token)
         if found is None:
             raise Http404
-        forum, sessions = found
-        body = sessions_ical(forum, sessions, name=_("My ZGC Forum agenda"))
+        forum, sessions, marks = found
+        body = sessions_ical(forum, sessions, name=_("My ZGC Forum agenda"), marks=marks)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
