@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import io
 import json
 import re
@@ -11,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -597,7 +600,13 @@ class FeedView(View):
             raise Http404
         forum, sessions, marks = found
         body = sessions_ical(forum, sessions, name=_("My ZGC Forum agenda"), marks=marks)
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        # No Last-Modified: a given-up seat or star leaves no time behind. The ETag still lets a
+        # calendar that polls keep its copy.
+        etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
+        response = get_conditional_response(request, etag=etag) or HttpResponse(
+            body, content_type="text/calendar; charset=utf-8"
+        )
+        response["ETag"] = etag
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response

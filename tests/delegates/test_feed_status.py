@@ -7,6 +7,7 @@ import pytest
 
 from delegates import services
 from delegates.models import AgendaFeed
+from events.models import Forum
 from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from tests.factories.events import SessionFactory, at
 
@@ -82,3 +83,17 @@ def test_the_page_offers_webcal_and_a_copy_button(client, settings):
     assert f'value="https://forum.example.org{feed.urls.ical}"' in page
     assert 'data-copy="#feed-url"' in page and "/static/js/copy" in page
     assert "<script>" not in page  # CSP: script only from our static files
+
+
+def test_the_feed_answers_304_to_its_etag(client):
+    person = approved_delegate()
+    session = SessionFactory(title_en="Starred")
+    # A forum never released stamps its events "now": give it a time, as a release does.
+    Forum.objects.filter(pk=session.event.forum_id).update(schedule_changed_at=at(0, 8))
+    services.star_session(session, user=person)
+    url = services.regenerate_feed(person).urls.ical
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert client.head(url).status_code == 200
