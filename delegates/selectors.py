@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import country_name, forum_positions, in_forum_order
+from events.exports import Mark
 from events.models import Event, Forum, Session
 
 from .models import (
@@ -655,14 +656,37 @@ def feed_of(user) -> AgendaFeed | None:
     return AgendaFeed.objects.filter(user_id=user.pk).first()
 
 
-def feed_sessions(token: str) -> tuple[Forum, list[Session]] | None:
-    """The forum and sessions of the agenda a feed token opens (cancelled ones included)."""
+def feed_sessions(token: str) -> tuple[Forum, list[Session], dict[int, Mark]] | None:
+    """The forum, sessions (cancelled ones included) and their marks of the agenda a feed token
+    opens: a confirmed seat CONFIRMED, a waitlist place TENTATIVE, a star alone TRANSPARENT.
+
+    SEQUENCE adds to the session's own 1 for a reservation and 1 more for a promotion, so a
+    calendar takes the new STATUS when a seat is reserved or a waitlist place becomes one.
+    """
     feed = AgendaFeed.objects.filter(token=token).only("user_id").first()
     if feed is None:
         return None
-    sessions = list(_agenda_sessions(feed.user_id).prefetch_related("speakers", "moderators"))
+    mine = RSVP.objects.filter(session_id=OuterRef("pk"), user_id=feed.user_id)
+    sessions = list(
+        _agenda_sessions(feed.user_id)
+        .annotate(
+            rsvp_status=Subquery(mine.values("status")[:1]),
+            rsvp_promoted=Subquery(mine.values("promoted_at")[:1]),
+        )
+        .prefetch_related("speakers", "moderators")
+    )
     forum = sessions[0].event.forum if sessions else Forum.objects.order_by("-edition").first()
-    return (forum, sessions) if forum is not None else None
+    if forum is None:
+        return None
+    return forum, sessions, {s.pk: _feed_mark(s.rsvp_status, s.rsvp_promoted) for s in sessions}
+
+
+def _feed_mark(status: str | None, promoted_at) -> Mark:
+    if status is None:  # starred only: on the calendar, but not time the delegate holds
+        return Mark(status="CONFIRMED", sequence=0, busy=False)
+    if status == RSVP.Status.WAITLISTED:
+        return Mark(status="TENTATIVE", sequence=1)
+    return Mark(status="CONFIRMED", sequence=2 if promoted_at else 1)
 
 
 def session_rsvps(session: Session) -> list[RSVP]:

@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import io
 import json
 import re
@@ -11,10 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.http import redirect_back
 from core.storage import private_file_response
 from events.exports import sessions_ical
 from events.models import Session
@@ -233,7 +236,7 @@ class _DelegationMixin(LoginRequiredMixin):
     def get_delegation(self, pk):
         delegation = get_object_or_404(Delegation.objects.select_related("coordinator"), pk=pk)
         if not self.request.user.has_perm("delegates.manage_delegation", delegation):
-            raise PermissionDenied
+            raise Http404  # as for a missing id: ids cannot be enumerated
         return delegation
 
 
@@ -538,16 +541,6 @@ class StatisticsCSVView(_PermissionMixin, View):
 # --- My agenda and session RSVP -------------------------------------------------------------
 
 
-def _back(request, default: str) -> str:
-    """The page the button was on, when it is one of ours; else ``default``."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _published_session(code: str) -> Session:
     return get_object_or_404(Session.objects.published().select_related("event"), code=code)
 
@@ -557,6 +550,7 @@ class AgendaView(LoginRequiredMixin, View):
         if not selectors.is_approved_delegate(request.user):
             return render(request, "delegates/agenda.html", {"approved": False})
         feed = selectors.feed_of(request.user)
+        feed_url = f"{settings.SITE_URL}{feed.urls.ical}" if feed else ""
         return render(
             request,
             "delegates/agenda.html",
@@ -564,7 +558,8 @@ class AgendaView(LoginRequiredMixin, View):
                 "approved": True,
                 "days": selectors.agenda(request.user),
                 "feed": feed,
-                "feed_url": f"{settings.SITE_URL}{feed.urls.ical}" if feed else "",
+                "feed_url": feed_url,
+                "webcal_url": "webcal://" + feed_url.partition("://")[2] if feed else "",
             },
         )
 
@@ -586,7 +581,7 @@ class StarView(LoginRequiredMixin, View):
             messages.success(
                 request, _("“%(title)s” is on your agenda.") % {"title": session.title}
             )
-        return redirect(_back(request, reverse("delegates:agenda")))
+        return redirect_back(request, reverse("delegates:agenda"))
 
 
 class UnstarView(LoginRequiredMixin, View):
@@ -596,7 +591,7 @@ class UnstarView(LoginRequiredMixin, View):
         messages.success(
             request, _("“%(title)s” is no longer on your agenda.") % {"title": session.title}
         )
-        return redirect(_back(request, reverse("delegates:agenda")))
+        return redirect_back(request, reverse("delegates:agenda"))
 
 
 class RSVPView(LoginRequiredMixin, View):
@@ -609,7 +604,7 @@ class RSVPView(LoginRequiredMixin, View):
             reservation = services.reserve_seat(session, user=request.user)
         except services.AgendaError as exc:
             messages.error(request, str(exc))
-            return redirect(_back(request, session.urls.public))
+            return redirect_back(request, session.urls.public)
         for clash in reservation.clashes:
             messages.warning(
                 request,
@@ -626,7 +621,7 @@ class RSVPView(LoginRequiredMixin, View):
                 _("The session is full: you are number %(position)d on the waitlist.")
                 % {"position": reservation.position},
             )
-        return redirect(_back(request, reverse("delegates:agenda")))
+        return redirect_back(request, reverse("delegates:agenda"))
 
 
 class CancelRSVPView(LoginRequiredMixin, View):
@@ -641,19 +636,22 @@ class CancelRSVPView(LoginRequiredMixin, View):
                 request,
                 _("Your reservation for “%(title)s” is cancelled.") % {"title": session.title},
             )
-        return redirect(_back(request, reverse("delegates:agenda")))
+        return redirect_back(request, reverse("delegates:agenda"))
 
 
 class FeedRegenerateView(LoginRequiredMixin, View):
     def post(self, request):
+        had_one = selectors.feed_of(request.user) is not None
         try:
             services.regenerate_feed(request.user)
         except services.AgendaError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request, _("Your calendar feed has a new address; the old one no longer works.")
-            )
+            if had_one:
+                text = _("Your calendar feed has a new address; the old one no longer works.")
+            else:
+                text = _("Your calendar feed is ready: subscribe to it in your calendar app.")
+            messages.success(request, text)
         return redirect("delegates:agenda")
 
 
@@ -671,9 +669,15 @@ class FeedView(View):
         found = selectors.feed_sessions(token)
         if found is None:
             raise Http404
-        forum, sessions = found
-        body = sessions_ical(forum, sessions, name=_("My ZGC Forum agenda"))
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        forum, sessions, marks = found
+        body = sessions_ical(forum, sessions, name=_("My ZGC Forum agenda"), marks=marks)
+        # No Last-Modified: a given-up seat or star leaves no time behind. The ETag still lets a
+        # calendar that polls keep its copy.
+        etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
+        response = get_conditional_response(request, etag=etag) or HttpResponse(
+            body, content_type="text/calendar; charset=utf-8"
+        )
+        response["ETag"] = etag
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import UTC
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -17,6 +18,17 @@ from core.countries import country_name
 from .models import language_prefix
 
 UID_DOMAIN = "zgcforum"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How one person's calendar shows a session (the caller decides; a cancelled session is
+    CANCELLED whatever it says): its STATUS, what to add to the session's SEQUENCE, and whether
+    it blocks time (``busy=False``: TRANSP:TRANSPARENT)."""
+
+    status: str = "CONFIRMED"
+    sequence: int = 0
+    busy: bool = True
 
 
 def absolute(path: str) -> str:
@@ -103,8 +115,15 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
         ev["DTSTART"] = times[start]
         ev["DTEND"] = times[end]
         ev["SUMMARY"] = vText(translated(row, "title"))
-        ev["SEQUENCE"] = sequences[sequence]
-        ev["STATUS"] = status[row["is_cancelled"]]
+        mark = row.get("mark")
+        if mark is None:
+            ev["SEQUENCE"] = sequences[sequence]
+            ev["STATUS"] = status[row["is_cancelled"]]
+        else:
+            ev["SEQUENCE"] = vInt(sequence + mark.sequence)
+            ev["STATUS"] = status[True] if row["is_cancelled"] else vText(mark.status)
+            if not mark.busy:
+                ev["TRANSP"] = vText("TRANSPARENT")
         ev["LOCATION"] = places[room]
         ev["URL"] = vUri(f"{site}/sessions/{row['code']}/")  # Session.urls.public
         ev["DESCRIPTION"] = vText(description)
@@ -113,10 +132,12 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
     return cal.to_ical()
 
 
-def sessions_ical(forum, sessions, *, name: str) -> bytes:
+def sessions_ical(forum, sessions, *, name: str, marks: dict | None = None) -> bytes:
     """``schedule_ical`` of Session instances (``event__section`` and ``room__venue`` selected,
-    speakers and moderators prefetched): the delegates' agenda feed."""
+    speakers and moderators prefetched): the delegates' agenda feed. ``marks`` (session id:
+    ``Mark``) say how the caller's person holds each session; without one, as the programme."""
     rows, people = [], []
+    marks = marks or {}
     for s in sessions:
         rows.append(
             {
@@ -137,6 +158,7 @@ def sessions_ical(forum, sessions, *, name: str) -> bytes:
                 "room__name_zh_hans": s.room.name_zh_hans,
                 "room__venue__name_en": s.room.venue.name_en,
                 "room__venue__name_zh_hans": s.room.venue.name_zh_hans,
+                "mark": marks.get(s.pk),
             }
         )
         for moderates, persons in ((False, s.speakers.all()), (True, s.moderators.all())):

@@ -3,16 +3,18 @@
 import hashlib
 import json
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.page_cache import keep_out, public_page, without
 
@@ -80,7 +82,7 @@ def _day_tabs(forum, day, params) -> list[dict]:
 
 
 @public_page(params=("day", "page", *FILTER_PARAMS))
-@require_GET
+@require_safe
 def schedule(request):
     forum = _forum()
     day = _day(request, forum)
@@ -140,7 +142,7 @@ def schedule(request):
 
 
 @public_page(params=("day",))
-@require_GET
+@require_safe
 def grid(request):
     forum = _forum()
     day = _day(request, forum)
@@ -166,7 +168,7 @@ def grid(request):
 
 
 @public_page()
-@require_GET
+@require_safe
 def event_detail(request, slug):
     forum = _forum()
     event = selectors.public_event(forum, slug)
@@ -181,7 +183,7 @@ def event_detail(request, slug):
 
 
 @public_page()
-@require_GET
+@require_safe
 def session_detail(request, code):
     forum = _forum()
     session = selectors.public_session(forum, code)
@@ -191,7 +193,7 @@ def session_detail(request, code):
 
 
 @public_page(params=("page",))
-@require_GET
+@require_safe
 def speaker_list(request):
     forum = _forum()
     paginator = Paginator(selectors.public_speakers(forum), SPEAKERS_PER_PAGE)
@@ -203,7 +205,7 @@ def speaker_list(request):
 
 
 @public_page()
-@require_GET
+@require_safe
 def speaker_detail(request, slug):
     forum = _forum()
     speaker = selectors.public_speakers(forum).filter(slug=slug).first()
@@ -216,7 +218,7 @@ def speaker_detail(request, slug):
 
 
 @public_page()
-@require_GET
+@require_safe
 def section_detail(request, slug):
     forum = _forum()
     section = Section.objects.filter(forum=forum, slug=slug).first()
@@ -229,7 +231,7 @@ def section_detail(request, slug):
 
 
 @public_page()
-@require_GET
+@require_safe
 def changelog(request):
     forum = _forum()
     return render(
@@ -240,18 +242,19 @@ def changelog(request):
 
 
 def _conditional(request, forum, key: str, build, content_type: str, filename: str | None = None):
-    """ETag (the cache key) and Last-Modified; 304 when the client already holds this version."""
+    """ETag (the cache key) and Last-Modified; 304 when the client already holds this version,
+    told by If-None-Match or, without it, If-Modified-Since (RFC 9110 §13.2.2)."""
     etag = quote_etag(hashlib.md5(key.encode(), usedforsecurity=False).hexdigest())
-    if_none_match = request.headers.get("If-None-Match", "")
-    if etag in [t.strip() for t in if_none_match.split(",")] or if_none_match.strip() == "*":
-        response = HttpResponseNotModified()
-    else:
+    changed = forum.schedule_changed_at
+    last_modified = int(changed.timestamp()) if changed else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
         response = HttpResponse(_cached(key, build), content_type=content_type)
         if filename:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = etag
-    if forum.schedule_changed_at:
-        response["Last-Modified"] = http_date(forum.schedule_changed_at.timestamp())
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -260,7 +263,7 @@ ICAL = "text/calendar; charset=utf-8"
 
 
 @public_page()
-@require_GET
+@require_safe
 def schedule_ics(request):
     forum = _forum()
 
@@ -276,7 +279,7 @@ def schedule_ics(request):
 
 
 @public_page()
-@require_GET
+@require_safe
 def event_ics(request, slug):
     forum = _forum()
     event = selectors.public_event(forum, slug)
@@ -295,7 +298,7 @@ def event_ics(request, slug):
 
 
 @public_page()
-@require_GET
+@require_safe
 def session_ics(request, code):
     forum = _forum()
     if not selectors.public_sessions(forum).filter(code=code).exists():
@@ -315,7 +318,7 @@ def session_ics(request, code):
 
 
 @public_page()
-@require_GET
+@require_safe
 def schedule_json(request):
     forum = _forum()
 
@@ -333,10 +336,19 @@ def schedule_json(request):
     )
 
 
-@public_page()
-@require_GET
-def schema(request):
-    from pathlib import Path
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "schedule.schema.json"
 
-    path = Path(__file__).resolve().parent / "schema" / "schedule.schema.json"
-    return JsonResponse(json.loads(path.read_text()), json_dumps_params={"ensure_ascii": False})
+
+@public_page()
+@require_safe
+def schema(request):
+    """The JSON Schema of the export, validated by ETag and Last-Modified as the exports are."""
+    text = SCHEMA_PATH.read_bytes()
+    etag = quote_etag(hashlib.md5(text, usedforsecurity=False).hexdigest())
+    last_modified = int(SCHEMA_PATH.stat().st_mtime)
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = JsonResponse(json.loads(text), json_dumps_params={"ensure_ascii": False})
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    return response

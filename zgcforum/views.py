@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from core.page_cache import public_page
@@ -21,7 +21,7 @@ HOME_SECONDS = 3600
 
 
 @public_page()
-@require_GET
+@require_safe
 def home(request):
     """The forum at a glance, rendered once per programme and exhibition version and language."""
     forum = events_selectors.current_forum()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,9 +31,13 @@ class RSVPError(AgendaError):
 
 
 def _approved_registration(user) -> Registration:
+    # Only the category's id is read on the way to a seat: no join (one more query when an
+    # invitation-only event asks for the category itself).
     registration = (
-        Registration.objects.select_related("category")
-        .filter(user_id=user.pk, status=Registration.Status.APPROVED, anonymised_at__isnull=True)
+        Registration.objects.filter(
+            user_id=user.pk, status=Registration.Status.APPROVED, anonymised_at__isnull=True
+        )
+        .only("pk", "user_id", "category_id", "status")
         .first()
     )
     if registration is None:
@@ -136,7 +140,7 @@ def _lock_session(session: Session) -> Session:
     # The row lock serialises every reservation, cancellation and capacity change per session.
     return (
         Session.objects.select_for_update(of=("self",))
-        .select_related("event", "room")
+        .select_related("event__forum", "room__venue")  # what the mails say of it
         .get(pk=session.pk)
     )
 
@@ -146,7 +150,9 @@ def reserve_seat(session: Session, *, user, now=None) -> Reservation:
     """A confirmed seat while seats are left, else a waitlist place; refused when closed."""
     registration = _approved_registration(user)
     session = _lock_session(session)
-    if not Session.objects.published().filter(pk=session.pk).exists() or session.is_cancelled:
+    # Session.objects.published(), read from the rows the lock fetched.
+    published = session.event.is_published and session.event.forum.is_published
+    if not published or session.is_cancelled:
         raise RSVPError(_("This session does not take reservations."))
     if not session.rsvp_required:
         raise RSVPError(_("This session needs no reservation: just come."))
@@ -163,10 +169,36 @@ def reserve_seat(session: Session, *, user, now=None) -> Reservation:
         raise RSVPError(
             _("You already hold a seat at “%(title)s” at that time.") % {"title": clashes[0].title}
         )
-    taken = RSVP.objects.confirmed().filter(session_id=session.pk).count()
-    status = RSVP.Status.CONFIRMED if taken < seat_limit(session) else RSVP.Status.WAITLISTED
+    counts = RSVP.objects.filter(session_id=session.pk).aggregate(
+        taken=Count("pk", filter=Q(status=RSVP.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RSVP.Status.WAITLISTED)),
+    )
+    has_seat = counts["taken"] < seat_limit(session)
+    status = RSVP.Status.CONFIRMED if has_seat else RSVP.Status.WAITLISTED
     rsvp = RSVP.objects.create(session=session, user_id=user.pk, status=status)
-    return Reservation(rsvp, waitlist_position(rsvp), clashes)
+    # Under the session's lock no one joins the line after this row (reserved now, the highest
+    # id): its place in the order of ``with_waitlist_positions`` is the line's length.
+    position = None if has_seat else counts["waiting"] + 1
+    _acknowledge(rsvp, session, user=user, position=position)
+    return Reservation(rsvp, position, clashes)
+
+
+def _acknowledge(rsvp: RSVP, session: Session, *, user, position: int | None) -> None:
+    """The seat or the waitlist place, mailed once per reservation (the outbox row is written in
+    this transaction; it is sent after commit)."""
+    confirmed = rsvp.status == RSVP.Status.CONFIRMED
+    notify(
+        [user],
+        "delegates/mail/seat_confirmed" if confirmed else "delegates/mail/waitlisted",
+        {
+            "user": user,
+            "session": session,
+            "position": position,
+            "forum_timezone": session.event.forum.timezone,
+        },
+        key=f"rsvp:{rsvp.pk}:{'confirmed' if confirmed else 'waitlisted'}",
+        related=rsvp,
+    )
 
 
 def _drop_agenda(user_id: int) -> None:

@@ -173,6 +173,14 @@ def register(
             key=f"registration:{registration.pk}:approved",
             related=registration,
         )
+    else:
+        notify(
+            [user],
+            "delegates/received",
+            {"registration": registration},
+            key=f"registration:{registration.pk}:received",
+            related=registration,
+        )
     return registration
 
 

@@ -62,10 +62,11 @@ def test_delegate_registers_in_chinese_and_is_approved_by_the_desk(page, roles, 
     assert "Registration approved." in page.locator("body").inner_text()
     assert Registration.objects.get().status == Registration.Status.APPROVED
 
-    (mail,) = smtp_sink.wait_for(1)
-    assert mail.recipients == ["zhao.min@example.org"]
-    assert mail.subject == "您的中关村论坛注册已获批准"
-    assert "参会代表" in mail.text
+    received, approved = smtp_sink.wait_for(2)  # the registration acknowledged, then approved
+    assert received.recipients == approved.recipients == ["zhao.min@example.org"]
+    assert received.subject == "已收到您的中关村论坛参会报名"
+    assert approved.subject == "您的中关村论坛注册已获批准"
+    assert "参会代表" in approved.text
 
 
 def test_coordinator_registers_a_delegation_and_invites_two_members(page, roles, smtp_sink):

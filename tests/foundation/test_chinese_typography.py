@@ -130,7 +130,10 @@ def mails(forum) -> list[tuple[str, dict]]:
                 "member": DelegationMember(delegation=delegation, email="li.ming@example.com"),
             },
         ),
+        ("delegates/received", {"registration": chinese}),
         ("delegates/promoted", {"session": session, **tz}),
+        ("delegates/seat_confirmed", {"user": user, "session": session, **tz}),
+        ("delegates/waitlisted", {"user": user, "session": session, "position": 3, **tz}),
         ("delegates/session_changed", {"session": session, "change": "moved", "old": place, "new": place, **tz}),
         ("delegates/session_changed", {"session": session, "change": "cancelled", "old": place, "new": None, **tz}),
         (
