@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.http import local_path
 from notifications.services import erase_messages_for, notify
 
 from .models import User
@@ -18,19 +19,11 @@ class AccountError(Exception):
     """A request about an account that cannot be carried out; the message is shown to the user."""
 
 
-def local_path(value: str) -> str:
-    """``value`` if it is a path on this site ("/…", not "//…" nor a scheme), else ""."""
-    value = (value or "").strip()
-    if not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return ""
-    return value
-
-
 def verification_token(user: User, next_path: str = "") -> str:
     # The email is signed too: a token stops working if the address changes. ``next`` is where
     # the account was going (the forum registration): the link leads back there.
     data = {"id": user.pk, "email": user.email}
-    if next_path := local_path(next_path):
+    if next_path := local_path((next_path or "").strip(), ""):
         data["next"] = next_path
     return signing.dumps(data, salt=VERIFY_SALT)
 
@@ -80,7 +73,7 @@ def verification_next(token: str) -> str:
         data = signing.loads(token, salt=VERIFY_SALT)
     except signing.BadSignature:
         return ""
-    return local_path(data.get("next", ""))
+    return local_path(data.get("next", ""), "")
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, UpdateView, View
 
+from core.http import local_path
 from core.registries import landings
 
 from . import services
@@ -34,9 +35,7 @@ class JourneyMixin:
     """Keeps ``next`` (a path on this site) through the account pages, and names its journey."""
 
     def next_path(self) -> str:
-        return services.local_path(
-            self.request.POST.get("next") or self.request.GET.get("next", "")
-        )
+        return local_path(self.request.POST.get("next") or self.request.GET.get("next", ""), "")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
