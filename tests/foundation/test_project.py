@@ -69,10 +69,20 @@ def test_debug_is_off_unless_set():
     env = clean_env(SECRET_KEY=SECRET, SITE_URL="https://forum.example.org")
     assert read_settings(env, "DEBUG") == {"DEBUG": False}
     assert read_settings({**env, "DEBUG": "1"}, "DEBUG") == {"DEBUG": True}
-    # Nothing set at all: production, so the missing secret key stops it.
-    result = manage("check", env=clean_env())
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG=0" in result.stderr
+    # Nothing set at all: the settings are production's, so the missing secret key stops them
+    # (what gunicorn and Celery load) ...
+    bare = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=clean_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert bare.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG=0" in bare.stderr
+    # ... while manage.py in a bare checkout is a developer's: it runs in DEBUG.
+    assert manage("check", env=clean_env()).returncode == 0
+    assert manage("check", env=clean_env(SECRET_KEY=SECRET)).returncode != 0  # no SITE_URL
 
 
 def test_production_without_site_url_is_a_system_check_error():
