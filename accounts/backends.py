@@ -2,15 +2,45 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import connections, router
 
 from core.registries import user_flags
+
+_SENTINEL_PK = -7_070_707
 
 
 class ForumBackend(ModelBackend):
     """Django's model backend; the user of each request comes with every registered flag
-    annotated (``flag_<key>``) in the one query that loads it."""
+    annotated (``flag_<key>``) in the one query that loads it.
+
+    The query is the same on every request but the primary key, and compiling its subqueries
+    costs more than running them: it is compiled once per database and run as raw SQL.
+    """
+
+    _compiled: dict = {}
 
     def get_user(self, user_id):
-        flags = {f"flag_{key}": flag.expression() for key, flag in user_flags.items()}
-        user = get_user_model()._default_manager.annotate(**flags).filter(pk=user_id).first()
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        model = get_user_model()
+        alias = router.db_for_read(model)
+        sql, params = self._user_query(model, alias)
+        user = next(
+            iter(model._default_manager.db_manager(alias).raw(sql, [*params, user_id])), None
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    @classmethod
+    def _user_query(cls, model, alias: str) -> tuple[str, list]:
+        """SQL and parameters of the flagged user query, but the primary key (the last one)."""
+        key = (alias, connections[alias].vendor, tuple(user_flags))
+        if key not in cls._compiled:
+            flags = {f"flag_{key}": flag.expression() for key, flag in user_flags.items()}
+            query = model._default_manager.annotate(**flags).filter(pk=_SENTINEL_PK).query
+            sql, params = query.get_compiler(using=alias).as_sql()
+            if not params or params[-1] != _SENTINEL_PK or _SENTINEL_PK in params[:-1]:
+                raise RuntimeError("the user query's primary key is not its last parameter")
+            cls._compiled[key] = (sql, list(params[:-1]))
+        return cls._compiled[key]

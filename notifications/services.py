@@ -125,21 +125,34 @@ def _full_key(key: str, email: str) -> str:
     return f"sha256:{hashlib.sha256(full.encode()).hexdigest()}"
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a caller's transaction: no savepoint round trips
 def notify(
-    recipients: Iterable, template_key: str, context: dict, *, key: str, related=None
+    recipients: Iterable,
+    template_key: str,
+    context: dict,
+    *,
+    key: str,
+    related=None,
+    fresh: bool = False,
 ) -> list[OutboundMessage]:
     """Queue one rendered message per recipient, sent after the caller commits.
 
     The row for ``f"{key}:{email}"`` is created once: a repeat returns it and sends nothing new.
+    ``fresh=True`` says the key is new by construction (it names a row the caller has just
+    created, as ``rsvp:<pk>:confirmed``): nothing is looked up, the rows are inserted as they are.
     """
     people = [_as_recipient(p) for p in recipients]
     if not people:
         return []
     keys = [_full_key(key, p.email) for p in people]
-    existing = {
-        m.idempotency_key: m for m in OutboundMessage.objects.filter(idempotency_key__in=keys)
-    }
+    if fresh:
+        existing = {}
+    else:
+        existing = dict.fromkeys(
+            OutboundMessage.objects.filter(idempotency_key__in=keys).values_list(
+                "idempotency_key", flat=True
+            )
+        )
     content_type = ContentType.objects.get_for_model(related) if related is not None else None
     new_rows = []
     for person, full_key in zip(people, keys, strict=True):
@@ -172,6 +185,11 @@ def notify(
             )
         )
         existing[full_key] = None  # the same address twice in one call is one message
+    if fresh:
+        # a conflict here is a caller's bug (the key was not new): it fails loudly
+        created = OutboundMessage.objects.bulk_create(new_rows)
+        _dispatch_on_commit([m.pk for m in created])
+        return created
     if new_rows:
         # ON CONFLICT DO NOTHING: a concurrent caller with the same key waits for our commit and
         # then inserts nothing, instead of failing its transaction.

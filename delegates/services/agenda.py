@@ -161,7 +161,8 @@ def reserve_seat(session: Session, *, user, now=None) -> Reservation:
     event = session.event
     if not event.is_public and not registration.category.events.filter(pk=event.pk).exists():
         raise RSVPError(_("This event is by invitation only and not open to your category."))
-    existing = RSVP.objects.filter(session_id=session.pk, user_id=user.pk).first()
+    # by pk: the model's ordering (session first) would join the session and its event
+    existing = RSVP.objects.filter(session_id=session.pk, user_id=user.pk).order_by("pk").first()
     if existing is not None:
         return Reservation(existing, waitlist_position(existing), [])
     clashes = confirmed_clashes(session, user=user)
@@ -198,6 +199,7 @@ def _acknowledge(rsvp: RSVP, session: Session, *, user, position: int | None) ->
         },
         key=f"rsvp:{rsvp.pk}:{'confirmed' if confirmed else 'waitlisted'}",
         related=rsvp,
+        fresh=True,  # the RSVP row was created in this transaction
     )
 
 
@@ -245,7 +247,7 @@ def _promote(session: Session) -> list[RSVP]:
 def cancel_rsvp(session: Session, *, user) -> list[RSVP]:
     """Give up a seat or waitlist place; a freed seat goes to the first waitlisted delegate."""
     session = _lock_session(session)
-    rsvp = RSVP.objects.filter(session_id=session.pk, user_id=user.pk).first()
+    rsvp = RSVP.objects.filter(session_id=session.pk, user_id=user.pk).order_by("pk").first()
     if rsvp is None:
         raise RSVPError(_("You hold no reservation for this session."))
     rsvp.delete()

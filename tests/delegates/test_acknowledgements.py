@@ -84,3 +84,17 @@ def test_a_refused_reservation_writes_no_row():
     with pytest.raises(services.RSVPError):
         services.reserve_seat(session, user=approved_delegate())
     assert not OutboundMessage.objects.exists()
+
+
+def test_a_seat_reserved_again_after_cancelling_is_acknowledged_again(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    session = rsvp_session(5, title_en="Carbon markets")
+    user = approved_delegate(email="again@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reserve_seat(session, user=user)
+        services.cancel_rsvp(session, user=user)
+        services.reserve_seat(session, user=user)
+    subjects = [m.subject for m in mailoutbox if m.to == ["again@example.org"]]
+    assert len(subjects) == 2
+    assert all("Your seat is confirmed: Carbon markets" in s for s in subjects)
