@@ -167,6 +167,7 @@ def session_cards(sessions: QuerySet[Session]) -> list[dict]:
                 "title": _translated(row, "title", languages),
                 "cancelled": row["is_cancelled"],
                 "starts_at": row["starts_at"],
+                "day": start.date(),  # in the forum's time zone: lists over several days group by it
                 "start_iso": start.isoformat(),
                 "end_iso": end.isoformat(),
                 "start": f"{start.hour:02d}:{start.minute:02d}",

@@ -144,6 +144,34 @@ def test_speaker_page_queries_do_not_grow(client, forum, section):
     assert (session_cards(first), session_cards(second)) == (4, 12)
 
 
+@pytest.mark.parametrize(
+    ("prefix", "days"),
+    [
+        ("", ["Friday, 24 September 2021", "Sunday, 26 September 2021"]),
+        ("/zh-hans", ["2021年9月24日 星期五", "2021年9月26日 星期日"]),
+    ],
+)
+def test_a_speaker_page_says_the_day_of_each_session(client, forum, section, prefix, days):
+    speaker = SpeakerFactory()
+    event = EventFactory(forum=forum, section=section)
+    for day, title in [(2, "Late talk"), (0, "Early talk"), (0, "Second early talk")]:
+        SessionFactory(
+            event=event,
+            starts_at=at(day, 9),
+            ends_at=at(day, 10),
+            speakers=[speaker],
+            title_en=title,
+            title_zh_hans=title,
+        )
+    html = client.get(prefix + speaker.urls.public).content.decode()
+    headings = re.findall(
+        r'<h3 class="h6[^"]*"><time datetime="[^"]+">([^<]+)</time>([^<]*)</h3>', html
+    )
+    assert ["".join(h) for h in headings] == days
+    assert html.index(days[0]) < html.index("Early talk") < html.index(days[1])
+    assert html.index(days[1]) < html.index("Late talk")
+
+
 def test_section_page_queries_do_not_grow(client, forum, section):
     def sessions_in_the_section(n):
         for _i in range(n):
