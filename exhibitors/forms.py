@@ -180,10 +180,13 @@ class DirectoryFilterForm(forms.Form):
         required=False,
     )
     letter = forms.CharField(required=False, max_length=1)
+    hall = forms.ChoiceField(label=_("Hall"), required=False)
 
-    def __init__(self, *args, sections, country_codes, **kwargs):
+    def __init__(self, *args, sections, country_codes, halls=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sections = {s.slug: s for s in sections}
+        self.halls = {h.slug: h for h in halls}
+        self.fields["hall"].choices = [("", _("All halls"))] + [(h.slug, h.name) for h in halls]
         self.fields["section"].choices = [("", _("All sections"))] + [
             (s.slug, s.name) for s in sections
         ]
@@ -191,3 +194,6 @@ class DirectoryFilterForm(forms.Form):
 
     def clean_section(self):
         return self.sections.get(self.cleaned_data["section"])
+
+    def clean_hall(self):
+        return self.halls.get(self.cleaned_data["hall"])
