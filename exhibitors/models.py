@@ -549,7 +549,7 @@ class Booth(models.Model):
                 )
                 % {
                     "section": self.section.name,
-                    "total": f"{taken + self.area:g}",
+                    "total": f"{float(taken + self.area):g}",
                     "capacity": capacity,
                 }
             )

@@ -757,6 +757,11 @@ class BoothError(ExhibitorError):
     """A booth assignment, move or vacation that the rules refuse."""
 
 
+def m2(value) -> str:
+    """An area as people write it: 9, 13.5 (never 9.00)."""
+    return f"{float(value):g}"
+
+
 def assigned_area(application: Application):
     """Floor area of the booths the application holds, summed in SQL."""
     return application.booths.aggregate(m2=Sum("area_m2"))["m2"] or 0
@@ -799,9 +804,9 @@ def _check_area(application: Application, booth: Booth, override_reason: str, *,
             )
             % {
                 "booth": booth.code,
-                "area": f"{booth.area_m2:g}",
+                "area": m2(booth.area_m2),
                 "organization": application.organization.name,
-                "total": f"{held + booth.area_m2:g}",
+                "total": m2(held + booth.area_m2),
                 "approved": application.area_m2,
             }
         )
