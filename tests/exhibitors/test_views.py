@@ -155,8 +155,8 @@ def approved(n, section, **org):
         )
 
 
-# Sections, countries for the filter, count, page, approved sections of the page.
-DIRECTORY_QUERIES = 5
+# Sections, halls, countries for the filter, count, page, approved sections and stands of the page.
+DIRECTORY_QUERIES = 6
 WARM_DIRECTORY_QUERIES = 0  # the cached page
 
 
