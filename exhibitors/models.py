@@ -508,10 +508,17 @@ class Booth(models.Model):
         verbose_name_plural = _("booths")
         ordering = ["hall__position", "hall_id", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["hall", "code"], name="booth_code_unique_in_hall"),
+            models.UniqueConstraint(
+                fields=["hall", "code"],
+                name="booth_code_unique_in_hall",
+                violation_error_message=_("This hall already has a booth with this stand number."),
+            ),
             models.CheckConstraint(
                 condition=Q(width_m__gt=0, depth_m__gt=0, x_m__gte=0, y_m__gte=0),
                 name="booth_has_a_place",
+                violation_error_message=_(
+                    "A booth is wider and deeper than 0 m, and x and y on the plan are 0 or more."
+                ),
             ),
             # Assigned exactly when it holds an application.
             models.CheckConstraint(
@@ -536,7 +543,23 @@ class Booth(models.Model):
         from django.core.exceptions import ValidationError
         from django.db.models import Sum
 
-        if self.section_id is None or self.area is None:
+        if self.area is None:
+            return
+        if self.hall_id is not None and self.x_m is not None and self.y_m is not None:
+            hall = self.hall
+            if self.x_m + self.width_m > hall.width_m or self.y_m + self.depth_m > hall.depth_m:
+                raise ValidationError(
+                    _(
+                        "Booth %(code)s lies outside the plan of %(hall)s (%(width)s m × %(depth)s m)."
+                    )
+                    % {
+                        "code": self.code,
+                        "hall": hall.name,
+                        "width": hall.width_m,
+                        "depth": hall.depth_m,
+                    }
+                )
+        if self.section_id is None:
             return
         others = Booth.objects.filter(section_id=self.section_id).exclude(pk=self.pk)
         taken = others.aggregate(m2=Sum("area_m2"))["m2"] or 0
