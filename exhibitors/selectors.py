@@ -254,3 +254,21 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
 
 def open_sections() -> list[ExhibitionSection]:
     return [s for s in exhibition_sections() if s.is_open()]
+
+
+def application_windows(sections: list[ExhibitionSection], at=None) -> dict:
+    """When no window is open: the sections whose window closed (latest first) and the next
+    window to open, if any."""
+    from django.utils import timezone
+
+    at = at or timezone.now()
+    closed = sorted(
+        (s for s in sections if s.applications_close_at and s.applications_close_at <= at),
+        key=lambda s: s.applications_close_at,
+        reverse=True,
+    )
+    upcoming = sorted(
+        (s for s in sections if s.applications_open_at and s.applications_open_at > at),
+        key=lambda s: s.applications_open_at,
+    )
+    return {"closed": closed, "next": upcoming[0] if upcoming else None}

@@ -310,9 +310,17 @@ class ApplicationCreateView(OrganizationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or ApplicationForm(initial=self._initial())
-        context["form"] = form
-        context["sections"] = selectors.exhibition_sections()
+        sections = selectors.exhibition_sections()
+        open_now = [s for s in sections if s.is_open()]
+        context["sections"] = sections
+        # No form while no window is open: say which closed and when the next opens.
+        if open_now:
+            context["form"] = kwargs.get("form") or ApplicationForm(
+                initial=self._initial(), sections=open_now
+            )
+        else:
+            context.pop("form", None)
+            context["windows"] = selectors.application_windows(sections)
         return context
 
     def _initial(self):
@@ -320,7 +328,7 @@ class ApplicationCreateView(OrganizationMixin, TemplateView):
         return {"section": slug and ExhibitionSection.objects.filter(slug=slug).first()}
 
     def post(self, request, *args, **kwargs):
-        form = ApplicationForm(request.POST)
+        form = ApplicationForm(request.POST, sections=selectors.open_sections())
         if form.is_valid():
             data = dict(form.cleaned_data)
             section = data.pop("section")
