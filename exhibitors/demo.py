@@ -2,7 +2,7 @@
 
 import base64
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
@@ -103,6 +103,8 @@ def seed(ctx) -> None:
                     if ctx.as_held
                     else datetime(2021, 9, 21, 18, 0, tzinfo=TZ)
                 ),
+                "documents_due_on": ctx.on(date(2021, 9, 10)),
+                "staff_due_on": ctx.on(date(2021, 9, 17)),
             },
         )
     seed_organizations(ctx)

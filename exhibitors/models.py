@@ -36,6 +36,14 @@ class ExhibitionSection(models.Model):
     capacity_m2 = models.PositiveIntegerField(_("floor area (m²)"), default=0)
     applications_open_at = models.DateTimeField(_("applications open"), null=True, blank=True)
     applications_close_at = models.DateTimeField(_("applications close"), null=True, blank=True)
+    # The approval mail lists them as the exhibitor's next steps.
+    documents_due_on = models.DateField(
+        _("exhibitor documents due"),
+        null=True,
+        blank=True,
+        help_text=_("Fascia board text, exhibit list, and construction drawings for raw space."),
+    )
+    staff_due_on = models.DateField(_("stand staff registration due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("exhibition section")

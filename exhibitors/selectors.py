@@ -241,7 +241,13 @@ def organizations_of(user) -> QuerySet[Organization]:
 
 
 def portal_applications(organization: Organization) -> QuerySet[Application]:
-    return organization.applications.select_related("section").order_by("section__position")
+    """The organization's applications with their sections and booths (hall and stand)."""
+    booths = Booth.objects.select_related("hall").order_by("hall__position", "code")
+    return (
+        organization.applications.select_related("section")
+        .prefetch_related(Prefetch("booths", queryset=booths))
+        .order_by("section__position")
+    )
 
 
 def application_history(application: Application) -> QuerySet[ApplicationEvent]:

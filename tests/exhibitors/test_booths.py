@@ -129,3 +129,39 @@ def test_booth_areas_fit_the_section(hall, section):
     booth = Booth(hall=hall, section=section, code="X", width_m=4, depth_m=3, x_m=0, y_m=0)
     with pytest.raises(ValidationError, match="would cover 21 m², more than its floor area of 20"):
         booth.full_clean()
+
+
+def test_the_portal_shows_logo_hall_and_stand(client, approved, hall, section, team_member):
+    from django.core.files.base import ContentFile
+
+    organization = approved.organization
+    organization.logo.save("logo.png", ContentFile(png()), save=True)
+    booth = BoothFactory(hall=hall, section=section, code="P7")
+    services.assign_booth(approved, booth, by=team_member)
+    client.force_login(organization.main_contact)
+    html = client.get(organization.urls.portal).content.decode()
+    assert f'src="{organization.logo.url}"' in html
+    assert "Hall 1, stand P7" in html and "#stand-hall-1-P7" in html
+
+
+def png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (8, 8), "#1d5fa8").save(data, "PNG")
+    return data.getvalue()
+
+
+def test_the_approval_mail_lists_next_steps_and_deadlines(section, organization, organizer):
+    from datetime import date
+
+    section.documents_due_on = date(2021, 9, 10)
+    section.staff_due_on = date(2021, 9, 17)
+    section.save()
+    application = ApplicationFactory(organization=organization, section=section, status=S.SUBMITTED)
+    services.approve_application(application, by=organizer)
+    mail = OutboundMessage.objects.get(template_key="exhibitors/application_status")
+    assert "下一步" in mail.body_text
+    assert "2021年9月10日" in mail.body_text and "2021年9月17日" in mail.body_text
