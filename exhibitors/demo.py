@@ -107,8 +107,8 @@ def seed(ctx) -> None:
                 "staff_due_on": ctx.on(date(2021, 9, 17)),
             },
         )
-    seed_organizations(ctx)
-    seed_floor(ctx)
+    organization_ids = seed_organizations(ctx)
+    seed_floor(ctx, organization_ids)
 
 
 # --- Exhibiting organizations ---------------------------------------------------------------
@@ -297,7 +297,7 @@ def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
     }
 
 
-def seed_organizations(ctx) -> None:
+def seed_organizations(ctx) -> list[int]:
     from accounts.models import User
     from core.demo import ADMIN_EMAIL, DEMO_DOMAIN, chinese_name, international_name
 
@@ -534,6 +534,7 @@ def seed_organizations(ctx) -> None:
     ctx.count(
         "applicants not listed", len(organizations) - sum(SECTION_SHARES.values()) * ctx.scale
     )
+    return list(org_ids.values())
 
 
 def application_values(plan: dict, status: str) -> dict:
@@ -556,7 +557,7 @@ def application_values(plan: dict, status: str) -> dict:
 
 # --- The floor: halls and booths ------------------------------------------------------------
 
-BUILDING = "Zhongguancun Exhibition Center · 中关村展示中心"
+BUILDING = ("Zhongguancun Exhibition Center", "中关村展示中心")
 # (slug, English, Chinese, floor, sections in the hall)
 HALLS = [
     ("e1", "Hall E1", "E1馆", 1, ["winter-olympics"]),
@@ -583,7 +584,7 @@ def _row_letters(n: int) -> str:
     return letters
 
 
-def seed_floor(ctx) -> None:
+def seed_floor(ctx, organization_ids: list[int]) -> None:
     """Every approved exhibitor gets a booth of its approved area, laid out in rows per section,
     raw space first; a few booths stay free. Deterministic: ordered by section and name."""
     from accounts.models import User
@@ -593,6 +594,7 @@ def seed_floor(ctx) -> None:
     width = 120 * max(1, round(ctx.scale**0.5))
     approved = (
         Application.objects.approved()
+        .filter(organization_id__in=organization_ids)
         .select_related("section")
         .order_by("section__position", "organization__name_en", "organization__slug")
     )
@@ -607,7 +609,8 @@ def seed_floor(ctx) -> None:
             defaults={
                 "name_en": en,
                 "name_zh_hans": zh,
-                "building": BUILDING,
+                "building_en": BUILDING[0],
+                "building_zh_hans": BUILDING[1],
                 "floor": floor,
                 "width_m": width,
                 "depth_m": 10,  # set below, once the rows are laid out
@@ -620,7 +623,7 @@ def seed_floor(ctx) -> None:
             applications = by_section.get(section_slug, [])
             raw = [a for a in applications if a.booth_type == Booth.Type.RAW]
             standard = [a for a in applications if a.booth_type != Booth.Type.RAW]
-            free = [None] * FREE_PER_SECTION + ["blocked"]
+            free = [None] * FREE_PER_SECTION * ctx.scale + ["blocked"] * ctx.scale
             for group in (raw, standard + free):
                 x, row_depth, number = MARGIN, 0, 0
                 row_no += 1
@@ -700,5 +703,4 @@ def seed_floor(ctx) -> None:
         ],
         ignore_conflicts=True,  # booth_assigned_once: a second run adds nothing
     )
-    ctx.count("halls", len(HALLS))
-    ctx.count("booths", len(booths))
+    ctx.count("booths", len(booths))  # halls are four at any scale: not counted

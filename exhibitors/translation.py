@@ -26,4 +26,4 @@ simple_history.register(
 
 @register(Hall)
 class HallTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "building")

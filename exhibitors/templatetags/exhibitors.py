@@ -23,6 +23,7 @@ def _shared(context) -> dict:
             "english": get_language() == "en",
             "country": escape(_("Country or region:")),
             "stand": escape(_("Stand:")),
+            "hall_stand": _("%(hall)s, stand %(code)s"),
         }
     return shared
 
@@ -56,7 +57,13 @@ def _stands(organization, shared) -> str:
     stands = getattr(organization, "stands", None)
     if not stands:
         return ""
-    text = ", ".join(f"{escape(hall.name)} {escape(code)}" for hall, code in stands)
+    from core.names import enumeration
+
+    text = escape(
+        enumeration(
+            shared["hall_stand"] % {"hall": hall.name, "code": code} for hall, code in stands
+        )
+    )
     return (
         f'<p class="mt-1 mb-0 exhibitor-stand"><span class="visually-hidden">{shared["stand"]} '
         f'</span><i class="bi bi-geo-alt" aria-hidden="true"></i> {text}</p>'
@@ -170,3 +177,9 @@ def plan_colour(position) -> int:
     from ..selectors import SECTION_COLOURS
 
     return int(position) % SECTION_COLOURS
+
+
+@register.filter
+def metres(value) -> str:
+    """3, 4.5 (never 3.0): lengths and areas as people write them."""
+    return _m(value) if value is not None else ""

@@ -38,8 +38,10 @@ def test_assign_marks_the_booth_keeps_history_and_mails_hall_and_stand(
     mail = OutboundMessage.objects.get(template_key="exhibitors/booth_assigned")
     # Wang Fang reads Chinese.
     assert mail.to_email == "wang.fang@example.org"
-    assert mail.subject == "您的展位：1号馆，A101号展位"
-    assert "展馆：1号馆" in mail.body_text and "/zh-hans/exhibitors/halls/hall-1/" in mail.body_text
+    assert mail.subject == "您的展位：1号馆A101号展位"
+    assert "展馆：中关村展示中心1号馆" in mail.body_text
+    assert "展位号：A101" in mail.body_text and "标准展位，6米 × 3米" in mail.body_text
+    assert "/zh-hans/exhibitors/halls/hall-1/" in mail.body_text
     # The same assignment never mails twice (idempotency key).
     services._mail_booth(approved, assignment, "assigned")
     assert OutboundMessage.objects.filter(template_key="exhibitors/booth_assigned").count() == 1

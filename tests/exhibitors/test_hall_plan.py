@@ -83,7 +83,7 @@ def test_the_directory_card_shows_the_stand_and_filters_by_hall(client, section,
     organization, _booth = exhibitor_with_booth(section, hall, code="D101")
     elsewhere, _other = exhibitor_with_booth(section, HallFactory(slug="hall-2"), code="E1")
     html = client.get("/exhibitors/?hall=hall-1").content.decode()
-    assert "Hall 1 D101" in html and organization.name in html
+    assert "Hall 1, stand D101" in html and organization.name in html
     assert elsewhere.name not in html
 
 

@@ -93,7 +93,8 @@ class HallFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"hall-{n}")
     name_en = factory.Sequence(lambda n: f"Hall {n}")
     name_zh_hans = factory.Sequence(lambda n: f"{n}号馆")
-    building = "Zhongguancun National Innovation Demonstration Zone Exhibition Center"
+    building_en = "Zhongguancun Exhibition Center"
+    building_zh_hans = "中关村展示中心"
     floor = 1
     width_m = 120
     depth_m = 80
