@@ -599,6 +599,8 @@ def withdraw_application(
     was_approved = application.status == S.APPROVED
     event = _record(application, S.WITHDRAWN, by=by, reason=reason)
     _save(application)
+    if was_approved:
+        _vacate_all(application, by=by, reason=reason)
     _mail_applicant(application, event, "withdrawn")
     promoted = _promote_waitlisted(section) if was_approved else []
     refresh_listing(application.organization_id, *(p.organization_id for p in promoted))
@@ -669,6 +671,8 @@ def reject_application(application: Application, *, by: User, reason: str) -> Ap
     event = _record(application, S.REJECTED, by=by, reason=reason.strip())
     application.decision_reason = reason.strip()
     _save(application, "decision_reason")
+    if was_approved:
+        _vacate_all(application, by=by, reason=reason)
     _mail_applicant(application, event, "rejected")
     promoted = _promote_waitlisted(section) if was_approved else []
     refresh_listing(application.organization_id, *(p.organization_id for p in promoted))
@@ -900,6 +904,14 @@ def move_booth(
     assignment = _take(to_booth, application, by=by, reason=reason, moved_from=from_booth)
     _mail_booth(application, assignment, "moved")
     return assignment
+
+
+def _vacate_all(application: Application, *, by, reason: str = "") -> None:
+    """Free every booth of an application leaving APPROVED (caller holds section and application
+    locks; booths locked next, in primary-key order)."""
+    booths = Booth.objects.select_for_update().filter(application=application).order_by("pk")
+    for booth in booths:
+        _release(booth, by=by, how=BoothAssignment.End.VACATED, reason=reason)
 
 
 @transaction.atomic

@@ -143,3 +143,31 @@ def test_assign_from_the_application_page(client, team_member, hall, section, or
     assert OutboundMessage.objects.filter(template_key="exhibitors/booth_assigned").count() == 1
     for bad in ("abc", "-1", "9" * 40):
         assert client.post(url, {"booth": bad}, follow=True).status_code == 200
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "9" * 40])
+def test_hostile_ids_in_the_booth_admin_are_no_500(client, team_member, bad):
+    client.force_login(team_member)
+    for url in [
+        f"/admin/exhibitors/booth/?hall__id__exact={bad}",
+        f"/admin/exhibitors/booth/?section__id__exact={bad}",
+        f"/admin/exhibitors/booth/{bad}/change/",
+        f"/admin/exhibitors/hall/{bad}/change/",
+    ]:
+        assert client.get(url).status_code in (200, 302), url
+    form = {"hall": bad, "section": bad, "code": "X1", "width_m": 3, "depth_m": 3, "x_m": 0}
+    assert client.post("/admin/exhibitors/booth/add/", form).status_code == 200
+
+
+def test_vacate_from_the_application_page(client, team_member, hall, section, organization):
+    from exhibitors import services
+
+    application = ApplicationFactory(organization=organization, section=section, status=S.APPROVED)
+    booth = BoothFactory(hall=hall, section=section, code="V1")
+    services.assign_booth(application, booth, by=team_member)
+    client.force_login(team_member)
+    url = reverse("admin:exhibitors_application_vacate_booth", args=[application.pk])
+    response = client.post(url, {"booth": booth.pk, "reason": "Moved to next year"}, follow=True)
+    assert "is free again" in response.content.decode()
+    assert Booth.objects.get(pk=booth.pk).status == Booth.Status.AVAILABLE
+    assert client.get(url).status_code == 404  # POST only

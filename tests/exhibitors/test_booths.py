@@ -167,3 +167,17 @@ def test_the_approval_mail_lists_next_steps_and_deadlines(section, organization,
     mail = OutboundMessage.objects.get(template_key="exhibitors/application_status")
     assert "下一步" in mail.body_text
     assert "2021年9月10日" in mail.body_text and "2021年9月17日" in mail.body_text
+
+
+@pytest.mark.parametrize("how", ["reject", "withdraw"])
+def test_an_application_leaving_approval_frees_its_booths(approved, hall, section, organizer, how):
+    booth = BoothFactory(hall=hall, section=section)
+    services.assign_booth(approved, booth, by=organizer)
+    if how == "reject":
+        services.reject_application(approved, by=organizer, reason="Unpaid")
+    else:
+        services.withdraw_for_exhibitor(approved, by=organizer, reason="Asked")
+    booth.refresh_from_db()
+    assert (booth.status, booth.application) == (Booth.Status.AVAILABLE, None)
+    assignment = BoothAssignment.objects.get(booth=booth)
+    assert (assignment.ended, assignment.ended_by) == ("vacated", organizer)
