@@ -91,6 +91,7 @@ def _directory(request, number: int = 1) -> dict | None:
     return {
         "form": form,
         "known": known,
+        "halls": halls,
         "filter_fields": [form["section"], form["hall"], form["country"], form["field"]]
         if halls
         else [form["section"], form["country"], form["field"]],

@@ -85,6 +85,7 @@ def test_the_directory_card_shows_the_stand_and_filters_by_hall(client, section,
     html = client.get("/exhibitors/?hall=hall-1").content.decode()
     assert "Hall 1, stand D101" in html and organization.name in html
     assert elsewhere.name not in html
+    assert f'<a class="me-3" href="{hall.urls.public}">Hall 1</a>' in html  # the plans, linked
 
 
 def test_an_unknown_hall_is_a_404(client):
