@@ -171,3 +171,47 @@ def test_vacate_from_the_application_page(client, team_member, hall, section, or
     assert "is free again" in response.content.decode()
     assert Booth.objects.get(pk=booth.pk).status == Booth.Status.AVAILABLE
     assert client.get(url).status_code == 404  # POST only
+
+
+# login (session, user, 2 permission sets), the application, the booth panel (held booths, their
+# area, the section, free booths, approved area, booth area), the form (application, status
+# changes, organization, section, applicant) and the booths' tenancies.
+APPLICATION_PAGE_QUERIES = 17
+# login (session, user, 2 permission sets), the hall and section filters, count shown and in
+# all, the page of booths with hall, section and exhibitor.
+BOOTH_LIST_QUERIES = 9
+
+
+def test_application_page_with_its_booth_panel_queries(client, team_member, hall, section):
+    from tests.queries import assert_queries_do_not_grow
+
+    application = ApplicationFactory(section=section, status=S.APPROVED, area_m2=900)
+    client.force_login(team_member)
+    url = reverse("admin:exhibitors_application_change", args=[application.pk])
+
+    def booths(n):
+        from exhibitors import services
+
+        for _ in range(n):
+            services.assign_booth(
+                application, BoothFactory(hall=hall, section=section), by=team_member
+            )
+            BoothFactory(hall=hall, section=section)
+
+    first, second = assert_queries_do_not_grow(
+        lambda: client.get(url).content.decode(), booths, budget=APPLICATION_PAGE_QUERIES, n=2
+    )
+    assert first.count("<option value=") < second.count("<option value=")
+
+
+def test_booth_changelist_queries(client, team_member, hall, section):
+    from tests.queries import assert_queries_do_not_grow
+
+    client.force_login(team_member)
+    first, second = assert_queries_do_not_grow(
+        lambda: client.get("/admin/exhibitors/booth/").content.decode(),
+        lambda n: BoothFactory.create_batch(n, hall=hall, section=section),
+        budget=BOOTH_LIST_QUERIES,
+        n=3,
+    )
+    assert "3 booths" in first and "9 booths" in second
