@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -38,6 +38,7 @@ class ExhibitionSectionAdmin(TranslationAdmin):
         "position",
         "capacity_m2",
         "approved_m2",
+        "booths_m2",
         "applications_open_at",
         "applications_close_at",
     ]
@@ -46,11 +47,26 @@ class ExhibitionSectionAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         approved = Q(applications__status=Application.Status.APPROVED)
+        # A subquery, not a second join: joining booths too would multiply the approved sum.
+        booths = (
+            Booth.objects.filter(section=OuterRef("pk"))
+            .order_by()
+            .values("section")
+            .annotate(m2=Sum("area_m2"))
+            .values("m2")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(_approved=Sum("applications__area_m2", filter=approved))
+            .annotate(
+                _approved=Sum("applications__area_m2", filter=approved),
+                _booths=Subquery(booths),
+            )
         )
+
+    @admin.display(description=_("booths (m²)"), ordering="_booths")
+    def booths_m2(self, obj):
+        return services.m2(obj._booths or 0)
 
     @admin.display(description=_("approved (m²)"), ordering="_approved")
     def approved_m2(self, obj):

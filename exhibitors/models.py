@@ -447,6 +447,9 @@ class Hall(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:  # the admin's "View on site"
+        return self.urls.public
+
     class urls(urlman.Urls):
         public = "{self._public}"
 

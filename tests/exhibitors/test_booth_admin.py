@@ -215,3 +215,13 @@ def test_booth_changelist_queries(client, team_member, hall, section):
         n=3,
     )
     assert "3 booths" in first and "9 booths" in second
+
+
+def test_the_section_list_shows_approved_and_booth_area_apart(client, team_member, hall, section):
+    ApplicationFactory(section=section, status=S.APPROVED, area_m2=18)
+    ApplicationFactory(section=section, status=S.APPROVED, area_m2=9)
+    BoothFactory.create_batch(3, hall=hall, section=section)  # 27 m²
+    client.force_login(team_member)
+    html = client.get("/admin/exhibitors/exhibitionsection/").content.decode()
+    assert '<td class="field-approved_m2">27</td>' in html
+    assert '<td class="field-booths_m2">27</td>' in html
