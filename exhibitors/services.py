@@ -3,13 +3,13 @@
 Application statuses move only along ``TRANSITIONS``; each move is one ``ApplicationEvent`` row
 (who, when, why) and one mail to the applicant, sent after commit by ``notify()``.
 Lock order, always: section, then applications (``_lock``), then booths, then organizations, in
-primary key order. ``_save`` writes the application alone; each public service whose transitions can enter or
-leave APPROVED (approve, withdraw, reject, and the promotions they make) calls ``refresh_listing``
-once, last, with every organization it touched (the application's own and those of the
-waitlisted applications it promoted), which recomputes their
-``has_approved_application`` (what the directory lists) in the same transaction. Locking an
-organization as each application is saved would cross: a review in section A holding X and
-promoting Y's application, one in section B holding Y and promoting X's: a deadlock.
+primary key order. ``_save`` writes the application alone; each public service whose transitions
+can enter or leave APPROVED (approve, withdraw, reject, and the promotions they make) calls
+``refresh_listing`` once, last, with every organization it touched (the application's own and those
+of the waitlisted applications it promoted), which recomputes their ``has_approved_application``
+(what the directory lists) in the same transaction. Locking an organization as each application is
+saved would cross: a review in section A holding X and promoting Y's application, one in section B
+holding Y and promoting X's: a deadlock.
 """
 
 from dataclasses import dataclass
