@@ -1,9 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,11 +20,15 @@ from .forms import ReasonForm
 from .models import (
     Application,
     ApplicationEvent,
+    Booth,
+    BoothAssignment,
     ExhibitionSection,
+    Hall,
     Invitation,
     Membership,
     Organization,
 )
+from .resources import BoothResource, OccupancyResource
 
 
 @admin.register(ExhibitionSection)
@@ -28,6 +38,7 @@ class ExhibitionSectionAdmin(TranslationAdmin):
         "position",
         "capacity_m2",
         "approved_m2",
+        "booths_m2",
         "applications_open_at",
         "applications_close_at",
     ]
@@ -36,11 +47,26 @@ class ExhibitionSectionAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         approved = Q(applications__status=Application.Status.APPROVED)
+        # A subquery, not a second join: joining booths too would multiply the approved sum.
+        booths = (
+            Booth.objects.filter(section=OuterRef("pk"))
+            .order_by()
+            .values("section")
+            .annotate(m2=Sum("area_m2"))
+            .values("m2")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(_approved=Sum("applications__area_m2", filter=approved))
+            .annotate(
+                _approved=Sum("applications__area_m2", filter=approved),
+                _booths=Subquery(booths),
+            )
         )
+
+    @admin.display(description=_("booths (m²)"), ordering="_booths")
+    def booths_m2(self, obj):
+        return services.m2(obj._booths or 0)
 
     @admin.display(description=_("approved (m²)"), ordering="_approved")
     def approved_m2(self, obj):
@@ -325,14 +351,121 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)
         buttons = []
+        booths = None
         if application is not None and self.has_change_permission(request, application):
             buttons = [
                 (action, label)
                 for action, label, to in self.REVIEW_BUTTONS
                 if services.can_transition(application.status, to, services.ORGANIZER)
             ]
-        extra_context = {**(extra_context or {}), "review_actions": buttons}
+            if application.status == Application.Status.APPROVED:
+                booths = self._booth_panel(application)
+        extra_context = {**(extra_context or {}), "review_actions": buttons, "booths": booths}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _booth_panel(self, application) -> dict:
+        """What the team needs to place the application: its booths, its preferences, the free
+        booths of its section (those that fit the approved area first) and what is left."""
+        held = list(application.booths.select_related("hall").order_by("code"))
+        free = (
+            Booth.objects.filter(section_id=application.section_id, status=Booth.Status.AVAILABLE)
+            .select_related("hall")
+            .order_by("area_m2", "hall__position", "code")
+        )
+        left = application.area_m2 - services.assigned_area(application)
+        section = application.section
+        return {
+            "held": held,
+            "fitting": [b for b in free if b.area_m2 <= left],
+            "larger": [b for b in free if b.area_m2 > left],
+            "left": services.m2(left),
+            "assigned": services.m2(application.area_m2 - left),
+            "preferences": application.preferences,
+            "section": section,
+            "section_left": services.m2(section.capacity_m2 - services.approved_area(section)),
+            "section_booths": services.m2(services.booth_area(section)),
+            "history": application.booth_assignments.select_related(
+                "booth__hall", "moved_from", "assigned_by", "ended_by"
+            ),
+        }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/assign-booth/",
+                view(self.assign_booth_view),
+                name="exhibitors_application_assign_booth",
+            ),
+            path(
+                "<int:pk>/vacate-booth/",
+                view(self.vacate_booth_view),
+                name="exhibitors_application_vacate_booth",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _posted(self, request, pk):
+        if request.method != "POST":
+            raise Http404
+        application = self.get_object(request, str(pk))
+        if application is None or not self.has_change_permission(request, application):
+            raise Http404
+        booth_id = request.POST.get("booth", "")
+        booth = None
+        # Only digits, and of a sane length (a 40-digit id overflows SQLite: TRAPS.md).
+        if booth_id.isdigit() and len(booth_id) < 19:
+            booth = Booth.objects.filter(pk=int(booth_id)).first()
+        return application, booth
+
+    def assign_booth_view(self, request, pk):
+        application, booth = self._posted(request, pk)
+        back = reverse("admin:exhibitors_application_change", args=[application.pk])
+        if booth is None:
+            self.message_user(request, gettext("Choose a booth."), messages.ERROR)
+            return redirect(back)
+        moving = request.POST.get("from_booth", "")
+        try:
+            if moving.isdigit() and len(moving) < 19:
+                old = Booth.objects.filter(pk=int(moving), application=application).first()
+                if old is None:
+                    raise services.BoothError(gettext("Choose a booth."))
+                services.move_booth(
+                    application, old, booth, by=request.user, reason=request.POST.get("reason", "")
+                )
+            else:
+                services.assign_booth(
+                    application,
+                    booth,
+                    by=request.user,
+                    override_reason=request.POST.get("reason", ""),
+                )
+        except services.BoothError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext(
+                    "Booth %(booth)s is assigned to %(organization)s; they are mailed hall and stand."
+                )
+                % {"booth": booth, "organization": application.organization},
+                messages.SUCCESS,
+            )
+        return redirect(back)
+
+    def vacate_booth_view(self, request, pk):
+        application, booth = self._posted(request, pk)
+        back = reverse("admin:exhibitors_application_change", args=[application.pk])
+        if booth is None or booth.application_id != application.pk:
+            self.message_user(request, gettext("Choose a booth."), messages.ERROR)
+            return redirect(back)
+        try:
+            services.vacate_booth(booth, by=request.user, reason=request.POST.get("reason", ""))
+        except services.BoothError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, gettext("Booth %(booth)s is free again.") % {"booth": booth})
+        return redirect(back)
 
     def _report(self, request, outcomes):
         for outcome in outcomes:
@@ -395,3 +528,134 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organization__name_en", "organization__name_zh_hans"]
     raw_id_fields = ["organization", "invited_by"]
     readonly_fields = ["token"]
+
+
+@admin.register(Hall)
+class HallAdmin(TranslationAdmin):
+    list_display = ["name", "building", "floor", "width_m", "depth_m", "n_booths", "position"]
+    prepopulated_fields = {"slug": ("name_en",)}
+    search_fields = ["name_en", "name_zh_hans", "slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_booths=Count("booths"))
+
+    @admin.display(description=_("booths"), ordering="_booths")
+    def n_booths(self, obj):
+        return obj._booths
+
+
+class BoothAdminForm(forms.ModelForm):
+    class Meta:
+        model = Booth
+        fields = [
+            "hall",
+            "code",
+            "section",
+            "booth_type",
+            "width_m",
+            "depth_m",
+            "open_sides",
+            "x_m",
+            "y_m",
+            "status",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assigned = self.instance.pk and self.instance.application_id
+        if assigned:  # changed through its application: moved or vacated, with history
+            for name in ("section", "width_m", "depth_m", "status"):
+                self.fields[name].disabled = True
+        else:
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in Booth.Status.choices
+                if value != Booth.Status.ASSIGNED
+            ]
+
+
+class BoothAssignmentInline(admin.TabularInline):
+    model = BoothAssignment
+    fk_name = "booth"
+    extra = 0
+    can_delete = False
+    fields = [
+        "application",
+        "assigned_at",
+        "assigned_by",
+        "reason",
+        "ended",
+        "ended_at",
+        "ended_by",
+        "end_reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booth)
+class BoothAdmin(ImportExportMixin, admin.ModelAdmin):
+    """The plan's booths. Import from CSV or XLSX: each row checked and shown, nothing saved until
+    confirmed; export the plan or the occupancy (who stands where)."""
+
+    form = BoothAdminForm
+    list_display = [
+        "code",
+        "hall",
+        "section",
+        "booth_type",
+        "area",
+        "open_sides",
+        "status",
+        "exhibitor",
+    ]
+    list_filter = ["hall", "section", "status", "booth_type"]
+    # Hall, section and exhibitor names on every row (and in the occupancy export): one query.
+    list_select_related = ["hall", "section", "application__organization"]
+    search_fields = [
+        "code",
+        "application__organization__name_en",
+        "application__organization__name_zh_hans",
+    ]
+    readonly_fields = ["application"]
+    inlines = [BoothAssignmentInline]
+    resource_classes = [BoothResource, OccupancyResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    ordering = ["hall__position", "hall", "code"]
+
+    def get_import_resource_classes(self, request):
+        return [BoothResource]
+
+    @admin.display(description=_("area (m²)"), ordering="area_m2")
+    def area(self, obj):
+        return services.m2(obj.area_m2)
+
+    @admin.display(description=_("exhibitor"))
+    def exhibitor(self, obj):
+        return obj.application.organization if obj.application_id else ""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.application_id:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        section = obj.section
+        covered = services.booth_area(section)
+        self.message_user(
+            request,
+            gettext("The booths of %(section)s cover %(covered)s of its %(capacity)s m².")
+            % {
+                "section": section,
+                "covered": services.m2(covered),
+                "capacity": section.capacity_m2,
+            },
+            messages.WARNING if covered > section.capacity_m2 * 0.95 else messages.INFO,
+        )

@@ -2,14 +2,23 @@
 
 import base64
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
 
 from core import monograms
 
-from .models import Application, ApplicationEvent, ExhibitionSection, Membership, Organization
+from .models import (
+    Application,
+    ApplicationEvent,
+    Booth,
+    BoothAssignment,
+    ExhibitionSection,
+    Hall,
+    Membership,
+    Organization,
+)
 from .services import APPLICATION_FIELDS, refresh_listing
 from .validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
@@ -94,9 +103,12 @@ def seed(ctx) -> None:
                     if ctx.as_held
                     else datetime(2021, 9, 21, 18, 0, tzinfo=TZ)
                 ),
+                "documents_due_on": ctx.on(date(2021, 9, 10)),
+                "staff_due_on": ctx.on(date(2021, 9, 17)),
             },
         )
-    seed_organizations(ctx)
+    organization_ids = seed_organizations(ctx)
+    seed_floor(ctx, organization_ids)
 
 
 # --- Exhibiting organizations ---------------------------------------------------------------
@@ -285,7 +297,7 @@ def _company(rng, section_slug: str, index: int, foreign: bool) -> dict:
     }
 
 
-def seed_organizations(ctx) -> None:
+def seed_organizations(ctx) -> list[int]:
     from accounts.models import User
     from core.demo import ADMIN_EMAIL, DEMO_DOMAIN, chinese_name, international_name
 
@@ -522,6 +534,7 @@ def seed_organizations(ctx) -> None:
     ctx.count(
         "applicants not listed", len(organizations) - sum(SECTION_SHARES.values()) * ctx.scale
     )
+    return list(org_ids.values())
 
 
 def application_values(plan: dict, status: str) -> dict:
@@ -540,3 +553,154 @@ def application_values(plan: dict, status: str) -> dict:
         "accepts_rules": sent,
         "declares_safety": sent,
     }
+
+
+# --- The floor: halls and booths ------------------------------------------------------------
+
+BUILDING = ("Zhongguancun Exhibition Center", "中关村展示中心")
+# (slug, English, Chinese, floor, sections in the hall)
+HALLS = [
+    ("e1", "Hall E1", "E1馆", 1, ["winter-olympics"]),
+    ("e2", "Hall E2", "E2馆", 1, ["medical-healthcare"]),
+    ("e3", "Hall E3", "E3馆", 2, ["carbon-neutrality", "general"]),
+    ("e4", "Hall E4", "E4馆", 2, ["regional-achievements"]),
+]
+MARGIN, AISLE = 2, 3  # metres: around the plan, between rows of booths
+FREE_PER_SECTION = 4  # standard booths left free in each section, and one blocked
+
+
+def _shape(booth_type: str, area: int) -> tuple[int, int]:
+    """Width × depth of a booth of this area: shell booths 3 m deep, raw space 6 m deep."""
+    depth = 6 if booth_type == Booth.Type.RAW else 3
+    return area // depth, depth
+
+
+def _row_letters(n: int) -> str:
+    """Rows as on expo plans: A … Z, AA, AB …"""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def seed_floor(ctx, organization_ids: list[int]) -> None:
+    """Every approved exhibitor gets a booth of its approved area, laid out in rows per section,
+    raw space first; a few booths stay free. Deterministic: ordered by section and name."""
+    from accounts.models import User
+    from core.demo import ADMIN_EMAIL
+
+    organizer = User.objects.get(email=ADMIN_EMAIL)
+    width = 120 * max(1, round(ctx.scale**0.5))
+    approved = (
+        Application.objects.approved()
+        .filter(organization_id__in=organization_ids)
+        .select_related("section")
+        .order_by("section__position", "organization__name_en", "organization__slug")
+    )
+    by_section: dict[str, list[Application]] = {}
+    for application in approved:
+        by_section.setdefault(application.section.slug, []).append(application)
+    sections = {s.slug: s for s in ExhibitionSection.objects.all()}
+    booths, tenants = [], {}
+    for position, (slug, en, zh, floor, section_slugs) in enumerate(HALLS):
+        hall, _created = Hall.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name_en": en,
+                "name_zh_hans": zh,
+                "building_en": BUILDING[0],
+                "building_zh_hans": BUILDING[1],
+                "floor": floor,
+                "width_m": width,
+                "depth_m": 10,  # set below, once the rows are laid out
+                "position": position,
+            },
+        )
+        y, row_no = MARGIN, 0
+        for section_slug in section_slugs:
+            section = sections[section_slug]
+            applications = by_section.get(section_slug, [])
+            raw = [a for a in applications if a.booth_type == Booth.Type.RAW]
+            standard = [a for a in applications if a.booth_type != Booth.Type.RAW]
+            free = [None] * FREE_PER_SECTION * ctx.scale + ["blocked"] * ctx.scale
+            for group in (raw, standard + free):
+                x, row_depth, number = MARGIN, 0, 0
+                row_no += 1
+                for item in group:
+                    application = item if isinstance(item, Application) else None
+                    area = application.area_m2 if application else 9
+                    kind = application.booth_type if application else Booth.Type.STANDARD
+                    w, d = _shape(kind, area)
+                    if x + w > width - MARGIN:  # next row
+                        y += row_depth + AISLE
+                        x, row_depth, number = MARGIN, 0, 0
+                        row_no += 1
+                    number += 1
+                    code = f"{_row_letters(row_no)}{number:02d}"
+                    status = (
+                        Booth.Status.ASSIGNED
+                        if application
+                        else (Booth.Status.BLOCKED if item == "blocked" else Booth.Status.AVAILABLE)
+                    )
+                    booths.append(
+                        Booth(
+                            hall=hall,
+                            code=code,
+                            section=section,
+                            booth_type=kind,
+                            width_m=w,
+                            depth_m=d,
+                            open_sides=Booth.OpenSides.ISLAND
+                            if area >= 72
+                            else (
+                                Booth.OpenSides.CORNER if number == 1 else Booth.OpenSides.INLINE
+                            ),
+                            x_m=x,
+                            y_m=y,
+                            status=status,
+                            application=application,
+                        )
+                    )
+                    if application:
+                        tenants[(hall.pk, code)] = application
+                    x += w
+                    row_depth = max(row_depth, d)
+                y += row_depth + AISLE
+        hall.depth_m = y + MARGIN
+        hall.save(update_fields=["depth_m"])
+    Booth.objects.bulk_create(
+        booths,
+        update_conflicts=True,
+        unique_fields=["hall", "code"],
+        update_fields=[
+            "section",
+            "booth_type",
+            "width_m",
+            "depth_m",
+            "open_sides",
+            "x_m",
+            "y_m",
+            "status",
+            "application",
+        ],
+    )
+    booth_ids = {
+        (hall_id, code): pk
+        for pk, hall_id, code in Booth.objects.filter(
+            hall__slug__in=[h[0] for h in HALLS]
+        ).values_list("pk", "hall_id", "code")
+    }
+    BoothAssignment.objects.bulk_create(
+        [
+            BoothAssignment(
+                booth_id=booth_ids[key],
+                application=application,
+                assigned_by=organizer,
+                assigned_at=application.status_changed_at + timedelta(days=5),
+            )
+            for key, application in tenants.items()
+        ],
+        ignore_conflicts=True,  # booth_assigned_once: a second run adds nothing
+    )
+    ctx.count("booths", len(booths))  # halls are four at any scale: not counted

@@ -13,6 +13,25 @@ from .models import Application, ExhibitionSection, Membership
 from .validators import normalize_credit_code, validate_credit_code
 
 
+def normalize_website(value: str) -> str:
+    """``www.example.com`` → ``https://www.example.com``; an address that is not a web address
+    is refused with a message in the visitor's language."""
+    from django.core.validators import URLValidator
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = f"https://{value}"
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Give the website as an address such as www.example.com."), code="invalid"
+        ) from exc
+    return value
+
+
 def _helper(label) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label))
@@ -23,7 +42,13 @@ class OrganizationForm(forms.Form):
     name_zh_hans = forms.CharField(label=_("Name in Chinese"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200)
     country = country_formfield(label=_("Country or region"), initial="CN")
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    # A text input, normalised here: a browser's type=url refuses www.example.com, in English.
+    website = forms.CharField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        help_text=_("For example www.example.com"),
+    )
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
         max_length=24,
@@ -66,6 +91,9 @@ class OrganizationForm(forms.Form):
             ]
         self.helper = _helper(_("Save") if organization else _("Register the organization"))
         self.helper.form_enctype = "multipart/form-data"
+
+    def clean_website(self):
+        return normalize_website(self.cleaned_data.get("website", ""))
 
     def clean_logo(self):
         upload = self.cleaned_data.get("logo")
@@ -133,10 +161,14 @@ class ApplicationForm(forms.ModelForm):
             "area_m2": _("Standard shell: 9, 18, 27 … m². Raw space: 36 m² or more."),
         }
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, editing=False, sections=None, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["section"]
+        elif sections is not None:  # only the sections open for applications now
+            self.fields["section"].queryset = ExhibitionSection.objects.filter(
+                pk__in=[s.pk for s in sections]
+            )
         for name in ("preference_1", "preference_2", "preference_3"):
             self.fields[name].required = False
         self.helper = _helper(_("Save the draft"))
@@ -180,10 +212,13 @@ class DirectoryFilterForm(forms.Form):
         required=False,
     )
     letter = forms.CharField(required=False, max_length=1)
+    hall = forms.ChoiceField(label=_("Hall"), required=False)
 
-    def __init__(self, *args, sections, country_codes, **kwargs):
+    def __init__(self, *args, sections, country_codes, halls=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sections = {s.slug: s for s in sections}
+        self.halls = {h.slug: h for h in halls}
+        self.fields["hall"].choices = [("", _("All halls"))] + [(h.slug, h.name) for h in halls]
         self.fields["section"].choices = [("", _("All sections"))] + [
             (s.slug, s.name) for s in sections
         ]
@@ -191,3 +226,6 @@ class DirectoryFilterForm(forms.Form):
 
     def clean_section(self):
         return self.sections.get(self.cleaned_data["section"])
+
+    def clean_hall(self):
+        return self.halls.get(self.cleaned_data["hall"])

@@ -36,6 +36,14 @@ class ExhibitionSection(models.Model):
     capacity_m2 = models.PositiveIntegerField(_("floor area (m²)"), default=0)
     applications_open_at = models.DateTimeField(_("applications open"), null=True, blank=True)
     applications_close_at = models.DateTimeField(_("applications close"), null=True, blank=True)
+    # The approval mail lists them as the exhibitor's next steps.
+    documents_due_on = models.DateField(
+        _("exhibitor documents due"),
+        null=True,
+        blank=True,
+        help_text=_("Fascia board text, exhibit list, and construction drawings for raw space."),
+    )
+    staff_due_on = models.DateField(_("stand staff registration due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("exhibition section")
@@ -410,3 +418,239 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+# --- The floor: halls and booths -------------------------------------------------------------
+
+
+class Hall(models.Model):
+    """An exhibition hall (展馆) with its plan: booths are placed on it in metres."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    building = models.CharField(_("venue building"), max_length=120, blank=True)
+    floor = models.SmallIntegerField(_("floor"), default=1)
+    width_m = models.PositiveIntegerField(_("plan width (m)"))
+    depth_m = models.PositiveIntegerField(_("plan depth (m)"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("hall")
+        verbose_name_plural = _("halls")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(width_m__gt=0, depth_m__gt=0), name="hall_plan_has_a_size"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self) -> str:  # the admin's "View on site"
+        return self.urls.public
+
+    class urls(urlman.Urls):
+        public = "{self._public}"
+
+    @property
+    def _public(self) -> str:
+        return reverse("exhibitors:hall", kwargs={"slug": self.slug})
+
+
+class Booth(models.Model):
+    """A stand on a hall's plan, in one exhibition section; assigned to at most one application."""
+
+    class Type(models.TextChoices):
+        STANDARD = "standard", _("standard shell booth")
+        RAW = "raw", _("raw space")
+
+    class OpenSides(models.TextChoices):
+        INLINE = "inline", _("in-line (one side open)")
+        CORNER = "corner", _("corner (two sides open)")
+        PENINSULA = "peninsula", _("peninsula (three sides open)")
+        ISLAND = "island", _("island (four sides open)")
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("available")
+        HELD = "held", _("held")
+        ASSIGNED = "assigned", _("assigned")
+        BLOCKED = "blocked", _("blocked")
+
+    code = models.CharField(_("stand number"), max_length=16)
+    hall = models.ForeignKey(
+        Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="booths"
+    )
+    section = models.ForeignKey(
+        ExhibitionSection,
+        verbose_name=_("exhibition section"),
+        on_delete=models.PROTECT,
+        related_name="booths",
+    )
+    booth_type = models.CharField(
+        _("booth type"), max_length=10, choices=Type.choices, default=Type.STANDARD
+    )
+    width_m = models.DecimalField(_("width (m)"), max_digits=5, decimal_places=1)
+    depth_m = models.DecimalField(_("depth (m)"), max_digits=5, decimal_places=1)
+    area_m2 = models.GeneratedField(
+        expression=F("width_m") * F("depth_m"),
+        output_field=models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2),
+        db_persist=True,
+    )
+    open_sides = models.CharField(
+        _("open sides"), max_length=10, choices=OpenSides.choices, default=OpenSides.INLINE
+    )
+    x_m = models.DecimalField(_("x on the plan (m)"), max_digits=6, decimal_places=1)
+    y_m = models.DecimalField(_("y on the plan (m)"), max_digits=6, decimal_places=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.AVAILABLE
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="booths",
+    )
+
+    class Meta:
+        verbose_name = _("booth")
+        verbose_name_plural = _("booths")
+        ordering = ["hall__position", "hall_id", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hall", "code"],
+                name="booth_code_unique_in_hall",
+                violation_error_message=_("This hall already has a booth with this stand number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(width_m__gt=0, depth_m__gt=0, x_m__gte=0, y_m__gte=0),
+                name="booth_has_a_place",
+                violation_error_message=_(
+                    "A booth is wider and deeper than 0 m, and x and y on the plan are 0 or more."
+                ),
+            ),
+            # Assigned exactly when it holds an application.
+            models.CheckConstraint(
+                condition=Q(status="assigned", application__isnull=False)
+                | Q(~Q(status="assigned"), application__isnull=True),
+                name="booth_assigned_holds_application",
+            ),
+        ]
+        indexes = [models.Index(fields=["section", "status"], name="booth_section_status")]
+
+    def __str__(self):
+        return f"{self.hall} {self.code}"
+
+    @property
+    def area(self):
+        """The area from width × depth, also before the row is saved (``area_m2`` is the database's)."""
+        if self.width_m is None or self.depth_m is None:
+            return None
+        return self.width_m * self.depth_m
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+        from django.db.models import Sum
+
+        if self.area is None:
+            return
+        if self.hall_id is not None and self.x_m is not None and self.y_m is not None:
+            hall = self.hall
+            if self.x_m + self.width_m > hall.width_m or self.y_m + self.depth_m > hall.depth_m:
+                raise ValidationError(
+                    _(
+                        "Booth %(code)s lies outside the plan of %(hall)s (%(width)s m × %(depth)s m)."
+                    )
+                    % {
+                        "code": self.code,
+                        "hall": hall.name,
+                        "width": hall.width_m,
+                        "depth": hall.depth_m,
+                    }
+                )
+        if self.section_id is None:
+            return
+        others = Booth.objects.filter(section_id=self.section_id).exclude(pk=self.pk)
+        taken = others.aggregate(m2=Sum("area_m2"))["m2"] or 0
+        capacity = self.section.capacity_m2
+        if taken + self.area > capacity:
+            raise ValidationError(
+                _(
+                    "The booths of %(section)s would cover %(total)s m², more than its floor "
+                    "area of %(capacity)s m²."
+                )
+                % {
+                    "section": self.section.name,
+                    "total": f"{float(taken + self.area):g}",
+                    "capacity": capacity,
+                }
+            )
+
+
+class BoothAssignment(models.Model):
+    """One tenancy of a booth: who assigned it to which application and why, and how it ended
+    (moved to another booth or vacated). The open tenancy of a booth is unique."""
+
+    class End(models.TextChoices):
+        MOVED = "moved", _("moved")
+        VACATED = "vacated", _("vacated")
+
+    booth = models.ForeignKey(
+        Booth, verbose_name=_("booth"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="booth_assignments",
+    )
+    moved_from = models.ForeignKey(
+        Booth,
+        verbose_name=_("moved from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    ended = models.CharField(_("ended"), max_length=10, choices=End.choices, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(_("reason for the end"), blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booth assignment")
+        verbose_name_plural = _("booth assignments")
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            # A booth is never assigned twice: at most one open tenancy per booth.
+            models.UniqueConstraint(
+                fields=["booth"], condition=Q(ended_at__isnull=True), name="booth_assigned_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, ended="")
+                | Q(ended_at__isnull=False) & ~Q(ended=""),
+                name="booth_assignment_end_is_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.booth} → {self.application}"

@@ -6,7 +6,9 @@ from .models import (
     LISTED,
     Application,
     ApplicationEvent,
+    Booth,
     ExhibitionSection,
+    Hall,
     Membership,
     Organization,
 )
@@ -31,6 +33,7 @@ def public_exhibitors(
     country: str = "",
     field: str = "",
     letter: str = "",
+    hall: Hall | None = None,
 ) -> QuerySet[Organization]:
     """Approved, published organizations, A–Z (``with_sections`` adds what their cards show)."""
     organizations = Organization.objects.filter(LISTED)
@@ -38,6 +41,10 @@ def public_exhibitors(
         organizations = organizations.filter(_approved(section=section))
     if field:
         organizations = organizations.filter(_approved(exhibit_field=field))
+    if hall is not None:
+        organizations = organizations.filter(
+            Exists(Booth.objects.filter(hall=hall, application__organization=OuterRef("pk")))
+        )
     if country:
         organizations = organizations.filter(country=country)
     if letter:
@@ -54,16 +61,26 @@ def listed_count() -> int:
     return Organization.objects.filter(LISTED).count()
 
 
-def with_sections(organizations, sections: list[ExhibitionSection]) -> list[Organization]:
-    """The organizations, each with ``approved_sections`` in section order: one query for the
-    (organization, section) pairs of approved applications; ``sections`` are all of them."""
+def with_sections(
+    organizations, sections: list[ExhibitionSection], halls: list[Hall] = ()
+) -> list[Organization]:
+    """The organizations, each with ``approved_sections`` in section order and ``stands`` (hall,
+    code) in hall order: one query for the approved applications and their booths; ``sections``
+    and ``halls`` are all of them."""
     organizations = list(organizations)
     approved = {organization.pk: set() for organization in organizations}
+    stands = {organization.pk: [] for organization in organizations}
+    halls_by_pk = {hall.pk: hall for hall in halls}
     pairs = Application.objects.approved().filter(organization__in=organizations)
-    for organization_id, section_id in pairs.values_list("organization_id", "section_id"):
+    rows = pairs.values_list("organization_id", "section_id", "booths__hall_id", "booths__code")
+    for organization_id, section_id, hall_id, code in rows.order_by():
         approved[organization_id].add(section_id)
+        if code is not None and hall_id in halls_by_pk:
+            stands[organization_id].append((halls_by_pk[hall_id], code))
+    order = {hall.pk: i for i, hall in enumerate(halls)}
     for organization in organizations:
         organization.approved_sections = [s for s in sections if s.pk in approved[organization.pk]]
+        organization.stands = sorted(stands[organization.pk], key=lambda s: (order[s[0].pk], s[1]))
     return organizations
 
 
@@ -75,9 +92,10 @@ def directory_countries() -> list[str]:
 
 
 def public_exhibitor(slug: str) -> Organization | None:
-    """A listed organization with its approved applications (sections, exhibits) in order."""
+    """A listed organization with its approved applications (sections, exhibits) in order, and
+    ``plans``: each hall it has a stand in, with all that hall's booths (``hall_plans``)."""
     approved = Application.objects.approved().select_related("section")
-    return (
+    organization = (
         public_exhibitors()
         .filter(slug=slug)
         .prefetch_related(
@@ -89,6 +107,133 @@ def public_exhibitor(slug: str) -> Organization | None:
         )
         .first()
     )
+    if organization is not None:
+        own_halls = Booth.objects.filter(application__organization=organization).values("hall_id")
+        organization.plans = hall_plans(_plan_booths().filter(hall__in=own_halls))
+        organization.own_stands = [
+            (plan.hall, booth)
+            for plan in organization.plans
+            for booth in plan.booths
+            if booth.organization_id == organization.pk
+        ]
+    return organization
+
+
+# --- Halls and their plans ------------------------------------------------------------------
+
+SECTION_COLOURS = 8  # exhibitors.css: .plan-c0 … .plan-c7
+
+
+class PlanBooth:
+    """One booth as the plan draws it (plain attributes: the plan reads thousands of them)."""
+
+    __slots__ = (
+        "pk",
+        "code",
+        "x",
+        "y",
+        "width",
+        "depth",
+        "area",
+        "booth_type",
+        "status",
+        "section",
+        "colour",
+        "organization_id",
+        "organization_name",
+        "organization_slug",
+        "listed",
+    )
+
+
+class HallPlan:
+    """A hall with its booths (``PlanBooth``) and the sections they belong to (legend)."""
+
+    def __init__(self, hall: Hall):
+        self.hall = hall
+        self.booths: list[PlanBooth] = []
+        self.sections: list[ExhibitionSection] = []
+
+
+def _plan_booths() -> QuerySet[Booth]:
+    return Booth.objects.select_related("hall", "section", "application__organization").only(
+        *(
+            f"hall__{f}"
+            for f in ("slug", "name_en", "name_zh_hans", "building", "floor", "width_m", "depth_m")
+        ),
+        "hall__position",
+        "section__name_en",
+        "section__name_zh_hans",
+        "section__position",
+        "section__slug",
+        "application__status",
+        "application__organization__slug",
+        "application__organization__name_en",
+        "application__organization__name_zh_hans",
+        "application__organization__is_published",
+        "application__organization__has_approved_application",
+        "code",
+        "x_m",
+        "y_m",
+        "width_m",
+        "depth_m",
+        "area_m2",
+        "booth_type",
+        "status",
+    )
+
+
+def hall_plans(booths) -> list[HallPlan]:
+    """Booths grouped into their halls' plans, halls and booths in order: render-ready rows."""
+    plans: dict[int, HallPlan] = {}
+    for booth in booths.order_by("hall__position", "hall_id", "y_m", "x_m", "code"):
+        plan = plans.get(booth.hall_id)
+        if plan is None:
+            plan = plans[booth.hall_id] = HallPlan(booth.hall)
+        plan.booths.append(_plan_booth(booth))
+    for plan in plans.values():
+        seen = {}
+        for row in plan.booths:
+            seen.setdefault(row.section.pk, row.section)
+        plan.sections = sorted(seen.values(), key=lambda s: (s.position, s.pk))
+    return list(plans.values())
+
+
+def _plan_booth(booth: Booth) -> PlanBooth:
+    row = PlanBooth()
+    row.pk, row.code = booth.pk, booth.code
+    row.x, row.y, row.width, row.depth = booth.x_m, booth.y_m, booth.width_m, booth.depth_m
+    row.area, row.booth_type, row.status = booth.area_m2, booth.booth_type, booth.status
+    row.section = booth.section
+    row.colour = booth.section.position % SECTION_COLOURS
+    application = booth.application
+    organization = application.organization if application is not None else None
+    row.organization_id = organization.pk if organization else None
+    row.organization_name = organization.name if organization else ""
+    row.organization_slug = organization.slug if organization else ""
+    row.listed = bool(
+        organization
+        and organization.is_published
+        and organization.has_approved_application
+        and application.status == Application.Status.APPROVED
+    )
+    return row
+
+
+def public_hall(slug: str) -> HallPlan | None:
+    """A hall's plan: the hall, then its booths with sections and exhibitors, in one query."""
+    hall = Hall.objects.filter(slug=slug).first()
+    if hall is None:
+        return None
+    plans = hall_plans(_plan_booths().filter(hall=hall))
+    if plans:
+        plans[0].hall = hall
+        return plans[0]
+    return HallPlan(hall)
+
+
+def halls() -> list[Hall]:
+    return list(Hall.objects.order_by("position", "pk"))
 
 
 def organizations_of(user) -> QuerySet[Organization]:
@@ -96,7 +241,13 @@ def organizations_of(user) -> QuerySet[Organization]:
 
 
 def portal_applications(organization: Organization) -> QuerySet[Application]:
-    return organization.applications.select_related("section").order_by("section__position")
+    """The organization's applications with their sections and booths (hall and stand)."""
+    booths = Booth.objects.select_related("hall").order_by("hall__position", "code")
+    return (
+        organization.applications.select_related("section")
+        .prefetch_related(Prefetch("booths", queryset=booths))
+        .order_by("section__position")
+    )
 
 
 def application_history(application: Application) -> QuerySet[ApplicationEvent]:
@@ -109,3 +260,21 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
 
 def open_sections() -> list[ExhibitionSection]:
     return [s for s in exhibition_sections() if s.is_open()]
+
+
+def application_windows(sections: list[ExhibitionSection], at=None) -> dict:
+    """When no window is open: the sections whose window closed (latest first) and the next
+    window to open, if any."""
+    from django.utils import timezone
+
+    at = at or timezone.now()
+    closed = sorted(
+        (s for s in sections if s.applications_close_at and s.applications_close_at <= at),
+        key=lambda s: s.applications_close_at,
+        reverse=True,
+    )
+    upcoming = sorted(
+        (s for s in sections if s.applications_open_at and s.applications_open_at > at),
+        key=lambda s: s.applications_open_at,
+    )
+    return {"closed": closed, "next": upcoming[0] if upcoming else None}

@@ -2,14 +2,14 @@
 
 Application statuses move only along ``TRANSITIONS``; each move is one ``ApplicationEvent`` row
 (who, when, why) and one mail to the applicant, sent after commit by ``notify()``.
-Lock order, always: section, then applications (``_lock``), then organizations, in primary key
-order. ``_save`` writes the application alone; each public service whose transitions can enter or
-leave APPROVED (approve, withdraw, reject, and the promotions they make) calls ``refresh_listing``
-once, last, with every organization it touched (the application's own and those of the
-waitlisted applications it promoted), which recomputes their
-``has_approved_application`` (what the directory lists) in the same transaction. Locking an
-organization as each application is saved would cross: a review in section A holding X and
-promoting Y's application, one in section B holding Y and promoting X's: a deadlock.
+Lock order, always: section, then applications (``_lock``), then booths, then organizations, in
+primary key order. ``_save`` writes the application alone; each public service whose transitions
+can enter or leave APPROVED (approve, withdraw, reject, and the promotions they make) calls
+``refresh_listing`` once, last, with every organization it touched (the application's own and those
+of the waitlisted applications it promoted), which recomputes their ``has_approved_application``
+(what the directory lists) in the same transaction. Locking an organization as each application is
+saved would cross: a review in section A holding X and promoting Y's application, one in section B
+holding Y and promoting X's: a deadlock.
 """
 
 from dataclasses import dataclass
@@ -27,6 +27,8 @@ from accounts.models import User
 from .models import (
     Application,
     ApplicationEvent,
+    Booth,
+    BoothAssignment,
     ExhibitionSection,
     Invitation,
     Membership,
@@ -597,6 +599,8 @@ def withdraw_application(
     was_approved = application.status == S.APPROVED
     event = _record(application, S.WITHDRAWN, by=by, reason=reason)
     _save(application)
+    if was_approved:
+        _vacate_all(application, by=by, reason=reason)
     _mail_applicant(application, event, "withdrawn")
     promoted = _promote_waitlisted(section) if was_approved else []
     refresh_listing(application.organization_id, *(p.organization_id for p in promoted))
@@ -667,6 +671,8 @@ def reject_application(application: Application, *, by: User, reason: str) -> Ap
     event = _record(application, S.REJECTED, by=by, reason=reason.strip())
     application.decision_reason = reason.strip()
     _save(application, "decision_reason")
+    if was_approved:
+        _vacate_all(application, by=by, reason=reason)
     _mail_applicant(application, event, "rejected")
     promoted = _promote_waitlisted(section) if was_approved else []
     refresh_listing(application.organization_id, *(p.organization_id for p in promoted))
@@ -746,3 +752,190 @@ def review_many(applications, action: str, *, by: User, reason: str = "") -> lis
         else:
             outcomes.append(Outcome(result, True, result.get_status_display()))
     return outcomes
+
+
+# --- Booths: the exhibition team places approved applications on the floor -----------------
+
+
+class BoothError(ExhibitorError):
+    """A booth assignment, move or vacation that the rules refuse."""
+
+
+def m2(value) -> str:
+    """An area as people write it: 9, 13.5 (never 9.00)."""
+    return f"{float(value):g}"
+
+
+def assigned_area(application: Application):
+    """Floor area of the booths the application holds, summed in SQL."""
+    return application.booths.aggregate(m2=Sum("area_m2"))["m2"] or 0
+
+
+def booth_area(section: ExhibitionSection):
+    """Floor area of all the section's booths (assigned or not), summed in SQL."""
+    return Booth.objects.filter(section=section).aggregate(m2=Sum("area_m2"))["m2"] or 0
+
+
+def _lock_booth(booth: Booth) -> Booth:
+    return Booth.objects.select_for_update(of=("self",)).select_related("hall").get(pk=booth.pk)
+
+
+def _check_free(booth: Booth, application: Application) -> None:
+    if booth.status != Booth.Status.AVAILABLE:
+        if booth.application_id == application.pk:
+            raise BoothError(
+                _("Booth %(booth)s is already assigned to %(organization)s.")
+                % {"booth": booth.code, "organization": application.organization.name}
+            )
+        raise BoothError(
+            _("Booth %(booth)s is %(status)s: choose a free booth.")
+            % {"booth": booth.code, "status": booth.get_status_display()}
+        )
+    if booth.section_id != application.section_id:
+        raise BoothError(
+            _("Booth %(booth)s lies in another section than %(section)s.")
+            % {"booth": booth.code, "section": application.section.name}
+        )
+
+
+def _check_area(application: Application, booth: Booth, override_reason: str, *, moving=None):
+    held = assigned_area(application) - (moving.area_m2 if moving is not None else 0)
+    if held + booth.area_m2 > application.area_m2 and not override_reason.strip():
+        raise BoothError(
+            _(
+                "Booth %(booth)s (%(area)s m²) would give %(organization)s %(total)s m², more "
+                "than the %(approved)s m² approved. Give a reason to assign it all the same."
+            )
+            % {
+                "booth": booth.code,
+                "area": m2(booth.area_m2),
+                "organization": application.organization.name,
+                "total": m2(held + booth.area_m2),
+                "approved": application.area_m2,
+            }
+        )
+
+
+def _take(booth: Booth, application: Application, *, by, reason: str, moved_from=None):
+    booth.status = Booth.Status.ASSIGNED
+    booth.application = application
+    booth.save(update_fields=["status", "application"])
+    try:
+        with transaction.atomic():
+            return BoothAssignment.objects.create(
+                booth=booth,
+                application=application,
+                assigned_by=by,
+                reason=reason.strip(),
+                moved_from=moved_from,
+            )
+    except IntegrityError as exc:  # booth_assigned_once: another tenancy is open
+        raise BoothError(
+            _("Booth %(booth)s was assigned meanwhile: choose another one.") % {"booth": booth.code}
+        ) from exc
+
+
+def _release(booth: Booth, *, by, how: str, reason: str = "") -> None:
+    BoothAssignment.objects.filter(booth=booth, ended_at__isnull=True).update(
+        ended=how, ended_by=by, end_reason=reason.strip(), ended_at=timezone.now()
+    )
+    booth.status = Booth.Status.AVAILABLE
+    booth.application = None
+    booth.save(update_fields=["status", "application"])
+
+
+def _mail_booth(application: Application, assignment: BoothAssignment, kind: str) -> None:
+    booth = assignment.booth
+    _notify(
+        [application.applicant],
+        "exhibitors/booth_assigned",
+        {
+            "application": application,
+            "organization": application.organization,
+            "section": application.section,
+            "booth": booth,
+            "hall": booth.hall,
+            "kind": kind,
+            "site_url": settings.SITE_URL,
+        },
+        key=f"booth-assignment:{assignment.pk}",
+        related=application,
+    )
+
+
+@transaction.atomic
+def assign_booth(
+    application: Application, booth: Booth, *, by: User, override_reason: str = ""
+) -> BoothAssignment:
+    """Give a free booth of its section to an approved application; mail hall and stand.
+
+    Locks section, application, then booth: two team members assigning one booth to two
+    organizations wait for each other, and the second finds it taken. Beyond the approved area
+    only with ``override_reason``, which the history keeps."""
+    section, application = _lock(application)
+    if application.status != S.APPROVED:
+        raise BoothError(_("Only an approved application gets a booth."))
+    booth = _lock_booth(booth)
+    _check_free(booth, application)
+    _check_area(application, booth, override_reason)
+    assignment = _take(booth, application, by=by, reason=override_reason)
+    _mail_booth(application, assignment, "assigned")
+    return assignment
+
+
+@transaction.atomic
+def move_booth(
+    application: Application, from_booth: Booth, to_booth: Booth, *, by: User, reason: str = ""
+) -> BoothAssignment:
+    """Move an application from one of its booths to a free one; both tenancies stay recorded."""
+    section, application = _lock(application)
+    # Booths in primary-key order, as every booth lock.
+    first, second = sorted([from_booth, to_booth], key=lambda b: b.pk)
+    locked = {b.pk: _lock_booth(b) for b in (first, second)}
+    from_booth, to_booth = locked[from_booth.pk], locked[to_booth.pk]
+    if from_booth.application_id != application.pk:
+        raise BoothError(
+            _("%(organization)s does not hold booth %(booth)s.")
+            % {"organization": application.organization.name, "booth": from_booth.code}
+        )
+    _check_free(to_booth, application)
+    _check_area(application, to_booth, reason, moving=from_booth)
+    _release(from_booth, by=by, how=BoothAssignment.End.MOVED, reason=reason)
+    assignment = _take(to_booth, application, by=by, reason=reason, moved_from=from_booth)
+    _mail_booth(application, assignment, "moved")
+    return assignment
+
+
+def _vacate_all(application: Application, *, by, reason: str = "") -> None:
+    """Free every booth of an application leaving APPROVED (caller holds section and application
+    locks; booths locked next, in primary-key order)."""
+    booths = Booth.objects.select_for_update().filter(application=application).order_by("pk")
+    for booth in booths:
+        _release(booth, by=by, how=BoothAssignment.End.VACATED, reason=reason)
+
+
+@transaction.atomic
+def vacate_booth(booth: Booth, *, by: User, reason: str = "") -> Booth:
+    """Free an assigned booth; its tenancy ends as vacated."""
+    booth = Booth.objects.get(pk=booth.pk)
+    if booth.application_id is None:
+        raise BoothError(_("Booth %(booth)s is not assigned.") % {"booth": booth.code})
+    _lock(booth.application)
+    booth = _lock_booth(booth)
+    if booth.application_id is None:
+        raise BoothError(_("Booth %(booth)s is not assigned.") % {"booth": booth.code})
+    _release(booth, by=by, how=BoothAssignment.End.VACATED, reason=reason)
+    return booth
+
+
+def free_booths_for(application: Application) -> list[Booth]:
+    """Available booths of the application's section that fit what is left of its approved area,
+    smallest first (the admin's assignment form)."""
+    left = application.area_m2 - assigned_area(application)
+    return list(
+        Booth.objects.filter(
+            section_id=application.section_id, status=Booth.Status.AVAILABLE, area_m2__lte=left
+        )
+        .select_related("hall")
+        .order_by("area_m2", "hall__position", "code")
+    )

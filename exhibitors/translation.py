@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ExhibitionSection, Organization
+from .models import ExhibitionSection, Hall, Organization
 
 
 @register(ExhibitionSection)
@@ -22,3 +22,8 @@ simple_history.register(
     app=__package__,
     excluded_fields=["code", "search_text", "has_approved_application"],
 )
+
+
+@register(Hall)
+class HallTranslation(TranslationOptions):
+    fields = ("name", "building")

@@ -7,6 +7,7 @@ app_name = "exhibitors"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("organizations/<slug:slug>/", views.organization_page, name="organization"),
+    path("halls/<slug:slug>/", views.hall_page, name="hall"),
     path("portal/", views.PortalHomeView.as_view(), name="portal"),
     path("portal/new/", views.OrganizationCreateView.as_view(), name="organization_create"),
     path("portal/<str:code>/", views.OrganizationPortalView.as_view(), name="portal_organization"),

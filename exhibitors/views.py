@@ -20,7 +20,7 @@ from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, Organiz
 from .models import Application, ExhibitionSection, Invitation, Membership, Organization
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-DIRECTORY_PARAMS = ("q", "section", "country", "field", "letter", "page")
+DIRECTORY_PARAMS = ("q", "section", "hall", "country", "field", "letter", "page")
 PAGE_SIZE = 24
 
 
@@ -58,8 +58,12 @@ def directory(request):
 def _directory(request, number: int = 1) -> dict | None:
     """The directory's context; None for a page beyond the last."""
     sections = selectors.exhibition_sections()
+    halls = selectors.halls()
     form = DirectoryFilterForm(
-        request.GET or None, sections=sections, country_codes=selectors.directory_countries()
+        request.GET or None,
+        sections=sections,
+        country_codes=selectors.directory_countries(),
+        halls=halls,
     )
     filters = {}
     letter = request.GET.get("letter", "").upper()
@@ -69,6 +73,7 @@ def _directory(request, number: int = 1) -> dict | None:
         filters = {
             "query": data["q"],
             "section": data["section"],
+            "hall": data["hall"],
             "country": data["country"],
             "field": data["field"],
             "letter": data["letter"].upper() if data["letter"].upper() in LETTERS else "",
@@ -78,7 +83,7 @@ def _directory(request, number: int = 1) -> dict | None:
     if number > paginator.num_pages:
         return None
     page = paginator.page(number)
-    page.object_list = selectors.with_sections(page.object_list, sections)
+    page.object_list = selectors.with_sections(page.object_list, sections, halls)
     params = request.GET.copy()
     params.pop("page", None)
     letter_params = params.copy()
@@ -86,7 +91,10 @@ def _directory(request, number: int = 1) -> dict | None:
     return {
         "form": form,
         "known": known,
-        "filter_fields": [form["section"], form["country"], form["field"]],
+        "halls": halls,
+        "filter_fields": [form["section"], form["hall"], form["country"], form["field"]]
+        if halls
+        else [form["section"], form["country"], form["field"]],
         "page": page,
         "letters": LETTERS,
         "current_letter": filters.get("letter", ""),
@@ -101,6 +109,15 @@ def organization_page(request, slug):
     if organization is None:
         raise Http404
     return render(request, "exhibitors/organization.html", {"organization": organization})
+
+
+@public_page()
+def hall_page(request, slug):
+    """A hall's plan, drawn as SVG on the server from its booth rows, with the booths as text."""
+    plan = selectors.public_hall(slug)
+    if plan is None:
+        raise Http404
+    return render(request, "exhibitors/hall.html", {"plan": plan, "hall": plan.hall})
 
 
 # --- Portal ---------------------------------------------------------------------------------
@@ -294,9 +311,17 @@ class ApplicationCreateView(OrganizationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or ApplicationForm(initial=self._initial())
-        context["form"] = form
-        context["sections"] = selectors.exhibition_sections()
+        sections = selectors.exhibition_sections()
+        open_now = [s for s in sections if s.is_open()]
+        context["sections"] = sections
+        # No form while no window is open: say which closed and when the next opens.
+        if open_now:
+            context["form"] = kwargs.get("form") or ApplicationForm(
+                initial=self._initial(), sections=open_now
+            )
+        else:
+            context.pop("form", None)
+            context["windows"] = selectors.application_windows(sections)
         return context
 
     def _initial(self):
@@ -304,7 +329,7 @@ class ApplicationCreateView(OrganizationMixin, TemplateView):
         return {"section": slug and ExhibitionSection.objects.filter(slug=slug).first()}
 
     def post(self, request, *args, **kwargs):
-        form = ApplicationForm(request.POST)
+        form = ApplicationForm(request.POST, sections=selectors.open_sections())
         if form.is_valid():
             data = dict(form.cleaned_data)
             section = data.pop("section")

@@ -3,7 +3,14 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 from PIL import Image
 
-from exhibitors.models import Application, ExhibitionSection, Membership, Organization
+from exhibitors.models import (
+    Application,
+    Booth,
+    ExhibitionSection,
+    Hall,
+    Membership,
+    Organization,
+)
 from exhibitors.segments import exhibitors_by_section, exhibitors_by_status
 from exhibitors.selectors import listed_count
 from exhibitors.validators import validate_credit_code
@@ -41,6 +48,21 @@ def test_demo_has_the_576_exhibitors_of_2021(client):
         "each application has its history"
     )
     assert Organization.objects.filter(name_zh_hans__endswith="有限公司").count() > 300
+    # The floor: halls with plans, a booth of its approved area for every approved exhibitor.
+    assert Hall.objects.count() >= 3
+    assert not Application.objects.approved().filter(booths=None).exists()
+    assert Booth.objects.filter(booth_type="raw").exists()
+    for booth in Booth.objects.select_related("hall", "application")[:600]:
+        assert booth.x_m + booth.width_m <= booth.hall.width_m
+        assert booth.y_m + booth.depth_m <= booth.hall.depth_m
+        if booth.application:
+            assert booth.area_m2 == booth.application.area_m2
+    for section in ExhibitionSection.objects.annotate(m2=Sum("booths__area_m2")):
+        assert section.m2 <= section.capacity_m2
+    from bench.exhibitor_pages import EXHIBITOR
+
+    html = client.get(EXHIBITOR).content.decode()
+    assert "Hall E1, stand" in html and "booth-current" in html
 
 
 def test_demo_logos_are_sanitised_pngs_one_file_per_initials_and_colour(settings):

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 # Portal pages start with the login (session, user), the organization and the membership.
-ORGANIZATION_QUERIES = 2  # organization, its approved applications with sections
-PORTAL_QUERIES = 6  # login, organization, membership, applications, sections (open ones)
+# organization, its approved applications with sections, the booths of the halls it stands in
+ORGANIZATION_QUERIES = 3
+PORTAL_QUERIES = 7  # login, organization, membership, applications, their booths, sections
 APPLICATION_QUERIES = 6  # login, organization, membership, application, history
 # login, organization, membership (admin check), members, invitations
 MEMBERS_QUERIES = 6

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from exhibitors import services
@@ -126,8 +127,47 @@ def test_late_application_shows_the_dates(client, organization):
         },
     )
     page = text(response)
-    assert "are open from May 1, 2021" in page and "to Aug. 31, 2021" in page
+    assert "No exhibition section takes applications now." in page
+    assert f"Applications for {closed.name} closed on Aug. 31, 2021" in page
+    assert "No new window is planned yet." in page
+    assert 'name="exhibits"' not in page  # no form while no window is open
     assert not Application.objects.exists()
+
+
+def test_no_form_without_an_open_window_and_the_next_one_named(client, organization):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    SectionFactory(
+        name_en="Closed section",
+        applications_open_at=now - timedelta(days=30),
+        applications_close_at=now - timedelta(days=2),
+    )
+    SectionFactory(
+        name_en="Later section",
+        applications_open_at=now + timedelta(days=3),
+        applications_close_at=now + timedelta(days=30),
+    )
+    client.force_login(organization.main_contact)
+    page = text(client.get(organization.urls.apply))
+    assert "Applications for Closed section closed on" in page
+    assert "for Later section." in page and "The next window opens on" in page
+    assert 'name="exhibits"' not in page
+
+
+def test_the_website_accepts_an_address_without_a_scheme(client):
+    from exhibitors.forms import normalize_website
+
+    assert normalize_website(" www.example.com ") == "https://www.example.com"
+    assert normalize_website("http://example.org/a") == "http://example.org/a"
+    assert normalize_website("") == ""
+    with pytest.raises(ValidationError, match="such as www.example.com"):
+        normalize_website("not a website")
+    client.force_login(UserFactory())
+    page = text(client.get("/exhibitors/portal/new/"))
+    assert 'name="website"' in page and 'type="url"' not in page
 
 
 def test_bad_area_is_a_form_error(client, organization, section):
@@ -155,8 +195,8 @@ def approved(n, section, **org):
         )
 
 
-# Sections, countries for the filter, count, page, approved sections of the page.
-DIRECTORY_QUERIES = 5
+# Sections, halls, countries for the filter, count, page, approved sections and stands of the page.
+DIRECTORY_QUERIES = 6
 WARM_DIRECTORY_QUERIES = 0  # the cached page
 
 

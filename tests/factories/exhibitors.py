@@ -4,7 +4,14 @@ import factory
 from django.utils import timezone
 
 from exhibitors import services
-from exhibitors.models import Application, ExhibitionSection, Membership, Organization
+from exhibitors.models import (
+    Application,
+    Booth,
+    ExhibitionSection,
+    Hall,
+    Membership,
+    Organization,
+)
 from exhibitors.validators import credit_code_check_character
 from tests.factories.accounts import UserFactory
 
@@ -76,3 +83,35 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         # Made with its status, not through review: set the directory's flag as review does.
         if create:
             services.refresh_listing(obj.organization_id)
+
+
+class HallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hall
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"hall-{n}")
+    name_en = factory.Sequence(lambda n: f"Hall {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"{n}号馆")
+    building_en = "Zhongguancun Exhibition Center"
+    building_zh_hans = "中关村展示中心"
+    floor = 1
+    width_m = 120
+    depth_m = 80
+    position = factory.Sequence(lambda n: n)
+
+
+class BoothFactory(factory.django.DjangoModelFactory):
+    """A free 3 × 3 m standard shell booth, placed in rows of twenty along the hall."""
+
+    class Meta:
+        model = Booth
+
+    hall = factory.SubFactory(HallFactory)
+    section = factory.SubFactory(SectionFactory)
+    code = factory.Sequence(lambda n: f"A{n:03d}")
+    booth_type = Booth.Type.STANDARD
+    width_m = 3
+    depth_m = 3
+    x_m = factory.Sequence(lambda n: 2 + (n % 20) * 3)
+    y_m = factory.Sequence(lambda n: 2 + (n // 20 % 20) * 4)

@@ -170,6 +170,25 @@ def mails(forum) -> list[tuple[str, dict]]:
                 },
             )
         )
+    from exhibitors.models import Booth
+
+    booth = Booth.objects.select_related(
+        "hall", "application__organization", "application__section", "application__applicant"
+    ).filter(application__applicant__name_zh__gt="")[0]
+    for kind in ["assigned", "moved"]:
+        listed.append(
+            (
+                "exhibitors/booth_assigned",
+                {
+                    "application": booth.application,
+                    "organization": booth.application.organization,
+                    "section": booth.application.section,
+                    "booth": booth,
+                    "hall": booth.hall,
+                    "kind": kind,
+                },
+            )
+        )
     return listed
 
 

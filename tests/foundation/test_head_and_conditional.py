@@ -19,7 +19,7 @@ from tests.factories.events import (
     SessionFactory,
     SpeakerFactory,
 )
-from tests.factories.exhibitors import ApplicationFactory
+from tests.factories.exhibitors import ApplicationFactory, HallFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def small_forum():
     invitation = Invitation.objects.create(
         organization=organization, email="new@example.org", role=Membership.Role.STAFF
     )
+    hall = HallFactory(slug="walk-hall")
     services.release_schedule(forum)
     return {
         "events": {
@@ -50,6 +51,7 @@ def small_forum():
         },
         "exhibitors": {
             "organization": {"slug": organization.slug},
+            "hall": {"slug": hall.slug},
             "invitation": {"token": invitation.token},
             "member_remove": {"code": organization.code, "pk": 1},
         },

@@ -1,0 +1,127 @@
+"""Booths in and out of spreadsheets (django-import-export): the plan's rows from CSV or XLSX,
+checked row by row and shown before anything is saved; occupancy out."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from .models import Booth, ExhibitionSection, Hall
+
+IMPORTABLE_STATUSES = {Booth.Status.AVAILABLE, Booth.Status.HELD, Booth.Status.BLOCKED}
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A hall or section named by its slug; an unknown one is the row's error, in words."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist as exc:
+            raise ValueError(
+                _("No %(what)s with the slug “%(slug)s”.")
+                % {"what": self.model._meta.verbose_name, "slug": value}
+            ) from exc
+
+
+class BoothResource(resources.ModelResource):
+    """One row a booth, keyed by hall and stand number: a second import updates the plan.
+    Assigned booths are changed through their application, never by a sheet."""
+
+    hall = fields.Field(attribute="hall", column_name="hall", widget=SlugWidget(Hall, field="slug"))
+    section = fields.Field(
+        attribute="section",
+        column_name="section",
+        widget=SlugWidget(ExhibitionSection, field="slug"),
+    )
+
+    class Meta:
+        model = Booth
+        name = gettext_lazy("Booths (plan)")
+        fields = (
+            "hall",
+            "code",
+            "section",
+            "booth_type",
+            "width_m",
+            "depth_m",
+            "open_sides",
+            "x_m",
+            "y_m",
+            "status",
+        )
+        import_id_fields = ("hall", "code")
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = False
+
+    def before_import_row(self, row, **kwargs):
+        for name in ("booth_type", "open_sides", "status"):
+            if row.get(name) is not None:
+                row[name] = str(row[name]).strip().lower()
+        if not row.get("status"):
+            row["status"] = Booth.Status.AVAILABLE
+
+    def get_instance(self, instance_loader, row):
+        # An unknown hall is this row's validation error (import_instance reports it with the
+        # others), not an exception that hides the rest of the sheet's errors.
+        if not Hall.objects.filter(slug=row.get("hall") or "").exists():
+            return None
+        return super().get_instance(instance_loader, row)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if instance.status not in IMPORTABLE_STATUSES:
+            errors["status"] = _(
+                "Import booths as available, held or blocked; assign them from the application's page."
+            )
+        if instance.pk and Booth.objects.filter(pk=instance.pk, application__isnull=False).exists():
+            errors["code"] = _("Booth %(code)s is assigned: vacate it before changing it.") % {
+                "code": instance.code
+            }
+        super().validate_instance(instance, errors, validate_unique)
+
+
+class OccupancyResource(resources.ModelResource):
+    """Who stands where: every booth with its exhibitor (export only)."""
+
+    hall = fields.Field(attribute="hall__name", column_name=gettext_lazy("hall"))
+    code = fields.Field(attribute="code", column_name=gettext_lazy("stand number"))
+    section = fields.Field(
+        attribute="section__name", column_name=gettext_lazy("exhibition section")
+    )
+    booth_type = fields.Field(column_name=gettext_lazy("booth type"))
+    area = fields.Field(column_name=gettext_lazy("area (m²)"))
+    status = fields.Field(column_name=gettext_lazy("status"))
+    organization = fields.Field(
+        attribute="application__organization__name", column_name=gettext_lazy("exhibitor")
+    )
+    approved = fields.Field(
+        attribute="application__area_m2", column_name=gettext_lazy("approved area (m²)")
+    )
+
+    class Meta:
+        model = Booth
+        name = gettext_lazy("Occupancy")
+        fields = (
+            "hall",
+            "code",
+            "section",
+            "booth_type",
+            "area",
+            "status",
+            "organization",
+            "approved",
+        )
+
+    def dehydrate_booth_type(self, booth):
+        return booth.get_booth_type_display()
+
+    def dehydrate_status(self, booth):
+        return booth.get_status_display()
+
+    def dehydrate_area(self, booth):
+        return f"{float(booth.area_m2):g}"
+
+    def import_data(self, *args, **kwargs):  # pragma: no cover - not offered for import
+        raise ValidationError(_("Occupancy is exported, not imported."))
