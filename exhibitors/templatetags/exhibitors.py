@@ -166,8 +166,8 @@ def hall_booth_list(context, plan) -> str:
         )
     )
     return mark_safe(
-        f'<table class="table table-sm booth-list"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="table-responsive"><table class="table table-sm booth-list"><thead><tr>{head}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
