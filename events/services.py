@@ -1,6 +1,6 @@
 """Every write to the programme: sessions created, moved, cancelled; schedule released."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
@@ -374,7 +374,7 @@ class ReleaseError(Exception):
 def to_json(value):
     """A field's value as the working programme stores it: ids for rows, ISO for datetimes."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.astimezone(UTC).isoformat()  # one spelling per moment: edits compare equal
     if hasattr(value, "pk"):
         return value.pk
     if (
