@@ -6,9 +6,9 @@ import pytest
 
 from delegates import services
 from events import services as schedule
-from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from events.models import Session
 from notifications.models import OutboundMessage
+from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from tests.factories.accounts import UserFactory
 from tests.factories.events import RoomFactory, SessionFactory, SpeakerFactory, at
 

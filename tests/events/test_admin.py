@@ -239,7 +239,11 @@ def test_admin_actions_cancel_export_and_release(client, organizer, event, forum
     diff_hash = page.context["diff"].hash
     response = client.post(
         release_url,
-        {"action": "release", "diff_hash": diff_hash, "change": [r["id"] for r in page.context["rows"]]},
+        {
+            "action": "release",
+            "diff_hash": diff_hash,
+            "change": [r["id"] for r in page.context["rows"]],
+        },
         follow=True,
     )
     assert "Version 1 released" in response.content.decode()

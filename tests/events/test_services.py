@@ -1,7 +1,5 @@
 """Services: room and speaker clashes, forum dates, cancellation, releases and their signal."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -139,7 +137,11 @@ def test_release_lists_added_moved_and_cancelled(event, room, django_capture_on_
             services.stage_session_change(a, starts_at=at(1, 9), ends_at=at(1, 10))
             services.stage_session_change(b, is_cancelled=True)
             services.stage_new_session(
-                event, code="c", room=room, starts_at=at(0, 14), ends_at=at(0, 15),
+                event,
+                code="c",
+                room=room,
+                starts_at=at(0, 14),
+                ends_at=at(0, 15),
                 title_en="C",
             )
         assert received == []  # nothing is told before the release
