@@ -94,10 +94,10 @@ def test_a_cancellation_mails_everyone_once_at_the_release(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         schedule.stage_session_change(released, is_cancelled=True)
-    assert not [m for m in mailoutbox if "version" in m.subject]
+    assert not [m for m in mailoutbox if "Schedule version" in m.subject]
     with django_capture_on_commit_callbacks(execute=True):
         release(released)
-    mailoutbox[:] = [m for m in mailoutbox if "version" in m.subject or "版本" in m.subject]
+    mailoutbox[:] = [m for m in mailoutbox if "Schedule version" in m.subject or "日程第" in m.subject]
     assert sorted(m.to[0] for m in mailoutbox) == sorted(EXPECTED)
     (mail,) = [m for m in mailoutbox if m.to == ["moderator@example.org"]]
     assert "Cancelled." in mail.body
@@ -173,4 +173,4 @@ def test_a_session_never_released_is_not_mailed_about_until_its_release(
     released.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         schedule.stage_session_change(released, starts_at=at(2, 9), ends_at=at(2, 10))
-    assert not [m for m in mailoutbox if "version" in m.subject or "版本" in m.subject]
+    assert not [m for m in mailoutbox if "Schedule version" in m.subject or "日程第" in m.subject]
