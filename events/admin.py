@@ -640,10 +640,20 @@ class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
 
     edit_notice = WORKING_NOTICE
 
-    def get_readonly_fields(self, request, obj=None):
-        return (
-            [*self.readonly_fields, "working_status"] if obj is not None else self.readonly_fields
+    change_form_template = "admin/events/session/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        working = (
+            WorkingChange.objects.filter(session_id=object_id).first()
+            if str(object_id).isdigit()
+            else None
         )
+        extra_context = {
+            **(extra_context or {}),
+            "working_change": working,
+            "may_release": request.user.has_perm("events.release_schedule"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -661,22 +671,6 @@ class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
                 super().__init__(*args, **kw)
 
         return WorkingSessionForm
-
-    @admin.display(description=_("working programme"))
-    def working_status(self, obj):
-        working = WorkingChange.objects.filter(session=obj).first()
-        if working is None:
-            return _("As released: no pending edit.")
-        url = reverse("admin:events_forum_release", args=[working.forum_id])
-        return format_html(
-            '{} <a class="button" href="{}?change={}">{}</a> <a href="{}">{}</a>',
-            _("Edited, not released yet."),
-            url,
-            working.pk,
-            _("Release this change now"),
-            url,
-            _("All working changes"),
-        )
 
     def save_model(self, request, obj, form, change):
         # The edit goes to the working programme, checked against the released one; the

@@ -67,4 +67,8 @@ def test_demo_has_version_one_and_unreleased_working_changes(demo_forum):
     assert demo_forum.releases.get().number == 1
     diff = working_diff(demo_forum)
     assert len(diff) >= 3
-    assert {kind for row in diff.rows for kind in row["kinds"]} >= {"moved", "retitled", "cancelled"}
+    assert {kind for row in diff.rows for kind in row["kinds"]} >= {
+        "moved",
+        "retitled",
+        "cancelled",
+    }
