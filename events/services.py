@@ -440,6 +440,9 @@ def stage_session_change(session: Session, *, by=None, **fields):
 
     _refuse_unstaged("stage_session_change", fields, STAGED_SESSION_FIELDS)
     session = Session.objects.select_related("event__forum").get(pk=session.pk)
+    # The event's lock, as create_session takes it: a booking being made in it commits first,
+    # and the check below sees it.
+    Event.objects.select_for_update().filter(pk=session.event_id).first()
     change = (
         WorkingChange.objects.select_for_update().filter(session=session).first()
     )  # one writer per session's working row
@@ -472,6 +475,7 @@ def stage_new_session(
     from .models import WorkingChange
 
     _refuse_unknown("stage_new_session", fields)
+    Event.objects.select_for_update().filter(pk=event.pk).first()  # as in stage_session_change
     if (
         Session.objects.filter(code=code).exists()
         or WorkingChange.objects.filter(kind=WorkingChange.Kind.NEW_SESSION, code=code).exists()

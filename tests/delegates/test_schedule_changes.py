@@ -97,7 +97,9 @@ def test_a_cancellation_mails_everyone_once_at_the_release(
     assert not [m for m in mailoutbox if "Schedule version" in m.subject]
     with django_capture_on_commit_callbacks(execute=True):
         release(released)
-    mailoutbox[:] = [m for m in mailoutbox if "Schedule version" in m.subject or "日程第" in m.subject]
+    mailoutbox[:] = [
+        m for m in mailoutbox if "Schedule version" in m.subject or "日程第" in m.subject
+    ]
     assert sorted(m.to[0] for m in mailoutbox) == sorted(EXPECTED)
     (mail,) = [m for m in mailoutbox if m.to == ["moderator@example.org"]]
     assert "Cancelled." in mail.body

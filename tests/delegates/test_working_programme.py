@@ -71,7 +71,9 @@ def stage(kind: str, session: Session):
 def text(response) -> str:
     if response.status_code != 200:
         return f"HTTP {response.status_code}"
-    return b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+    return b"".join(
+        response.streaming_content if response.streaming else [response.content]
+    ).decode()
 
 
 def reserve_outcome(client, ctx) -> str:

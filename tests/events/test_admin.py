@@ -566,7 +566,7 @@ def test_a_row_the_service_refuses_at_save_time_shows_the_event_form_again(
     assert not LogEntry.objects.filter(content_type__model="event").exists()
 
 
-STAGE_QUERIES = 8  # savepoint, session, its working row, its people and themes, write, release
+STAGE_QUERIES = 9  # savepoint, session, event lock, working row, people and themes, write, release
 
 
 @pytest.mark.parametrize("n", [2, 6])
