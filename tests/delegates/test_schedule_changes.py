@@ -176,3 +176,18 @@ def test_a_session_never_released_is_not_mailed_about_until_its_release(
     with django_capture_on_commit_callbacks(execute=True):
         schedule.stage_session_change(released, starts_at=at(2, 9), ends_at=at(2, 10))
     assert not [m for m in mailoutbox if "Schedule version" in m.subject or "日程第" in m.subject]
+
+
+def test_an_unpublished_event_tells_the_followers_of_its_sessions(
+    released, audience, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.stage_event_change(released.event, is_published=False)
+    assert not [m for m in mailoutbox if "Schedule version" in m.subject]
+    with django_capture_on_commit_callbacks(execute=True):
+        release(released, note="The event is called off")
+    digests = [m for m in mailoutbox if "Schedule version" in m.subject or "日程第" in m.subject]
+    assert sorted(m.to[0] for m in digests) == sorted(EXPECTED)
+    (zh,) = [m for m in digests if m.to == ["starred@example.org"]]
+    assert "已取消。" in zh.body
+    assert not Session.objects.published().filter(pk=released.pk).exists()
