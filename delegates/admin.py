@@ -611,12 +611,16 @@ class SessionSeatsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        promoted = events_services.set_capacity(
-            obj, obj.capacity, rsvp_closes_at=obj.rsvp_closes_at, by=request.user
+        # Seats are part of the released programme: the edit waits for the release, which
+        # promotes from the waitlist (each promoted delegate mailed then).
+        events_services.stage_session_change(
+            obj, by=request.user, capacity=obj.capacity, rsvp_closes_at=obj.rsvp_closes_at
         )
-        if promoted:
-            self.message_user(
-                request,
-                _("%(n)d delegates moved from the waitlist to a seat.") % {"n": len(promoted)},
-                messages.SUCCESS,
-            )
+        self.message_user(
+            request,
+            _(
+                "Saved in the working programme: the new seats count once the schedule is "
+                "released, and the waitlist moves up then."
+            ),
+            messages.INFO,
+        )

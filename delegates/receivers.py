@@ -1,13 +1,20 @@
 """Receivers for the programme's extension points (events.signals)."""
 
-from events.signals import seats_changed, session_changed
+from events.signals import release_audience, schedule_released, seats_changed
 
 
-def mail_session_changed(sender, session, change, old, new, **kwargs):
-    """Tell delegates who starred or reserved, and the speakers, that a released session moved."""
-    from .services import notify_session_changed
+def mail_schedule_released(sender, forum, release, **kwargs):
+    """One digest per person touched by the release, through the outbox."""
+    from .services import notify_release
 
-    notify_session_changed(session, change=change, old=old, new=new)
+    notify_release(release)
+
+
+def count_release_audience(sender, forum, sessions, **kwargs):
+    """Who the Release page's changes would mail: {row id: {email: language}}."""
+    from .services import release_audience as audience
+
+    return audience(sessions)
 
 
 def promote_when_seats_changed(sender, session, **kwargs):
@@ -18,5 +25,6 @@ def promote_when_seats_changed(sender, session, **kwargs):
 
 
 def connect() -> None:
-    session_changed.connect(mail_session_changed, dispatch_uid="delegates.mail_session_changed")
+    schedule_released.connect(mail_schedule_released, dispatch_uid="delegates.mail_release")
+    release_audience.connect(count_release_audience, dispatch_uid="delegates.release_audience")
     seats_changed.connect(promote_when_seats_changed, dispatch_uid="delegates.promote_seats")

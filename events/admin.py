@@ -5,10 +5,16 @@ permissions of ``events.rules``; an id outside the scope answers 404, never a re
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -17,7 +23,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ServiceBackedAdmin
 
 from . import exports, selectors, services
-from .models import Event, Forum, Release, Room, Section, Session, Speaker, Theme, Venue
+from .models import (
+    Event,
+    Forum,
+    Release,
+    Room,
+    Section,
+    Session,
+    Speaker,
+    Theme,
+    Venue,
+    WorkingChange,
+)
 from .rules import is_programme_team
 
 # The row of a session in its event's page: its name, type and slot.
@@ -44,10 +61,35 @@ def https_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+LIVE_NOTICE = _(
+    "Edits on this page are live: the public schedule shows them at once, without a release."
+)
+WORKING_NOTICE = _(
+    "Edits on this page go to the working programme: the public schedule, exports and "
+    "delegates see them only once the schedule is released."
+)
+
+
+def working_initial(values: dict) -> dict:
+    """Form initial data from a working change's JSON values."""
+    initial = {}
+    for name, value in values.items():
+        if name in services.DATETIME_FIELDS and value:
+            initial[name] = parse_datetime(value)
+        else:
+            initial[name] = value
+    return initial
+
+
 class ProgrammeAdmin(TranslationAdmin, SimpleHistoryAdmin):
     """Bilingual fields side by side, with history."""
 
     formfield_overrides = HTTPS_URLS
+    edit_notice = LIVE_NOTICE
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "subtitle": self.edit_notice}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -152,6 +194,14 @@ class SessionInlineForm(forms.ModelForm):
         formfield_callback = https_formfield
         fields = SESSION_INLINE_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            # The row as the working programme has it (prefetched by the inline's queryset).
+            for change in instance.working_changes.all():
+                kwargs["initial"] = {**working_initial(change.values), **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         event = self.instance.event if self.instance.event_id else None
@@ -182,13 +232,19 @@ class SessionInline(TranslationTabularInline):
     ordering = ["starts_at", "pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("room__venue")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("room__venue")
+            .prefetch_related("working_changes")
+        )
 
     def has_delete_permission(self, request, obj=None):
         return is_programme_team(request.user)
 
 
-def _save_session_through_services(form, obj, change):
+def _stage_session(form, obj, change, by):
+    """The form's values into the working programme: an edit, or a new session."""
     data = {
         name: form.cleaned_data[name]
         for name in services.SESSION_FIELDS
@@ -200,8 +256,8 @@ def _save_session_through_services(form, obj, change):
         if name in form.cleaned_data
     }
     if change:
-        return services.update_session(obj, **data, **m2m)
-    return services.create_session(obj.event, code=obj.code, **data, **m2m)
+        return services.stage_session_change(obj, by=by, **data, **m2m)
+    return services.stage_new_session(obj.event, code=obj.code, by=by, **data, **m2m)
 
 
 @admin.action(description=_("Export selected sessions as CSV"), permissions=["view"])
@@ -220,29 +276,147 @@ class ForumAdmin(ProgrammeAdmin):
     list_filter = ["is_published"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     readonly_fields = ["release_number", "cache_version", "schedule_changed_at"]
-    actions = ["release_selected", "export_csv"]
+    actions = ["export_csv"]
+    change_form_template = "admin/events/forum/change_form.html"
 
-    @admin.action(
-        description=_("Release the schedule (new public version)"), permissions=["change"]
-    )
-    def release_selected(self, request, queryset):
-        for forum in queryset:
-            release = services.release_schedule(forum, by=request.user)
-            changes = release.changes
-            self.message_user(
-                request,
-                _(
-                    "%(forum)s: version %(number)s released (%(added)s added, %(moved)s moved, %(cancelled)s cancelled)."
+    def get_urls(self):
+        return [
+            path(
+                "<int:forum_id>/release/",
+                self.admin_site.admin_view(self.release_view),
+                name="events_forum_release",
+            ),
+            *super().get_urls(),
+        ]
+
+    def release_view(self, request, forum_id):
+        """The diff between the last release and the working programme; release or revert."""
+        forum = get_object_or_404(Forum, pk=forum_id)
+        may_release = request.user.has_perm("events.release_schedule")
+        if not may_release:
+            raise PermissionDenied
+        url = reverse("admin:events_forum_release", args=[forum.pk])
+        if request.method == "POST":
+            action = request.POST.get("action", "")
+            if request.POST.get("discard", "").isdigit():
+                change = get_object_or_404(
+                    WorkingChange, forum=forum, pk=int(request.POST["discard"])
                 )
-                % {
-                    "forum": forum,
-                    "number": release.number,
-                    "added": len(changes["added"]),
-                    "moved": len(changes["moved"]),
-                    "cancelled": len(changes["cancelled"]),
-                },
-                messages.SUCCESS,
+                services.discard_working_change(change)
+                self.message_user(request, _("Reverted to the released values."), messages.SUCCESS)
+                return HttpResponseRedirect(url)
+            if action == "discard_all":
+                count = services.discard_working_programme(forum)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d working change discarded.",
+                        "%(count)d working changes discarded.",
+                        count,
+                    )
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(url)
+            return self._release_post(request, forum, url, action)
+        only = request.GET.getlist("change")
+        return self._release_page(request, forum, only=[int(pk) for pk in only if pk.isdigit()])
+
+    def _release_page(
+        self, request, forum, *, only=(), chosen=None, form_data=None, confirm=False, error=""
+    ):
+        diff = selectors.working_diff(forum)
+        rows = [row for row in diff.rows if not only or row["id"] in only]
+        audience = selectors.release_audience(forum, rows)
+        chosen = set(chosen if chosen is not None else [row["id"] for row in rows])
+        for row in rows:
+            row["audience"] = audience.get(row["id"], {})
+            row["audience_total"] = sum(row["audience"].values())
+            row["chosen"] = row["id"] in chosen
+        chosen_rows = [row for row in rows if row["chosen"]]
+        totals = selectors.release_audience(forum, chosen_rows)["total"] if confirm else {}
+        days: dict = {}
+        for row in rows:
+            days.setdefault(row["day"], []).append(row)
+        hosts: dict = {}
+        for row in rows:
+            if row["by_host"]:
+                hosts.setdefault(row["event_title"], []).append(row)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Release the schedule"),
+            "subtitle": forum.name,
+            "forum": forum,
+            "diff": diff,
+            "days": sorted(days.items(), key=lambda item: (item[0] is not None, item[0] or "")),
+            "hosts": sorted(hosts.items()),
+            "rows": rows,
+            "only": only,
+            "chosen_rows": chosen_rows,
+            "needs_note": any(row["released"] for row in chosen_rows),
+            "totals": totals,
+            "total_people": sum(totals.values()),
+            "note_en": (form_data or {}).get("note_en", ""),
+            "note_zh": (form_data or {}).get("note_zh", ""),
+            "confirm": confirm,
+            "error": error,
+            "kinds": dict(KIND_LABELS),
+            "languages": dict(settings.LANGUAGES),
+            "next_number": forum.release_number + 1,
+        }
+        return TemplateResponse(request, "admin/events/forum/release.html", context)
+
+    def _release_post(self, request, forum, url, action):
+        chosen = [int(pk) for pk in request.POST.getlist("change") if pk.isdigit()]
+        only = [int(pk) for pk in request.POST.getlist("only") if pk.isdigit()]
+        data = {
+            "note_en": request.POST.get("note_en", "").strip(),
+            "note_zh": request.POST.get("note_zh", "").strip(),
+        }
+        diff_hash = request.POST.get("diff_hash", "")
+        if action == "review":
+            diff = selectors.working_diff(forum)
+            error = ""
+            if diff_hash != diff.hash:
+                error = _(
+                    "The programme changed since this page was shown: check the changes again."
+                )
+            elif not chosen:
+                error = _("Choose at least one change to release.")
+            elif any(r["released"] for r in diff.rows if r["id"] in chosen) and not (
+                data["note_en"] or data["note_zh"]
+            ):
+                error = _("This release changes sessions already released: write a release note.")
+            return self._release_page(
+                request,
+                forum,
+                only=only,
+                chosen=chosen,
+                form_data=data,
+                confirm=not error,
+                error=error,
             )
+        try:
+            release = services.release_schedule(
+                forum,
+                by=request.user,
+                note_en=data["note_en"],
+                note_zh=data["note_zh"],
+                change_ids=chosen,
+                diff_hash=diff_hash,
+            )
+        except services.ReleaseError as exc:
+            return self._release_page(
+                request, forum, only=only, chosen=chosen, form_data=data, error=exc.message
+            )
+        self.message_user(
+            request,
+            _("Version %(number)s released. The people concerned are mailed once each.")
+            % {"number": release.number},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(url)
 
     @admin.action(description=_("Export all sessions as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -327,8 +501,53 @@ class EventAdmin(ServiceBackedAdmin, ScopedAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None else self.prepopulated_fields
 
+    edit_notice = WORKING_NOTICE
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        working = WorkingChange.objects.filter(event=obj, kind=WorkingChange.Kind.EVENT).first()
+        if working is None:
+            return form
+        initial = working_initial(
+            {("venue" if k == "venue" else k): v for k, v in working.values.items()}
+        )
+
+        class WorkingEventForm(form):
+            def __init__(self, *args, **kw):
+                kw["initial"] = {**initial, **kw.get("initial", {})}
+                super().__init__(*args, **kw)
+
+        return WorkingEventForm
+
     def save_model(self, request, obj, form, change):
-        services.save_event(obj)
+        if not change:
+            # A new event is created unpublished; its publication waits for the release.
+            staged = {"is_published": obj.is_published} if obj.is_published else {}
+            obj.is_published = False
+            services.save_event(obj)
+            if staged:
+                services.stage_event_change(obj, by=request.user, **staged)
+            return
+        live = Event.objects.get(pk=obj.pk)
+        staged = {}
+        for name in services.EVENT_FIELDS:
+            attname = "venue_id" if name == "venue" else name
+            staged[name] = getattr(obj, attname)
+            setattr(obj, attname, getattr(live, attname))
+        services.stage_event_change(obj, by=request.user, **staged)
+        # What is not versioned (host, co-organizers, managers, order…) is saved live.
+        live_changed = set(form.changed_data) - {
+            *services.EVENT_FIELDS,
+            "title",
+            "description",
+            "venue",
+        }
+        if live_changed:
+            services.save_event(obj)
+        else:
+            obj.save()
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
@@ -344,10 +563,9 @@ class EventAdmin(ServiceBackedAdmin, ScopedAdmin):
             except services.SessionReleased:
                 # A released session is in delegates' agendas and subscribed calendars.
                 # Deleting it would make it vanish unannounced (calendars keep the stale entry,
-                # nobody is told); cancelling keeps it as STATUS:CANCELLED with its history,
-                # frees the room and sends session_changed, which mails everyone following it.
-                # Refusing would only make the organiser go and cancel it by hand.
-                session = services.cancel_session(session, by=request.user)
+                # nobody is told); cancelling keeps it as STATUS:CANCELLED with its history and
+                # frees the room. The cancellation is staged: the release tells its followers.
+                services.stage_session_change(session, by=request.user, is_cancelled=True)
                 formset.changed_objects.append((session, ["is_cancelled"]))
                 cancelled.append(session)
             else:
@@ -362,23 +580,20 @@ class EventAdmin(ServiceBackedAdmin, ScopedAdmin):
             # whole save is undone and the row says why (saving the rest would report "changed
             # successfully" over a lost edit).
             with self.refusal_on(session_form):
-                saved = _save_session_through_services(session_form, instance, change)
+                _stage_session(session_form, instance, change, request.user)
             if change:
-                formset.changed_objects.append((saved, session_form.changed_data))
-            else:
-                instance.pk = saved.pk
-                formset.new_objects.append(saved)
-        services.touch_schedule(form.instance.forum_id)
+                formset.changed_objects.append((instance, session_form.changed_data))
         for session in cancelled:  # told once the whole save is sure to hold
             self.message_user(
                 request,
                 _(
-                    "“%(session)s” was already released: it is cancelled instead of deleted, "
-                    "and the people following it are told."
+                    "“%(session)s” was already released: its cancellation is staged instead "
+                    "of a deletion, and the people following it are told at the release."
                 )
                 % {"session": session},
                 messages.WARNING,
             )
+        _say_staged(self, request, form.instance.forum_id)
 
 
 @admin.register(Session)
@@ -407,7 +622,7 @@ class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
     ]
     autocomplete_fields = ["event", "room", "speakers", "moderators", "themes"]
     readonly_fields = ["is_cancelled", "sequence", "released_in"]
-    actions = ["cancel_selected", export_sessions_csv]
+    actions = ["cancel_selected", "restore_selected", export_sessions_csv]
     ordering = ["starts_at", "pk"]
 
     def scoped(self, request, queryset):
@@ -423,13 +638,69 @@ class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
             kwargs["queryset"] = selectors.speakers_for_host(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    edit_notice = WORKING_NOTICE
+
+    change_form_template = "admin/events/session/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        working = (
+            WorkingChange.objects.filter(session_id=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "working_change": working,
+            "may_release": request.user.has_perm("events.release_schedule"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        working = WorkingChange.objects.filter(session=obj).first()
+        if working is None:
+            return form
+        initial = working_initial(working.values)
+        initial.pop("is_cancelled", None)
+
+        class WorkingSessionForm(form):
+            def __init__(self, *args, **kw):
+                kw["initial"] = {**initial, **kw.get("initial", {})}
+                super().__init__(*args, **kw)
+
+        return WorkingSessionForm
+
     def save_model(self, request, obj, form, change):
-        # The service checks the slot again under its locks: a booking committed after the
-        # form's check (the same speaker elsewhere, or the room on PostgreSQL's constraint) wins,
-        # and the form is shown again with the reason (ServiceBackedAdmin).
-        saved = _save_session_through_services(form, obj, change)
+        # The edit goes to the working programme, checked against the released one; the
+        # release checks it again under its locks and names what refuses it.
+        _stage_session(form, obj, change, request.user)
         if not change:
-            self.adopt(obj, saved)
+            # Nothing live was created: the change page has no row to show yet.
+            self._staged_new = True
+
+    def response_add(self, request, obj, post_url_continue=None):
+        forum_id = obj.event.forum_id
+        _say_staged(self, request, forum_id)
+        return HttpResponseRedirect(
+            reverse("admin:events_forum_release", args=[forum_id])
+            if request.user.has_perm("events.release_schedule")
+            else reverse("admin:events_session_changelist")
+        )
+
+    def response_change(self, request, obj):
+        _say_staged(self, request, obj.event.forum_id)
+        return super().response_change(request, obj)
+
+    def log_addition(self, request, obj, message):
+        return None  # the session exists once released; the working change records who
+
+    def save_related(self, request, form, formsets, change):
+        # Speakers, moderators and themes were staged with the rest.
+        if change:
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj):
         services.delete_session(obj, by=request.user)
@@ -452,11 +723,6 @@ class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def save_related(self, request, form, formsets, change):
-        # Speakers, moderators and themes were set by the service.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
     @admin.action(description=_("Cancel selected sessions"), permissions=["change"])
     def cancel_selected(self, request, queryset):
         sessions = list(queryset.order_by("starts_at", "pk"))
@@ -478,23 +744,96 @@ class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
                     messages.WARNING,
                 )
             elif not session.is_cancelled:
-                services.cancel_session(session, by=request.user)
+                services.stage_session_change(session, by=request.user, is_cancelled=True)
                 cancelled += 1
         self.message_user(
             request,
-            ngettext("%(count)d session cancelled.", "%(count)d sessions cancelled.", cancelled)
+            ngettext(
+                "%(count)d cancellation staged: it is public once the schedule is released.",
+                "%(count)d cancellations staged: they are public once the schedule is released.",
+                cancelled,
+            )
             % {"count": cancelled},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Restore selected cancelled sessions"), permissions=["change"])
+    def restore_selected(self, request, queryset):
+        restored = 0
+        for session in queryset.filter(is_cancelled=True).order_by("starts_at", "pk"):
+            if not request.user.has_perm("events.change_session", session):
+                continue
+            try:
+                services.stage_session_change(session, by=request.user, is_cancelled=False)
+            except services.ScheduleError as exc:
+                self.message_user(request, f"{session.code}: {exc.message}", messages.WARNING)
+            else:
+                restored += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d restoration staged: it is public once the schedule is released.",
+                "%(count)d restorations staged: they are public once the schedule is released.",
+                restored,
+            )
+            % {"count": restored},
             messages.SUCCESS,
         )
 
 
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
-    list_display = ["forum", "number", "released_at", "released_by", "comment"]
+    list_display = [
+        "forum",
+        "number",
+        "released_at",
+        "released_by",
+        "comment_en",
+        "comment_zh_hans",
+    ]
     list_filter = ["forum"]
     list_select_related = ["forum", "released_by"]
-    search_fields = ["comment"]
+    search_fields = ["comment_en", "comment_zh_hans"]
+    fields = [
+        "forum",
+        "number",
+        "released_at",
+        "released_by",
+        "comment_en",
+        "comment_zh_hans",
+        "changes",
+    ]
     readonly_fields = ["forum", "number", "released_at", "released_by", "snapshot", "changes"]
 
     def has_add_permission(self, request):
         return False
+
+
+KIND_LABELS = [
+    ("added", _("Added")),
+    ("moved", _("Moved")),
+    ("cancelled", _("Cancelled")),
+    ("restored", _("Restored")),
+    ("retitled", _("Re-titled")),
+    ("speakers", _("Speakers changed")),
+    ("capacity", _("Seats changed")),
+    ("details", _("Details changed")),
+    ("event_retitled", _("Event re-titled")),
+    ("published", _("Event published")),
+    ("unpublished", _("Event unpublished")),
+    ("event_details", _("Event details changed")),
+]
+
+
+def _say_staged(modeladmin, request, forum_id) -> None:
+    url = reverse("admin:events_forum_release", args=[forum_id])
+    modeladmin.message_user(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("Saved in the working programme: the public schedule changes at the next release."),
+            url,
+            _("Release page"),
+        ),
+        messages.INFO,
+    )

@@ -192,8 +192,54 @@ def seed(ctx) -> None:
 
         # The first programme was released early in September, before a live demo's anchor day.
         release_schedule(
-            forum, by=None, at=ctx.epoch + timedelta(days=90), comment="First programme"
+            forum,
+            by=None,
+            at=ctx.epoch + timedelta(days=90),
+            note_en="First programme",
+            note_zh="首版日程",
         )
+        seed_working_changes(forum)
+
+
+def seed_working_changes(forum) -> None:
+    """A few unreleased edits, so that the Release page shows a diff: a move, a new title, a
+    cancellation and a seat change."""
+    from .models import WorkingChange
+    from .services import ScheduleError, stage_session_change
+
+    if WorkingChange.objects.filter(forum=forum).exists():
+        return
+    sessions = list(
+        Session.objects.filter(event__forum=forum, is_cancelled=False)
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+    if len(sessions) < 4:
+        return
+    last = sessions[-1]
+    edits = [
+        (
+            sessions[-1],
+            {
+                "starts_at": last.starts_at + timedelta(minutes=30),
+                "ends_at": last.ends_at + timedelta(minutes=30),
+            },
+        ),
+        (
+            sessions[1],
+            {
+                "title_en": f"{sessions[1].title_en} (updated)",
+                "title_zh_hans": f"{sessions[1].title_zh_hans}（更新）",
+            },
+        ),
+        (sessions[2], {"is_cancelled": True}),
+        (sessions[3], {"capacity": min(sessions[3].room.capacity, 50)}),
+    ]
+    for session, fields in edits:
+        try:
+            stage_session_change(session, **fields)
+        except ScheduleError:
+            continue  # the demo's edits are examples: one that clashes is left out
 
 
 THEMES = [

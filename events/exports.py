@@ -171,7 +171,9 @@ def sessions_ical(forum, sessions, *, name: str, marks: dict | None = None) -> b
     return schedule_ical(forum, rows, people, name=name, language=language)
 
 
-def schedule_json(forum, sessions, people, *, release_number: int, language: str) -> dict:
+def schedule_json(
+    forum, sessions, people, *, release_number: int, language: str, releases=()
+) -> dict:
     """The document described by ``events/schema/schedule.schema.json``, normalized: events,
     rooms and speakers once each at the top, sessions referring to them by slug or id.
 
@@ -258,6 +260,16 @@ def schedule_json(forum, sessions, people, *, release_number: int, language: str
             "timezone": forum.timezone,
         },
         "version": release_number,
+        "releases": [
+            {
+                "version": release.number,
+                "released_at": release.released_at.isoformat(),
+                "note_en": release.comment_en or None,
+                "note_zh_hans": release.comment_zh_hans or None,
+                "url": f"{site}/schedule/changes/#release-{release.number}",
+            }
+            for release in releases
+        ],
         "language": language,
         "events": list(events.values()),
         "rooms": [room for _key, room in sorted(rooms.values(), key=lambda item: item[0])],

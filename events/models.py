@@ -438,7 +438,12 @@ class Release(models.Model):
         related_name="+",
         verbose_name=_("released by"),
     )
-    comment = models.CharField(_("comment"), max_length=255, blank=True)
+    comment = models.CharField(
+        _("release note"),
+        max_length=500,
+        blank=True,
+        help_text=_("What changed and why, for the public changelog, in English and Chinese."),
+    )
     # {code: {"starts_at", "ends_at", "room", "cancelled", "title_en", "title_zh_hans"}}
     snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
     # {"added": [...], "moved": [...], "cancelled": [...]}: rows for the public changelog.
@@ -451,6 +456,73 @@ class Release(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["forum", "number"], name="release_number_unique"),
         ]
+        permissions = [("release_schedule", _("Can release the schedule"))]
 
     def __str__(self):
         return f"{self.forum} v{self.number}"
+
+
+class WorkingChange(models.Model):
+    """An unreleased edit of one session or event: the working programme, applied at release.
+
+    ``values`` holds only what differs from the live (released) row, as JSON: datetimes in ISO
+    format, the room and venue by id, speakers, moderators and themes as lists of ids. A new
+    session is a row without ``session``, holding every field and its ``code``.
+    """
+
+    class Kind(models.TextChoices):
+        SESSION = "session", pgettext_lazy("programme", "session")
+        NEW_SESSION = "new_session", _("new session")
+        EVENT = "event", _("event")
+
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="working_changes", verbose_name=_("forum")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="working_changes", verbose_name=_("event")
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="working_changes",
+        verbose_name=pgettext_lazy("programme", "session"),
+    )
+    code = models.SlugField(_("code"), max_length=40, blank=True)
+    values = models.JSONField(_("working values"), default=dict)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("working change")
+        verbose_name_plural = _("working changes")
+        ordering = ["forum", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(session__isnull=False),
+                name="working_change_one_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(kind="event"),
+                name="working_change_one_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(kind="new_session"),
+                name="working_change_new_code_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.code or self.event_id}"

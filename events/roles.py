@@ -1,14 +1,25 @@
 """Programme roles: the programme team runs the whole schedule; event hosts edit their own events.
 
-Event hosts hold model permissions on events, sessions and speakers; ``events.rules`` narrows them
+Only the programme team and the secretariat release the schedule (``events.release_schedule``);
+hosts' edits wait in the working programme. Event hosts hold model permissions on events, sessions and speakers; ``events.rules`` narrows them
 to the events that name them as managers.
 """
 
 PROGRAMME_TEAM = "programme team"
+# accounts.roles.FORUM_SECRETARIAT, named here so that events imports no other app.
+FORUM_SECRETARIAT = "forum secretariat"
 EVENT_HOSTS = "event hosts"
 
 ROLES = {
-    PROGRAMME_TEAM: ["events.*"],
+    PROGRAMME_TEAM: ["events.*"],  # with events.release_schedule
+    # The secretariat releases the schedule too (urgent changes on the day).
+    FORUM_SECRETARIAT: [
+        "events.release_schedule",
+        "events.view_forum",
+        "events.view_release",
+        "events.view_session",
+        "events.view_event",
+    ],
     EVENT_HOSTS: [
         "events.view_event",
         "events.change_event",

@@ -1,5 +1,7 @@
 """Reads of the programme, returning rows ready for templates and exports."""
 
+import hashlib
+import json
 from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -351,3 +353,300 @@ def organizer_rows(forum: Forum):
         .prefetch_related("speakers", "moderators")
         .order_by("starts_at", "pk")
     )
+
+
+# --- The working programme: what a release would change ------------------------------------
+
+# Kinds of change a diff row may carry, in the order the Release page shows them.
+CHANGE_KINDS = (
+    "added",
+    "moved",
+    "cancelled",
+    "restored",
+    "retitled",
+    "speakers",
+    "capacity",
+    "details",
+    "event_retitled",
+    "published",
+    "unpublished",
+    "event_details",
+)
+# Who hears of what: these kinds mail the people following a session; the others nobody
+# (capacity: promotions from the waitlist mail themselves; description and details: no one).
+NOTIFYING_KINDS = frozenset(
+    {"moved", "cancelled", "restored", "retitled", "speakers", "event_retitled", "unpublished"}
+)
+SLOT_FIELDS = ("starts_at", "ends_at", "room")
+TITLE_FIELDS = ("title_en", "title_zh_hans")
+PEOPLE_FIELDS = ("speakers", "moderators")
+SEAT_FIELDS = ("capacity", "rsvp_required", "rsvp_closes_at")
+EVENT_FIELDS = (
+    "title_en",
+    "title_zh_hans",
+    "description_en",
+    "description_zh_hans",
+    "type",
+    "venue",
+    "is_public",
+    "is_published",
+)
+
+
+def _session_kinds(values: dict, live: dict | None) -> list[str]:
+    if live is None:
+        return ["added"]
+    changed = {name for name, value in values.items() if live.get(name) != value}
+    kinds = []
+    if changed & set(SLOT_FIELDS):
+        kinds.append("moved")
+    if "is_cancelled" in changed:
+        kinds.append("cancelled" if values["is_cancelled"] else "restored")
+    if changed & set(TITLE_FIELDS):
+        kinds.append("retitled")
+    if changed & set(PEOPLE_FIELDS):
+        kinds.append("speakers")
+    if changed & set(SEAT_FIELDS):
+        kinds.append("capacity")
+    if changed - {*SLOT_FIELDS, *TITLE_FIELDS, *PEOPLE_FIELDS, *SEAT_FIELDS, "is_cancelled"}:
+        kinds.append("details")
+    return kinds
+
+
+def _event_kinds(values: dict, live: dict) -> list[str]:
+    changed = {name for name, value in values.items() if live.get(name) != value}
+    kinds = []
+    if changed & set(TITLE_FIELDS):
+        kinds.append("event_retitled")
+    if "is_published" in changed:
+        kinds.append("published" if values["is_published"] else "unpublished")
+    if changed - {*TITLE_FIELDS, "is_published"}:
+        kinds.append("event_details")
+    return kinds
+
+
+def live_session_values(session: Session, people: dict | None = None) -> dict:
+    """A session's versioned fields as the working programme stores them (JSON)."""
+    from .services import to_json
+
+    values = {
+        name: to_json(getattr(session, f"{name}_id" if name == "room" else name))
+        for name in (*_session_scalar_fields(), "is_cancelled")
+    }
+    if people is not None:
+        values.update(people)
+    return values
+
+
+def _session_scalar_fields():
+    from .services import SESSION_FIELDS
+
+    return SESSION_FIELDS
+
+
+def _m2m_ids(session_ids) -> dict[int, dict[str, list[int]]]:
+    """{session id: {"speakers": [...], "moderators": [...], "themes": [...]}} in three queries."""
+    result = {pk: {"speakers": [], "moderators": [], "themes": []} for pk in session_ids}
+    for name in ("speakers", "moderators", "themes"):
+        through = getattr(Session, name).through
+        column = {"speakers": "speaker_id", "moderators": "speaker_id", "themes": "theme_id"}[name]
+        for session_id, other in through.objects.filter(session_id__in=session_ids).values_list(
+            "session_id", column
+        ):
+            result[session_id][name].append(other)
+    for people in result.values():
+        for ids in people.values():
+            ids.sort()
+    return result
+
+
+class WorkingDiff:
+    """The working changes of a forum against the released (live) rows, grouped by day."""
+
+    def __init__(self, forum: Forum, rows: list[dict]):
+        self.forum = forum
+        self.rows = rows
+        payload = [[row["id"], row["kinds"], row["before"], row["after"]] for row in rows] + [
+            forum.release_number
+        ]
+        self.hash = hashlib.sha256(
+            json.dumps(payload, sort_keys=True, default=str).encode()
+        ).hexdigest()
+
+    def __len__(self):
+        return len(self.rows)
+
+    def by_day(self) -> list[tuple]:
+        """[(day or None for event-wide rows, [rows])], days in order, event rows first."""
+        groups: dict = {}
+        for row in self.rows:
+            groups.setdefault(row["day"], []).append(row)
+        return sorted(groups.items(), key=lambda item: (item[0] is not None, item[0] or date.min))
+
+    def by_author(self) -> list[tuple]:
+        """[(event title, [rows])] of edits made by event hosts (not the programme team)."""
+        groups: dict = {}
+        for row in self.rows:
+            if row["by_host"]:
+                groups.setdefault(row["event_title"], []).append(row)
+        return sorted(groups.items())
+
+
+def _display(values: dict, rooms: dict, speakers: dict) -> dict:
+    """What a person reads of a session's state: title, slot, room, people, seats."""
+    room = rooms.get(values.get("room"))
+    return {
+        "title_en": values.get("title_en") or values.get("title_zh_hans") or "",
+        "title_zh_hans": values.get("title_zh_hans") or values.get("title_en") or "",
+        "starts_at": values.get("starts_at"),
+        "ends_at": values.get("ends_at"),
+        "room_en": room.name_en if room else "",
+        "room_zh_hans": (room.name_zh_hans or room.name_en) if room else "",
+        "speakers": [speakers[pk] for pk in values.get("speakers", []) if pk in speakers],
+        "moderators": [speakers[pk] for pk in values.get("moderators", []) if pk in speakers],
+        "capacity": values.get("capacity"),
+        "cancelled": bool(values.get("is_cancelled")),
+    }
+
+
+def working_diff(forum: Forum, *, change_ids=None) -> WorkingDiff:
+    """Every working change of ``forum`` (or those of ``change_ids``) as render-ready rows.
+
+    Constant queries: the changes, their sessions and events, the sessions' people and themes,
+    the rooms and speakers named, the hosts who made them.
+    """
+    from .models import WorkingChange
+    from .rules import is_programme_team
+
+    changes = list(
+        WorkingChange.objects.filter(forum=forum)
+        .select_related("event", "session", "changed_by")
+        .order_by("pk")
+    )
+    if change_ids is not None:
+        wanted = {int(pk) for pk in change_ids}
+        changes = [c for c in changes if c.pk in wanted]
+    session_ids = [c.session_id for c in changes if c.session_id]
+    people = _m2m_ids(session_ids)
+    live = {
+        c.session_id: live_session_values(c.session, people[c.session_id])
+        for c in changes
+        if c.session_id
+    }
+    room_ids, speaker_ids = set(), set()
+    for c in changes:
+        for values in (c.values, live.get(c.session_id, {})):
+            if values.get("room"):
+                room_ids.add(values["room"])
+            speaker_ids.update(values.get("speakers", []), values.get("moderators", []))
+    rooms = Room.objects.select_related("venue").in_bulk(room_ids)
+    speakers = {s.pk: str(s) for s in Speaker.objects.filter(pk__in=speaker_ids)}
+    hosts = {}
+    authors = {c.changed_by_id for c in changes if c.changed_by_id}
+    if authors:
+        from django.contrib.auth import get_user_model
+
+        for user in get_user_model().objects.filter(pk__in=authors).prefetch_related("groups"):
+            hosts[user.pk] = not is_programme_team(user)
+    released_events = set(
+        Session.objects.filter(
+            event_id__in=[c.event_id for c in changes if c.kind == c.Kind.EVENT],
+            released_in__isnull=False,
+        ).values_list("event_id", flat=True)
+    )
+    tz = ZoneInfo(forum.timezone)
+    rows = []
+    for c in changes:
+        if c.kind == c.Kind.EVENT:
+            before = {name: _event_value(c.event, name) for name in EVENT_FIELDS}
+            after = {**before, **c.values}
+            kinds = _event_kinds(c.values, before)
+            day, released = None, c.event_id in released_events
+            title = after.get("title_en") or before.get("title_en")
+            code = ""
+        else:
+            current = live.get(c.session_id)
+            after_values = {**(current or {}), **c.values}
+            kinds = _session_kinds(c.values, current)
+            before = _display(current, rooms, speakers) if current else None
+            after = _display(after_values, rooms, speakers)
+            starts_at = datetime.fromisoformat(after_values["starts_at"])
+            day = starts_at.astimezone(tz).date()
+            released = bool(c.session_id and c.session.released_in is not None)
+            title = after["title_en"]
+            code = c.session.code if c.session_id else c.code
+        rows.append(
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "kinds": [k for k in CHANGE_KINDS if k in kinds],
+                "notifies": bool(set(kinds) & NOTIFYING_KINDS),
+                "code": code,
+                "session_id": c.session_id,
+                "event_id": c.event_id,
+                "event_title": str(c.event),
+                "title": title,
+                "day": day,
+                "before": before,
+                "after": after,
+                "released": released,
+                "by": c.changed_by.get_username() if c.changed_by_id else "",
+                "by_host": hosts.get(c.changed_by_id, False),
+                "changed_at": c.changed_at,
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["day"] or date.min, (r["after"] or {}).get("starts_at") or "", r["id"])
+    )
+    return WorkingDiff(forum, rows)
+
+
+def _event_value(event: Event, name: str):
+    from .services import to_json
+
+    return to_json(getattr(event, "venue_id" if name == "venue" else name))
+
+
+def release_sessions(forum: Forum, rows) -> dict[int, list[int]]:
+    """{diff row id: ids of the live sessions whose followers it concerns} (an event's: all)."""
+    event_ids = [row["event_id"] for row in rows if row["kind"] == "event"]
+    by_event: dict[int, list[int]] = {}
+    for session_id, event_id in Session.objects.filter(event_id__in=event_ids).values_list(
+        "pk", "event_id"
+    ):
+        by_event.setdefault(event_id, []).append(session_id)
+    result = {}
+    for row in rows:
+        if not row["notifies"]:
+            result[row["id"]] = []
+        elif row["kind"] == "event":
+            result[row["id"]] = by_event.get(row["event_id"], [])
+        else:
+            result[row["id"]] = [row["session_id"]] if row["session_id"] else []
+    return result
+
+
+def release_audience(forum: Forum, rows) -> dict:
+    """{row id: {language: people}, "total": {language: people}}: who a release would mail,
+    asked of the apps that mail (``signals.release_audience``), never imported here."""
+    from .signals import release_audience as signal
+
+    sessions = release_sessions(forum, rows)
+    people: dict = {row_id: {} for row_id in sessions}  # row id: {email: language}
+    for _receiver, answer in signal.send(sender=Forum, forum=forum, sessions=sessions):
+        for row_id, found in (answer or {}).items():
+            people.setdefault(row_id, {}).update(found)
+    total: dict = {}
+    counts = {}
+    for row_id, found in people.items():
+        counts[row_id] = _per_language(found)
+        total.update(found)
+    counts["total"] = _per_language(total)
+    return counts
+
+
+def _per_language(found: dict) -> dict:
+    counts: dict = {}
+    for language in found.values():
+        counts[language] = counts.get(language, 0) + 1
+    return dict(sorted(counts.items()))

@@ -1,6 +1,6 @@
 """Every write to the programme: sessions created, moved, cancelled; schedule released."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
@@ -88,6 +88,7 @@ def speaker_conflicts(speakers, starts_at, ends_at, *, exclude_pk=None):
         .filter(Q(speakers__in=ids) | Q(moderators__in=ids))
         .exclude(pk=exclude_pk)
         .distinct()
+        .select_related("room")
         .prefetch_related("speakers", "moderators")
     )
     found = []
@@ -117,28 +118,38 @@ def validate_session(
             field="starts_at",
         )
     if check_room:
-        clash = room_conflicts(room, starts_at, ends_at, exclude_pk=exclude_pk).first()
+        clash = (
+            room_conflicts(room, starts_at, ends_at, exclude_pk=exclude_pk)
+            .select_related("room")
+            .first()
+        )
         if clash is not None:
             raise ScheduleError(_room_message(room, clash), field="room")
     for person, session in speaker_conflicts(people, starts_at, ends_at, exclude_pk=exclude_pk):
         raise ScheduleError(
-            _("%(speaker)s already speaks at “%(session)s” (%(start)s–%(end)s).")
-            % {
-                "speaker": person,
-                "session": session.title,
-                "start": timezone.localtime(session.starts_at).strftime("%m-%d %H:%M"),
-                "end": timezone.localtime(session.ends_at).strftime("%H:%M"),
-            },
+            _("%(speaker)s already speaks at “%(session)s” (%(slot)s).")
+            % {"speaker": person, "session": session.title, "slot": _slot(session)},
             field="speakers",
         )
+
+
+def _slot(session: Session) -> str:
+    """When, where and which: two slots of one event share a title, never a code."""
+    return _("%(start)s–%(end)s, %(room)s, code %(code)s") % {
+        "start": timezone.localtime(session.starts_at).strftime("%m-%d %H:%M"),
+        "end": timezone.localtime(session.ends_at).strftime("%H:%M"),
+        "room": session.room,
+        "code": session.code,
+    }
 
 
 def _room_message(room, clash=None) -> str:
     if clash is None:
         return _("%(room)s is already booked at that time.") % {"room": room}
-    return _("%(room)s is already booked at that time by “%(session)s”.") % {
+    return _("%(room)s is already booked at that time by “%(session)s” (%(slot)s).") % {
         "room": room,
         "session": clash.title,
+        "slot": _slot(clash),
     }
 
 
@@ -157,17 +168,9 @@ def _db_checks_rooms() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _snapshot(session: Session) -> dict:
-    return {
-        "starts_at": session.starts_at,
-        "ends_at": session.ends_at,
-        "room_id": session.room_id,
-    }
-
-
 @transaction.atomic
 def create_session(
-    event: Event, *, code: str, speakers=(), moderators=(), themes=(), by=None, **fields
+    event: Event, *, code: str, speakers=(), moderators=(), themes=(), by=None, touch=True, **fields
 ) -> Session:
     """A new session of ``event``; refused when its room or a speaker is taken."""
     _refuse_unknown("create_session", fields)
@@ -188,13 +191,18 @@ def create_session(
     session.speakers.set(speakers)
     session.moderators.set(moderators)
     session.themes.set(themes)
-    touch_schedule(event.forum_id)
+    if touch:
+        touch_schedule(event.forum_id)
     return session
 
 
 @transaction.atomic
-def update_session(session: Session, *, speakers=None, moderators=None, themes=None, **fields):
-    """Change a session; bumps its iCalendar SEQUENCE and tells listeners when it moved."""
+def update_session(
+    session: Session, *, speakers=None, moderators=None, themes=None, touch=True, **fields
+):
+    """Change a live session (the released programme): what a release applies. Bumps its
+    iCalendar SEQUENCE when calendars must update; organizers' edits are staged instead
+    (``stage_session_change``)."""
     _refuse_unknown("update_session", fields)
     session = (
         Session.objects.select_for_update(of=("self",))
@@ -203,7 +211,6 @@ def update_session(session: Session, *, speakers=None, moderators=None, themes=N
     )
     room = fields.get("room", session.room)
     room = Room.objects.select_for_update().get(pk=room.pk)
-    old = _snapshot(session)
     changed = {name for name, value in fields.items() if getattr(session, name) != value}
     for name, value in fields.items():
         setattr(session, name, value)
@@ -231,10 +238,8 @@ def update_session(session: Session, *, speakers=None, moderators=None, themes=N
         session.moderators.set(moderators)
     if themes is not None:
         session.themes.set(themes)
-    touch_schedule(session.event.forum_id)
-    new = _snapshot(session)
-    if session.released_in and old != new:
-        _announce(session, "moved", old, new)
+    if touch:
+        touch_schedule(session.event.forum_id)
     if changed & {"capacity", "room"}:
 
         def send_seats_changed():
@@ -285,8 +290,9 @@ def set_capacity(
 
 
 @transaction.atomic
-def cancel_session(session: Session, *, by=None) -> Session:
-    """Cancel a session: kept in exports as STATUS:CANCELLED, its room freed."""
+def cancel_session(session: Session, *, by=None, touch=True) -> Session:
+    """Cancel a live session: kept in exports as STATUS:CANCELLED, its room freed. What a
+    release applies; organizers stage a cancellation (``stage_session_change``)."""
     session = (
         Session.objects.select_for_update(of=("self",)).select_related("event").get(pk=session.pk)
     )
@@ -295,9 +301,8 @@ def cancel_session(session: Session, *, by=None) -> Session:
     session.is_cancelled = True
     session.sequence += 1
     session.save(update_fields=["is_cancelled", "sequence"])
-    touch_schedule(session.event.forum_id)
-    if session.released_in:
-        _announce(session, "cancelled", _snapshot(session), None)
+    if touch:
+        touch_schedule(session.event.forum_id)
     return session
 
 
@@ -320,16 +325,6 @@ def delete_session(session: Session, *, by=None) -> None:
     touch_schedule(forum_id)
 
 
-def _announce(session: Session, change: str, old, new) -> None:
-    # A named function, not a partial: robust on_commit logs the callback's __qualname__.
-    def send_session_changed():
-        signals.session_changed.send(
-            sender=Session, session=session, change=change, old=old, new=new
-        )
-
-    transaction.on_commit(send_session_changed, robust=True)
-
-
 def save_event(event: Event) -> Event:
     """Save an event edited in the admin and let cached pages know."""
     with transaction.atomic():
@@ -349,40 +344,350 @@ def touch_for_speaker(speaker: Speaker) -> None:
         touch_schedule(forum_id)
 
 
-@transaction.atomic
-def release_schedule(forum: Forum, *, by=None, at=None, comment: str = "") -> Release:
-    """Publish the next numbered version: what was added, moved and cancelled since the last."""
-    from .selectors import release_snapshot
+# --- The working programme and its release ---------------------------------------------------
 
-    forum = Forum.objects.select_for_update().get(pk=forum.pk)
+# What the working programme versions, besides SESSION_FIELDS.
+SESSION_M2M = ("speakers", "moderators", "themes")
+STAGED_SESSION_FIELDS = (*SESSION_FIELDS, "is_cancelled", *SESSION_M2M)
+EVENT_FIELDS = (
+    "title_en",
+    "title_zh_hans",
+    "description_en",
+    "description_zh_hans",
+    "type",
+    "venue",
+    "is_public",
+    "is_published",
+)
+DATETIME_FIELDS = {"starts_at", "ends_at", "rsvp_closes_at"}
+
+
+class ReleaseError(Exception):
+    """A release refused: the programme changed since the page was shown, or a note is missing."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def to_json(value):
+    """A field's value as the working programme stores it: ids for rows, ISO for datetimes."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()  # one spelling per moment: edits compare equal
+    if hasattr(value, "pk"):
+        return value.pk
+    if (
+        isinstance(value, list | tuple | set)
+        or hasattr(value, "__iter__")
+        and not isinstance(value, str | dict)
+    ):
+        return sorted(to_json(item) for item in value)
+    return value
+
+
+def _from_json(name: str, value):
+    if name in DATETIME_FIELDS and value is not None:
+        return datetime.fromisoformat(value)
+    return value
+
+
+def _live_values(session: Session) -> dict:
+    from .selectors import _m2m_ids, live_session_values
+
+    return live_session_values(session, _m2m_ids([session.pk])[session.pk])
+
+
+def _refuse_unstaged(service: str, fields, allowed) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise TypeError(f"{service}() got unknown fields: {', '.join(unknown)}")
+
+
+def _check_working_session(event: Event, values: dict, *, exclude_pk=None) -> None:
+    """The slot against the released programme: refused now rather than at the release."""
+    if values.get("is_cancelled"):
+        return
+    room = Room.objects.get(pk=values["room"])
+    capacity = values.get("capacity")
+    if capacity is not None and capacity > room.capacity:
+        raise ScheduleError(
+            _("%(room)s has %(seats)d seats: the capacity cannot be larger.")
+            % {"room": room, "seats": room.capacity},
+            field="capacity",
+        )
+    people = Speaker.objects.filter(
+        pk__in=[*values.get("speakers", []), *values.get("moderators", [])]
+    )
+    validate_session(
+        event,
+        starts_at=_from_json("starts_at", values["starts_at"]),
+        ends_at=_from_json("ends_at", values["ends_at"]),
+        room=room,
+        people=list(people),
+        exclude_pk=exclude_pk,
+    )
+
+
+@transaction.atomic
+def stage_session_change(session: Session, *, by=None, **fields):
+    """Edit a session in the working programme; the public schedule waits for the release.
+
+    Only what differs from the released row is kept; an edit back to it drops the change.
+    Returns the WorkingChange, or None when nothing differs any more.
+    """
+    from .models import WorkingChange
+
+    _refuse_unstaged("stage_session_change", fields, STAGED_SESSION_FIELDS)
+    session = Session.objects.select_related("event__forum").get(pk=session.pk)
+    # The event's lock, as create_session takes it: a booking being made in it commits first,
+    # and the check below sees it.
+    Event.objects.select_for_update().filter(pk=session.event_id).first()
+    change = (
+        WorkingChange.objects.select_for_update().filter(session=session).first()
+    )  # one writer per session's working row
+    live = _live_values(session)
+    wanted = {**live, **(change.values if change else {})}
+    wanted.update({name: to_json(value) for name, value in fields.items()})
+    _check_working_session(session.event, wanted, exclude_pk=session.pk)
+    values = {name: value for name, value in wanted.items() if live.get(name) != value}
+    if not values:
+        if change is not None:
+            change.delete()
+        return None
+    if change is None:
+        change = WorkingChange(
+            forum=session.event.forum,
+            kind=WorkingChange.Kind.SESSION,
+            event=session.event,
+            session=session,
+        )
+    change.values, change.changed_by = values, by
+    change.save()
+    return change
+
+
+@transaction.atomic
+def stage_new_session(
+    event: Event, *, code: str, speakers=(), moderators=(), themes=(), by=None, **fields
+):
+    """A session added in the working programme: created live at the release that takes it."""
+    from .models import WorkingChange
+
+    _refuse_unknown("stage_new_session", fields)
+    Event.objects.select_for_update().filter(pk=event.pk).first()  # as in stage_session_change
+    if (
+        Session.objects.filter(code=code).exists()
+        or WorkingChange.objects.filter(kind=WorkingChange.Kind.NEW_SESSION, code=code).exists()
+    ):
+        raise ScheduleError(_("Another session already has this code."), field="code")
+    values = {name: to_json(value) for name, value in fields.items()}
+    values.update(
+        speakers=to_json(speakers),
+        moderators=to_json(moderators),
+        themes=to_json(themes),
+        is_cancelled=False,
+    )
+    _check_working_session(event, values)
+    return WorkingChange.objects.create(
+        forum_id=event.forum_id,
+        kind=WorkingChange.Kind.NEW_SESSION,
+        event=event,
+        code=code,
+        values=values,
+        changed_by=by,
+    )
+
+
+@transaction.atomic
+def stage_event_change(event: Event, *, by=None, **fields):
+    """Edit an event's versioned fields (EVENT_FIELDS) in the working programme."""
+    from .models import WorkingChange
+
+    _refuse_unstaged("stage_event_change", fields, EVENT_FIELDS)
+    event = Event.objects.get(pk=event.pk)
+    change = (
+        WorkingChange.objects.select_for_update()
+        .filter(event=event, kind=WorkingChange.Kind.EVENT)
+        .first()
+    )
+    live = {
+        name: to_json(getattr(event, "venue_id" if name == "venue" else name))
+        for name in EVENT_FIELDS
+    }
+    wanted = {**live, **(change.values if change else {})}
+    wanted.update({name: to_json(value) for name, value in fields.items()})
+    values = {name: value for name, value in wanted.items() if live.get(name) != value}
+    if not values:
+        if change is not None:
+            change.delete()
+        return None
+    if change is None:
+        change = WorkingChange(forum_id=event.forum_id, kind=WorkingChange.Kind.EVENT, event=event)
+    change.values, change.changed_by = values, by
+    change.save()
+    return change
+
+
+def working_values(session: Session) -> dict:
+    """The session as the working programme has it: live values with its staged edits."""
+    from .models import WorkingChange
+
+    change = WorkingChange.objects.filter(session=session).first()
+    live = _live_values(session)
+    return {**live, **(change.values if change else {})}
+
+
+def discard_working_change(change) -> None:
+    """Revert one session or event to its released values: its working edit is dropped."""
+    change.delete()
+
+
+def discard_working_programme(forum: Forum) -> int:
+    """Revert the whole working programme to the last release; the count of edits dropped."""
+    from .models import WorkingChange
+
+    count, _detail = WorkingChange.objects.filter(forum=forum).delete()
+    return count
+
+
+def _apply_session(change) -> Session | None:
+    """Write one staged session edit to the live rows; ScheduleError if it no longer fits."""
+    values = dict(change.values)
+    m2m = {name: values.pop(name) for name in SESSION_M2M if name in values}
+    cancel = values.pop("is_cancelled", None)
+    fields = {name: _from_json(name, value) for name, value in values.items()}
+    if "room" in fields:
+        fields["room"] = Room.objects.get(pk=fields["room"])
+    people = {
+        name: Speaker.objects.filter(pk__in=ids) for name, ids in m2m.items() if name != "themes"
+    }
+    themes = m2m.get("themes")
+    if change.session_id is None:
+        from .models import Theme
+
+        session = create_session(
+            change.event,
+            code=change.code,
+            speakers=list(people.get("speakers", [])),
+            moderators=list(people.get("moderators", [])),
+            themes=list(Theme.objects.filter(pk__in=themes or [])),
+            touch=False,
+            **fields,
+        )
+        return session
+    session = change.session
+    if cancel is True:
+        if fields or m2m:
+            session = update_session(
+                session,
+                touch=False,
+                **fields,
+                **people,
+                **({"themes": themes} if themes is not None else {}),
+            )
+        return cancel_session(session, touch=False)
+    if cancel is False:
+        locked = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        locked.is_cancelled = False
+        locked.sequence += 1
+        locked.save(update_fields=["is_cancelled", "sequence"])
+        session = locked
+    extra = {"themes": themes} if themes is not None else {}
+    return update_session(session, touch=False, **fields, **people, **extra)
+
+
+def _apply_event(change) -> None:
+    event = Event.objects.select_for_update().get(pk=change.event_id)
+    for name, value in change.values.items():
+        setattr(event, "venue_id" if name == "venue" else name, value)
+    event.save()
+    if {"title_en", "title_zh_hans", "is_published"} & set(change.values):
+        # Calendars show the event's sessions under its name: they must update.
+        Session.objects.filter(event=event).update(sequence=F("sequence") + 1)
+
+
+def _label(row) -> str:
+    return f"{row['code']} “{row['title']}”" if row["code"] else f"“{row['title']}”"
+
+
+@transaction.atomic
+def release_schedule(
+    forum: Forum,
+    *,
+    by=None,
+    at=None,
+    note_en: str = "",
+    note_zh: str = "",
+    comment: str = "",
+    change_ids=None,
+    diff_hash: str | None = None,
+) -> Release:
+    """Publish the next numbered version: the working changes chosen (all by default) applied
+    to the live rows, the changelog recorded, the page cache bumped once; after commit,
+    ``schedule_released`` (delegates: one digest mail per person).
+
+    ``diff_hash`` is the hash of the diff the organizer saw: under the forum's row lock, a
+    different one (an edit or another release since) refuses with ReleaseError.
+    """
+    from .models import WorkingChange
+    from .selectors import release_snapshot, working_diff
+
+    forum = Forum.objects.select_for_update().get(pk=forum.pk)  # serialises releases
+    diff = working_diff(forum)
+    if diff_hash is not None and diff_hash != diff.hash:
+        raise ReleaseError(
+            _(
+                "The programme changed since this page was shown (an edit, or another release). "
+                "Nothing was released: check the changes below and release again."
+            )
+        )
+    if change_ids is None:
+        chosen = diff.rows
+    else:
+        wanted = {int(pk) for pk in change_ids}
+        chosen = [row for row in diff.rows if row["id"] in wanted]
+        if not chosen:
+            raise ReleaseError(_("Choose at least one change to release."))
+    note_en = note_en or comment
+    if any(row["released"] for row in chosen) and not (note_en.strip() or note_zh.strip()):
+        raise ReleaseError(
+            _("This release changes sessions already released: write a release note."),
+            field="note_en",
+        )
     previous = forum.releases.order_by("-number").first()
     before = previous.snapshot if previous else {}
+    changes_by_id = WorkingChange.objects.select_related("event__forum", "session").in_bulk(
+        [row["id"] for row in chosen]
+    )
+    seats = []
+    for row in sorted(chosen, key=lambda r: (r["kind"] != "event", r["id"])):
+        change = changes_by_id[row["id"]]
+        try:
+            if change.kind == WorkingChange.Kind.EVENT:
+                _apply_event(change)
+            else:
+                session = _apply_session(change)
+                if {"moved", "capacity"} & set(row["kinds"]):
+                    seats.append(session)
+        except ScheduleError as exc:
+            raise ReleaseError(
+                _("%(change)s cannot be released: %(reason)s")
+                % {"change": _label(row), "reason": exc.message}
+            ) from exc
+    WorkingChange.objects.filter(pk__in=[row["id"] for row in chosen]).delete()
     after = release_snapshot(forum)
-    changes = {"added": [], "moved": [], "cancelled": []}
-    for code, row in after.items():
-        old = before.get(code)
-        entry = {"code": code, **row}
-        if old is None or (old["cancelled"] and not row["cancelled"]):
-            if not row["cancelled"]:
-                changes["added"].append(entry)
-        elif row["cancelled"] and not old["cancelled"]:
-            changes["cancelled"].append(entry)
-        elif not row["cancelled"] and any(
-            old[k] != row[k] for k in ("starts_at", "ends_at", "room")
-        ):
-            changes["moved"].append({**entry, "old": old})
-    for code, old in before.items():
-        if code not in after and not old["cancelled"]:
-            changes["cancelled"].append({"code": code, **old})
-    for rows in changes.values():
-        rows.sort(key=lambda r: (r["starts_at"], r["code"]))
+    changes = _changelog(before, after, chosen)
     number = forum.release_number + 1
+    released_at = at or timezone.now()
     release = Release.objects.create(
         forum=forum,
         number=number,
-        released_at=at or timezone.now(),
+        released_at=released_at,
         released_by=by,
-        comment=comment,
+        comment=note_en or note_zh,
+        comment_en=note_en,
+        comment_zh_hans=note_zh,
         snapshot=after,
         changes=changes,
     )
@@ -392,7 +697,7 @@ def release_schedule(forum: Forum, *, by=None, at=None, comment: str = "") -> Re
     Forum.objects.filter(pk=forum.pk).update(
         release_number=number,
         cache_version=F("cache_version") + 1,
-        schedule_changed_at=release.released_at,
+        schedule_changed_at=released_at,
     )
     page_cache.bump()
     forum.release_number = number
@@ -402,3 +707,63 @@ def release_schedule(forum: Forum, *, by=None, at=None, comment: str = "") -> Re
 
     transaction.on_commit(send_schedule_released, robust=True)
     return release
+
+
+def _changelog(before: dict, after: dict, chosen: list[dict]) -> dict:
+    """Rows for the public changelog and the digests: added, moved, cancelled, restored from the
+    snapshots; re-titled, speakers, capacity from the changes released; ``sessions``: the
+    before/now of every session whose followers are told."""
+    changes = {
+        key: []
+        for key in ("added", "moved", "cancelled", "restored", "retitled", "speakers", "capacity")
+    }
+    for code, row in after.items():
+        old = before.get(code)
+        entry = {"code": code, **row}
+        if old is None:
+            if not row["cancelled"]:
+                changes["added"].append(entry)
+        elif old["cancelled"] and not row["cancelled"]:
+            changes["restored"].append(entry)
+        elif row["cancelled"] and not old["cancelled"]:
+            changes["cancelled"].append(entry)
+        elif not row["cancelled"]:
+            if any(old[k] != row[k] for k in ("starts_at", "ends_at", "room")):
+                changes["moved"].append({**entry, "old": old})
+            if any(old.get(k) != row.get(k) for k in ("title_en", "title_zh_hans")):
+                changes["retitled"].append({**entry, "old": old})
+    for code, old in before.items():
+        if code not in after and not old["cancelled"]:
+            changes["cancelled"].append({"code": code, **old})
+    for row in chosen:
+        if row["code"] and row["code"] in after:
+            for kind in ("speakers", "capacity"):
+                if kind in row["kinds"]:
+                    changes[kind].append({"code": row["code"], **after[row["code"]]})
+    for rows in changes.values():
+        rows.sort(key=lambda r: (r["starts_at"], r["code"]))
+    changes["sessions"] = [
+        {
+            "row": row["id"],
+            "session": row["session_id"],
+            "event": row["event_id"] if row["kind"] == "event" else None,
+            "code": row["code"],
+            "kinds": [k for k in row["kinds"] if k in NOTIFYING],
+            "before": row["before"],
+            "after": row["after"],
+        }
+        for row in chosen
+        if row["notifies"]
+    ]
+    return changes
+
+
+NOTIFYING = {
+    "moved",
+    "cancelled",
+    "restored",
+    "retitled",
+    "speakers",
+    "event_retitled",
+    "unpublished",
+}

@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Event, Forum, Room, Section, Session, Speaker, Theme, Venue
+from .models import Event, Forum, Release, Room, Section, Session, Speaker, Theme, Venue
 
 
 @register(Forum)
@@ -42,6 +42,11 @@ class EventTranslation(TranslationOptions):
 @register(Session)
 class SessionTranslation(TranslationOptions):
     fields = ("title", "description")
+
+
+@register(Release)
+class ReleaseTranslation(TranslationOptions):
+    fields = ("comment",)
 
 
 # History after translation, so the _en/_zh_hans columns are recorded too (TRAPS.md).

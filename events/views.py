@@ -325,14 +325,19 @@ def schedule_json(request):
     def build():
         sessions, people = selectors.schedule_export(forum)
         document = exports.schedule_json(
-            forum, sessions, people, release_number=forum.release_number, language=get_language()
+            forum,
+            sessions,
+            people,
+            release_number=forum.release_number,
+            language=get_language(),
+            releases=selectors.releases(forum),
         )
         return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
-    # "json3": the document with speakers' country names gets other keys and ETags than the
-    # ones before it (json2 normalized rooms and speakers to the top).
+    # "json4": the document with its releases gets other keys and ETags than the ones before it
+    # (json3 added speakers' country names, json2 normalized rooms and speakers to the top).
     return _conditional(
-        request, forum, cache_key(forum, "json3"), build, "application/json; charset=utf-8"
+        request, forum, cache_key(forum, "json4"), build, "application/json; charset=utf-8"
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.models import Room, Session, Speaker
+from events.models import Event, Session
 from notifications.services import Recipient, notify
 
 from .. import selectors
@@ -261,61 +261,122 @@ def fill_free_seats(session: Session) -> list[RSVP]:
     return _promote(_lock_session(session))
 
 
-# --- Schedule-change notices ----------------------------------------------------------------
+# --- Release digests ---------------------------------------------------------------------------
 
 
-def _visible(snapshot: dict | None, rooms: dict) -> dict | None:
-    if snapshot is None:
-        return None
-    return {
-        "starts_at": snapshot["starts_at"],
-        "ends_at": snapshot["ends_at"],
-        "room": rooms.get(snapshot["room_id"]),
-    }
+def release_followers(session_ids) -> dict[int, dict[str, Recipient]]:
+    """{session id: {email: Recipient}}: who follows each session and is told when it changes:
+    starred, RSVP holders (confirmed and waitlisted), speakers, moderators, event managers.
 
+    Four queries whatever the number of sessions; an address is one person (a speaker who also
+    starred the session is told once, as the user).
+    """
+    session_ids = list(session_ids)
+    found: dict[int, dict[str, Recipient]] = {pk: {} for pk in session_ids}
+    if not session_ids:
+        return found
 
-def notify_session_changed(session: Session, *, change: str, old: dict, new: dict | None) -> int:
-    """One mail per change to everyone interested in the session; the count of recipients."""
-    if change == "moved" and (new is None or old == new):
-        return 0  # nothing a delegate could see changed
-    # The sequence this change saved, not the row's: another change may have committed since.
-    key = f"session:{session.pk}:{change}:{session.sequence}"
-    session = Session.objects.select_related("event__forum", "room__venue").get(pk=session.pk)
-    room_ids = {old["room_id"], *([new["room_id"]] if new else [])}
-    rooms = Room.objects.select_related("venue").in_bulk(room_ids)
-    users = list(
-        User.objects.filter(is_active=True)
-        .filter(Q(stars__session=session) | Q(rsvps__session=session))
-        .distinct()
-        .order_by("pk")
-    )
-    known = {u.email.lower() for u in users}
-    speakers = (
-        Speaker.objects.filter(Q(sessions=session) | Q(moderated_sessions=session))
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-    recipients = [*users]
-    for speaker in speakers:
-        if speaker.email.lower() not in known:
-            known.add(speaker.email.lower())
-            recipients.append(Recipient(speaker.email, speaker.language or settings.LANGUAGE_CODE))
-    if not recipients:
-        return 0
-    context = {
-        "session": session,
-        "change": change,
-        "old": _visible(old, rooms),
-        "new": _visible(new, rooms),
-        "forum_timezone": session.event.forum.timezone,
-    }
-    with transaction.atomic():
-        notify(
-            recipients,
-            "delegates/mail/session_changed",
-            context,
-            key=key,
-            related=session,
+    def add_user(session_id, user):
+        found[session_id].setdefault(user.email.lower(), Recipient(user.email, user.language, user))
+
+    active = {"user__is_active": True}
+    for star in Star.objects.filter(session_id__in=session_ids, **active).select_related("user"):
+        add_user(star.session_id, star.user)
+    for rsvp in RSVP.objects.filter(session_id__in=session_ids, **active).select_related("user"):
+        add_user(rsvp.session_id, rsvp.user)
+    managers = Event.managers.through.objects.filter(
+        event__sessions__in=session_ids, user__is_active=True
+    ).values_list("event__sessions", "user__email", "user__language")
+    for session_id, email, language in managers:
+        if session_id in found:
+            found[session_id].setdefault(email.lower(), Recipient(email, language, None))
+    people = [
+        *Session.speakers.through.objects.filter(session_id__in=session_ids)
+        .exclude(speaker__email="")
+        .values_list("session_id", "speaker__email", "speaker__language"),
+        *Session.moderators.through.objects.filter(session_id__in=session_ids)
+        .exclude(speaker__email="")
+        .values_list("session_id", "speaker__email", "speaker__language"),
+    ]
+    for session_id, email, language in people:
+        found[session_id].setdefault(
+            email.lower(), Recipient(email, language or settings.LANGUAGE_CODE, None)
         )
-    return len(recipients)
+    return found
+
+
+def release_audience(sessions: dict[int, list[int]]) -> dict[int, dict[str, str]]:
+    """{diff row id: {email: language}} of the people a release of those rows would mail."""
+    followers = release_followers({pk for ids in sessions.values() for pk in ids})
+    return {
+        row_id: {
+            email: person.language
+            for session_id in ids
+            for email, person in followers[session_id].items()
+        }
+        for row_id, ids in sessions.items()
+    }
+
+
+def _as_datetimes(state: dict | None) -> dict | None:
+    if not state:
+        return state
+    from datetime import datetime
+
+    return {
+        **state,
+        "starts_at": datetime.fromisoformat(state["starts_at"]) if state.get("starts_at") else None,
+        "ends_at": datetime.fromisoformat(state["ends_at"]) if state.get("ends_at") else None,
+    }
+
+
+def notify_release(release) -> int:
+    """One digest mail per person touched by ``release``, listing all their changed sessions
+    with before and now, in their language; idempotent per (release, person). The count queued."""
+    from events.models import Release
+
+    release = Release.objects.select_related("forum").get(pk=release.pk)
+    items = release.changes.get("sessions", [])
+    if not items:
+        return 0
+    event_ids = [item["event"] for item in items if item.get("event")]
+    by_event: dict[int, list[int]] = {}
+    for session_id, event_id in Session.objects.filter(event_id__in=event_ids).values_list(
+        "pk", "event_id"
+    ):
+        by_event.setdefault(event_id, []).append(session_id)
+    touched = {
+        index: (by_event.get(item["event"], []) if item.get("event") else [item["session"]])
+        for index, item in enumerate(items)
+    }
+    followers = release_followers({pk for ids in touched.values() for pk in ids})
+    digests: dict[str, tuple[Recipient, list]] = {}
+    for index, item in enumerate(items):
+        entry = {
+            **item,
+            "before": _as_datetimes(item["before"]),
+            "after": _as_datetimes(item["after"]),
+        }
+        for session_id in touched[index]:
+            for email, person in followers[session_id].items():
+                digest = digests.setdefault(email, (person, []))[1]
+                if entry not in digest:
+                    digest.append(entry)
+    site = settings.SITE_URL
+    for email in sorted(digests):
+        person, entries = digests[email]
+        with transaction.atomic():
+            notify(
+                [person],
+                "delegates/mail/schedule_released",
+                {
+                    "release": release,
+                    "forum": release.forum,
+                    "entries": entries,
+                    "forum_timezone": release.forum.timezone,
+                    "changelog_url": site + release.forum.urls.changelog,
+                },
+                key=f"release:{release.pk}",
+                related=release,
+            )
+    return len(digests)

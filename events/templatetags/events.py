@@ -200,3 +200,34 @@ def select_options(field) -> str:
             for value, label in field.field.choices
         )
     )
+
+
+@register.simple_tag
+def working_programme_summary():
+    """Forums with their released version and count of working changes, for the admin index."""
+    from django.db.models import Count
+
+    from ..models import Forum
+
+    return list(Forum.objects.annotate(pending=Count("working_changes")).order_by("-edition")[:3])
+
+
+def _moment(value: str):
+    try:
+        return timezone.localtime(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def isoday(value: str) -> str:
+    """An ISO timestamp shown as the local date in the site's format ("Sept. 25, 2021")."""
+    moment = _moment(value)
+    return formats.date_format(moment, "DATE_FORMAT") if moment else ""
+
+
+@register.filter
+def isoclock(value: str) -> str:
+    """An ISO timestamp shown as the local 24-hour time."""
+    moment = _moment(value)
+    return moment.strftime("%H:%M") if moment else ""

@@ -1,9 +1,10 @@
-"""A capacity raised in the programme admin fills seats from the waitlist, as the seats admin does."""
+"""A capacity raised in the programme admin fills seats from the waitlist at the release."""
 
 import pytest
 
 from delegates import services
 from delegates.models import RSVP
+from events import services as schedule
 from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from tests.events.test_admin import session_form
 from tests.factories.accounts import UserFactory
@@ -31,6 +32,11 @@ def test_raising_capacity_in_the_events_admin_confirms_the_waitlisted_and_mails_
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/admin/events/session/{session.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    rsvp.refresh_from_db()
+    assert rsvp.status == RSVP.Status.WAITLISTED  # the working programme only
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.release_schedule(session.event.forum)
     rsvp.refresh_from_db()
     assert rsvp.status == RSVP.Status.CONFIRMED and rsvp.promoted_at is not None
     assert [m.to for m in mailoutbox] == [["waiting@example.org"]]

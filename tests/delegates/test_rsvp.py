@@ -161,7 +161,9 @@ def test_rsvp_and_cancel_through_the_pages(client):
     assert RSVP.objects.get(session=session).status == "confirmed"
 
 
-def test_organizers_see_rsvps_and_raise_the_capacity_in_the_admin(admin_client):
+def test_organizers_see_rsvps_and_raise_the_capacity_in_the_admin(
+    admin_client, django_capture_on_commit_callbacks
+):
     session = rsvp_session(1, title_en="Brain–computer interfaces")
     people = [approved_delegate() for _ in range(3)]
     for p in people:
@@ -189,7 +191,10 @@ def test_organizers_see_rsvps_and_raise_the_capacity_in_the_admin(admin_client):
     assert response.status_code == 200 and "cannot be larger" in response.content.decode()
     form["capacity"] = "2"
     response = admin_client.post(url, form, follow=True)
-    assert "1 delegates moved from the waitlist" in response.content.decode()
+    assert "the waitlist moves up then" in response.content.decode()
+    assert positions(session)[people[1].pk] == 1  # not before the release
+    with django_capture_on_commit_callbacks(execute=True):
+        events_services.release_schedule(session.event.forum)
     assert positions(session)[people[1].pk] is None
     assert positions(session)[people[2].pk] == 1
 

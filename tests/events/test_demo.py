@@ -59,3 +59,16 @@ def test_demo_never_double_books(demo_forum):
 def test_demo_hosts_manage_some_events(demo_forum):
     managed = Event.objects.filter(managers__isnull=False).distinct()
     assert 5 <= managed.count() < 60
+
+
+def test_demo_has_version_one_and_unreleased_working_changes(demo_forum):
+    from events.selectors import working_diff
+
+    assert demo_forum.releases.get().number == 1
+    diff = working_diff(demo_forum)
+    assert len(diff) >= 3
+    assert {kind for row in diff.rows for kind in row["kinds"]} >= {
+        "moved",
+        "retitled",
+        "cancelled",
+    }

@@ -1,13 +1,11 @@
 """Services: room and speaker clashes, forum dates, cancellation, releases and their signal."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 
 from events import services
 from events.models import Forum, Session
-from events.signals import session_changed
+from events.signals import schedule_released
 from tests.factories.events import RoomFactory, SessionFactory, SpeakerFactory, at
 from tests.services import require_postgres
 
@@ -129,46 +127,43 @@ def test_release_lists_added_moved_and_cancelled(event, room, django_capture_on_
 
     received = []
 
-    def receiver(sender, session, change, old, new, **kwargs):
-        received.append((session.code, change, old, new))
-
-    session_changed.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.update_session(a, starts_at=at(1, 9), ends_at=at(1, 10))
-            services.cancel_session(b)
-            create(event, "c", room, at(0, 14), at(0, 15))
-    finally:
-        session_changed.disconnect(receiver)
-    assert [(code, change) for code, change, *_x in received] == [
-        ("a", "moved"),
-        ("b", "cancelled"),
-    ]
-    assert received[0][2]["starts_at"] == at(0, 9) and received[0][3]["starts_at"] == at(1, 9)
-    assert received[0][3]["room_id"] == room.pk
+    def receiver(sender, forum, release, **kwargs):
+        received.append(release.number)
 
     version = Forum.objects.get(pk=event.forum_id).cache_version
-    second = services.release_schedule(event.forum)
+    schedule_released.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.stage_session_change(a, starts_at=at(1, 9), ends_at=at(1, 10))
+            services.stage_session_change(b, is_cancelled=True)
+            services.stage_new_session(
+                event,
+                code="c",
+                room=room,
+                starts_at=at(0, 14),
+                ends_at=at(0, 15),
+                title_en="C",
+            )
+        assert received == []  # nothing is told before the release
+        assert Forum.objects.get(pk=event.forum_id).cache_version == version
+        with django_capture_on_commit_callbacks(execute=True):
+            second = services.release_schedule(event.forum, note_en="Moves")
+    finally:
+        schedule_released.disconnect(receiver)
+    assert received == [2]
     assert second.number == 2
     assert [r["code"] for r in second.changes["added"]] == ["c"]
     assert [r["code"] for r in second.changes["moved"]] == ["a"]
     assert [r["code"] for r in second.changes["cancelled"]] == ["b"]
     assert Forum.objects.get(pk=event.forum_id).cache_version == version + 1
+    a.refresh_from_db()
+    assert a.starts_at == at(1, 9) and a.sequence == 1
 
 
-def test_unreleased_sessions_send_no_signal(event, room, django_capture_on_commit_callbacks):
+def test_working_edits_leave_the_live_rows_alone(event, room):
     session = create(event, "draft", room, at(0, 9), at(0, 10))
-    received = []
-
-    def receiver(**kwargs):
-        received.append(kwargs)
-
-    session_changed.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.update_session(
-                session, starts_at=at(0, 11), ends_at=at(0, 11) + timedelta(hours=1)
-            )
-    finally:
-        session_changed.disconnect(receiver)
-    assert received == []
+    services.stage_session_change(session, starts_at=at(0, 11), ends_at=at(0, 12))
+    session.refresh_from_db()
+    assert session.starts_at == at(0, 9) and session.sequence == 0
+    # Back to the released values: no working change is left.
+    assert services.stage_session_change(session, starts_at=at(0, 9), ends_at=at(0, 10)) is None

@@ -100,7 +100,15 @@ def mails(forum) -> list[tuple[str, dict]]:
     session = Session.objects.select_related("room__venue", "event").filter(
         event__forum=forum, is_cancelled=False
     )[0]
-    place = {"starts_at": session.starts_at, "ends_at": session.ends_at, "room": session.room}
+    state = {
+        "title_en": session.title_en,
+        "title_zh_hans": session.title_zh_hans,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "room_en": session.room.name_en,
+        "room_zh_hans": session.room.name_zh_hans,
+        "speakers": ["李明"],
+    }
     application = Application.objects.filter(applicant__name_zh__gt="").select_related(
         "organization", "section", "applicant"
     )[0]
@@ -134,8 +142,19 @@ def mails(forum) -> list[tuple[str, dict]]:
         ("delegates/promoted", {"session": session, **tz}),
         ("delegates/seat_confirmed", {"user": user, "session": session, **tz}),
         ("delegates/waitlisted", {"user": user, "session": session, "position": 3, **tz}),
-        ("delegates/session_changed", {"session": session, "change": "moved", "old": place, "new": place, **tz}),
-        ("delegates/session_changed", {"session": session, "change": "cancelled", "old": place, "new": None, **tz}),
+        (
+            "delegates/schedule_released",
+            {
+                "release": SimpleNamespace(number=2, comment_en="Moves", comment_zh_hans="调整会场。"),
+                "forum": forum,
+                "entries": [
+                    {"code": session.code, "kinds": ["moved", "speakers"], "before": state, "after": state},
+                    {"code": session.code, "kinds": ["cancelled"], "before": state, "after": state},
+                ],
+                "changelog_url": "https://zgcforum.example/zh-hans/schedule/changes/",
+                **tz,
+            },
+        ),
         (
             "exhibitors/invitation",
             {"invitation": staff, "organization": application.organization, "invited_by": application.applicant},

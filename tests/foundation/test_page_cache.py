@@ -171,10 +171,10 @@ def test_a_page_not_stored_is_never_gzipped(client, session):
     assert b"<html" in response.content
 
 
-def test_a_session_change_shows_at_once(client, session):
+def test_a_released_session_change_shows_at_once(client, session):
     client.get(day_url(session))
     client.get(session.urls.public)
-    events_services.update_session(session, title_en="Opening address")
+    events_services.update_session(session, title_en="Opening address")  # as a release applies it
     assert "Opening address" in client.get(day_url(session)).content.decode()
     assert "Opening address" in client.get(session.urls.public).content.decode()
 
