@@ -1,13 +1,24 @@
 """Receivers for the programme's extension points (events.signals)."""
 
+import logging
+
 from events.signals import release_audience, schedule_released, seats_changed
+
+logger = logging.getLogger(__name__)
 
 
 def mail_schedule_released(sender, forum, release, **kwargs):
-    """One digest per person touched by the release, through the outbox."""
+    """One digest per person touched by the release, through the outbox, queued by a worker:
+    the organizer's release answers at once however many people it touches. With the broker
+    down the digests are queued here instead, rather than lost."""
     from .services import notify_release
+    from .tasks import notify_release as notify_release_task
 
-    notify_release(release)
+    try:
+        notify_release_task.delay(release.pk)
+    except Exception:  # noqa: BLE001 - any broker failure: do the work here
+        logger.warning("broker unavailable: release %s digests queued in the request", release.pk)
+        notify_release(release)
 
 
 def count_release_audience(sender, forum, sessions, **kwargs):

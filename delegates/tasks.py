@@ -25,3 +25,12 @@ def sweep_badge_print_jobs() -> int:
 def register_speakers_and_staff() -> int:
     """Beat task: speakers and exhibitor staff get their registrations (and so their badges)."""
     return services.register_speakers() + services.register_exhibitor_staff()
+
+
+@shared_task(name="delegates.notify_release")
+def notify_release(release_id: int) -> int:
+    """The digests of one schedule release (idempotent per release and person)."""
+    from events.models import Release
+
+    release = Release.objects.filter(pk=release_id).first()
+    return services.notify_release(release) if release is not None else 0

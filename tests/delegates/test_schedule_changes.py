@@ -191,3 +191,20 @@ def test_an_unpublished_event_tells_the_followers_of_its_sessions(
     (zh,) = [m for m in digests if m.to == ["starred@example.org"]]
     assert "已取消。" in zh.body
     assert not Session.objects.published().filter(pk=released.pk).exists()
+
+
+def test_with_the_broker_down_the_release_still_queues_its_digests(
+    released, audience, django_capture_on_commit_callbacks
+):
+    from tests.services import free_port
+    from tests.worker import publishing_to
+
+    schedule.stage_session_change(released, starts_at=at(0, 14), ends_at=at(0, 15))
+    dead_broker = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with (
+        publishing_to(dead_broker, "zgc-test-dead"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        release(released)  # answers: the release stands
+    digests = OutboundMessage.objects.filter(template_key="delegates/mail/schedule_released")
+    assert set(digests.values_list("to_email", flat=True)) == EXPECTED

@@ -160,6 +160,10 @@ def test_release_page_confirms_then_releases_a_subset(
     changelog = client.get("/schedule/changes/").content.decode()
     assert "Moved and renamed" in changelog and "调整" in changelog
     assert "/sessions/s0/" in changelog
+    # In Chinese the Chinese note leads, and the old slot is written the Chinese way.
+    chinese = client.get("/zh-hans/schedule/changes/").content.decode()
+    assert chinese.index("调整") < chinese.index("Moved and renamed")
+    assert "（原为" in chinese and "(was" not in chinese
 
 
 def test_a_stale_diff_is_refused(client, organizer, released):
