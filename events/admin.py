@@ -596,12 +596,37 @@ class EventAdmin(ServiceBackedAdmin, ScopedAdmin):
         _say_staged(self, request, form.instance.forum_id)
 
 
+class UnreleasedFilter(admin.SimpleListFilter):
+    """Sessions whose edits wait in the working programme for the next release."""
+
+    title = _("release")
+    parameter_name = "unreleased"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Edited since the last release")), ("no", _("As released"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(has_working_change=self.value() == "yes")
+        return queryset
+
+
 @admin.register(Session)
 class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
     form = SessionAdminForm
     service_errors = (services.ScheduleError,)
-    list_display = ["title", "event", "starts_at", "ends_at", "room", "type", "is_cancelled"]
+    list_display = [
+        "title",
+        "event",
+        "starts_at",
+        "ends_at",
+        "room",
+        "type",
+        "is_cancelled",
+        "unreleased",
+    ]
     list_filter = [
+        UnreleasedFilter,
         "event__section",
         "type",
         "language",
@@ -627,6 +652,17 @@ class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
 
     def scoped(self, request, queryset):
         return queryset.filter(event__managers=request.user)
+
+    def get_queryset(self, request):
+        edited = WorkingChange.objects.filter(session=models.OuterRef("pk"))
+        return super().get_queryset(request).annotate(has_working_change=models.Exists(edited))
+
+    @admin.display(
+        boolean=True, description=_("edited, not released"), ordering="has_working_change"
+    )
+    def unreleased(self, obj) -> bool:
+        """Shown as released on the public pages; an edit waits for the next release."""
+        return obj.has_working_change
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "event" and not is_programme_team(request.user):

@@ -298,3 +298,18 @@ def test_two_organizers_releasing_the_same_diff_make_one_release(transactional_d
     assert sorted(outcomes)[-1] == "released"
     assert "programme changed since" in sorted(outcomes)[0]
     assert Release.objects.filter(forum=forum).count() == 2  # version 1 and one release
+
+
+def test_the_session_list_marks_and_filters_the_sessions_edited_since_the_release(
+    client, organizer, released
+):
+    services.stage_session_change(released[0], title_en="Talk zero, renamed")
+    client.force_login(organizer)
+    edited = client.get("/admin/events/session/", {"unreleased": "yes"})
+    assert [s.code for s in edited.context["cl"].result_list] == ["s0"]
+    as_released = client.get("/admin/events/session/", {"unreleased": "no"})
+    assert {s.code for s in as_released.context["cl"].result_list} == {"s1", "s2", "s3", "s4"}
+    page = client.get("/admin/events/session/").content.decode()
+    assert "edited, not released" in page.lower() or "Edited, not released" in page
+    # the list shows the released title until the release
+    assert "Talk 0" in edited.content.decode() and "Talk zero, renamed" not in page
