@@ -240,6 +240,18 @@ def organizations_of(user) -> QuerySet[Organization]:
     return Organization.objects.filter(memberships__user=user).order_by("name_en", "pk")
 
 
+def portal_home(user) -> QuerySet[Organization]:
+    """The user's organizations, each with its applications, their sections, halls and stands
+    (three queries however many)."""
+    booths = Booth.objects.select_related("hall").order_by("hall__position", "code")
+    applications = (
+        Application.objects.select_related("section")
+        .prefetch_related(Prefetch("booths", queryset=booths))
+        .order_by("section__position", "pk")
+    )
+    return organizations_of(user).prefetch_related(Prefetch("applications", queryset=applications))
+
+
 def portal_applications(organization: Organization) -> QuerySet[Application]:
     """The organization's applications with their sections and booths (hall and stand)."""
     booths = Booth.objects.select_related("hall").order_by("hall__position", "code")

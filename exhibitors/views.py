@@ -150,7 +150,7 @@ class PortalHomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["organizations"] = selectors.organizations_of(self.request.user)
+        context["organizations"] = selectors.portal_home(self.request.user)
         return context
 
 

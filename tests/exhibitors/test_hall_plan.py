@@ -137,3 +137,45 @@ def test_booth_status_classes_tell_free_from_taken(client, section, hall):
     BoothFactory(hall=hall, section=section, code="F1", status=Booth.Status.BLOCKED)
     svg = svg_of(client.get(hall.urls.public).content.decode())
     assert "booth-blocked" in svg.find(f"{SVG}g").get("class")
+
+
+# session, user, organizations, their applications with sections, the booths with halls
+PORTAL_HOME_QUERIES = 5
+
+
+def test_the_portal_home_shows_each_organizations_applications_and_stands(client, section, hall):
+    from exhibitors.models import Membership
+
+    organization, booth = exhibitor_with_booth(section, hall, code="C12")
+    user = organization.main_contact
+    second = OrganizationFactory()
+    Membership.objects.create(organization=second, user=user)
+    client.force_login(user)
+    page = re.sub(r"\s+", " ", client.get("/exhibitors/portal/").content.decode())
+    assert f"{section.name} · Approved · " in page
+    assert f'href="{hall.urls.public}#stand-hall-1-C12">Hall 1, stand C12</a>' in page
+    assert "No application yet." in page  # the second organization
+    chinese = client.get("/zh-hans/exhibitors/portal/").content.decode()
+    assert "1号馆C12号展位" in chinese
+
+
+def test_portal_home_query_count_does_not_grow(client, section, hall):
+    from exhibitors.models import Membership
+
+    user = StaffFactory(is_staff=False)
+    client.force_login(user)
+
+    def organizations_with_stands(n):
+        for _ in range(n):
+            organization, _booth = exhibitor_with_booth(section, hall)
+            Membership.objects.create(organization=organization, user=user)
+
+    first, second = assert_queries_do_not_grow(
+        lambda: client.get("/exhibitors/portal/"),
+        organizations_with_stands,
+        budget=PORTAL_HOME_QUERIES,
+    )
+    assert [r.content.decode().count("portal-home-application") for r in (first, second)] == [
+        2,
+        6,
+    ]
