@@ -66,6 +66,27 @@ def sessions_on(sessions: QuerySet[Session], forum: Forum, day: date) -> QuerySe
     return sessions.filter(starts_at__gte=start, starts_at__lt=end)
 
 
+def day_counts(sessions: QuerySet[Session], forum: Forum) -> dict[date, int]:
+    """How many of ``sessions`` start on each day of the forum (its time zone): one query."""
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        sessions.order_by()
+        .annotate(day=TruncDate("starts_at", tzinfo=ZoneInfo(forum.timezone)))
+        .values("day")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {row["day"]: row["n"] for row in rows}
+
+
+def by_day(cards: list[dict]) -> list[tuple[date, list]]:
+    """Cards (in time order) grouped by their day, each day's cards by start time."""
+    days: OrderedDict = OrderedDict()
+    for card in cards:
+        days.setdefault(card["day"], []).append(card)
+    return [(day, time_slots(day_cards)) for day, day_cards in days.items()]
+
+
 def default_day(forum: Forum, today: date | None = None) -> date:
     """Today while the forum runs, else its first day."""
     today = today or timezone.localdate(timezone=ZoneInfo(forum.timezone))

@@ -74,9 +74,17 @@ def _filter_params(request) -> list[tuple[str, str]]:
     return sorted((k, v) for k in FILTER_PARAMS for v in request.GET.getlist(k)[:1] if v.strip())
 
 
-def _day_tabs(forum, day, params) -> list[dict]:
+def _day_tabs(forum, day, params, counts=None, *, searching=False) -> list[dict]:
+    """The forum's days; with a filter or search, each day's number of matches. A search lists
+    every day at once, so its tabs lead to the day's place in the results."""
     return [
-        {"day": d, "current": d == day, "query": urlencode([("day", d.isoformat()), *params])}
+        {
+            "day": d,
+            "current": d == day and not searching,
+            "query": urlencode([("day", d.isoformat()), *params]),
+            "anchor": f"day-{d.isoformat()}" if searching else "",
+            "count": counts.get(d, 0) if counts is not None else None,
+        }
         for d in forum.days
     ]
 
@@ -102,7 +110,10 @@ def schedule(request):
             choices=selectors.filter_choices(forum),
         )
         known = filterset.is_valid()
-        paginator = Paginator(selectors.sessions_on(filterset.qs, forum, day), SESSIONS_PER_PAGE)
+        counts = selectors.day_counts(filterset.qs, forum) if params else None
+        # A search looks through every day; filters narrow the chosen day.
+        listed = filterset.qs if searching else selectors.sessions_on(filterset.qs, forum, day)
+        paginator = Paginator(listed, SESSIONS_PER_PAGE)
         if page_number > paginator.num_pages:
             return "", paginator.num_pages, known
         page = paginator.page(page_number)
@@ -113,9 +124,13 @@ def schedule(request):
             {
                 "forum": forum,
                 "day": day,
-                "tabs": _day_tabs(forum, day, params),
+                "tabs": _day_tabs(forum, day, params, counts, searching=searching),
                 "filter": filterset,
                 "filtered": bool(params),
+                "searching": searching,
+                "query": dict(params).get("q", ""),
+                "days_with_hits": [t for t in _day_tabs(forum, day, params, counts) if t["count"]],
+                "days": selectors.by_day(sessions) if searching else [],
                 "slots": selectors.time_slots(sessions),
                 "count": page.paginator.count,
                 "page": page,

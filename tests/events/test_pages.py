@@ -23,6 +23,8 @@ from tests.queries import assert_queries_do_not_grow
 # Cold cache: forum, filter choices (sections, themes, rooms), count, session cards, speakers and
 # moderators (one UNION).
 SCHEDULE_QUERIES = 7
+# With a filter or a search: one more, the matches per day on the day tabs.
+SCHEDULE_FILTERED_QUERIES = 8
 # Warm cache: the forum row alone (its versions are the cache key).
 SCHEDULE_WARM_QUERIES = 1
 GRID_QUERIES = 2
@@ -68,10 +70,59 @@ def test_filtered_schedule_queries_do_not_grow(client, programme):
     first, second = assert_queries_do_not_grow(
         lambda: client.get("/schedule/?day=2021-09-24&theme=carbon-neutrality&q=Talk"),
         programme,
-        budget=SCHEDULE_QUERIES,
+        budget=SCHEDULE_FILTERED_QUERIES,
         n=4,
     )
     assert (session_cards(first), session_cards(second)) == (4, 12)
+
+
+@pytest.fixture
+def three_days(forum, section):
+    """Exhibition sessions on three days, titled with 碳中和 in Chinese and "carbon" in English;
+    a forum session on another day matches neither."""
+    exhibition = EventFactory(forum=forum, section=section, type="exhibition")
+    matches = {0: 2, 2: 1, 4: 3}  # day index: matching sessions
+    for day, n in matches.items():
+        for i in range(n):
+            SessionFactory(
+                event=exhibition,
+                starts_at=at(day, 9 + i),
+                ends_at=at(day, 10 + i),
+                title_en=f"Carbon neutrality roadmap {day}-{i}",
+                title_zh_hans=f"碳中和路线图 {day}-{i}",
+            )
+    other = EventFactory(forum=forum, section=section, type="forum")
+    SessionFactory(event=other, starts_at=at(1, 9), ends_at=at(1, 10), title_en="Quantum")
+    return {at(day, 0).date(): n for day, n in matches.items()}
+
+
+@pytest.mark.parametrize(("prefix", "word"), [("", "carbon"), ("/zh-hans", "碳中和")])
+def test_a_search_lists_every_match_of_the_forum_grouped_by_day(client, three_days, prefix, word):
+    html = client.get(f"{prefix}/schedule/", {"day": "2021-09-25", "q": word}).content.decode()
+    days = re.findall(r'<h3 id="day-(\d{4}-\d\d-\d\d)"', html)
+    assert days == [d.isoformat() for d in sorted(three_days)]
+    sections = re.split(r'<h3 id="day-', html)[1:]
+    assert [s.count("session-card") for s in sections] == [
+        three_days[d] for d in sorted(three_days)
+    ]
+    # the day tabs count the matches per day and lead to them; the day without any says 0
+    tabs = dict(re.findall(r'href="#day-([\d-]+)".*?day-count">(\d+)', html, re.S))
+    assert tabs == {
+        d.isoformat(): str(three_days.get(d, 0)) for d in [at(i, 0).date() for i in range(5)]
+    }
+    assert "Quantum" not in html
+
+
+def test_a_filtered_day_without_matches_names_the_days_that_have_some(client, three_days):
+    html = client.get("/zh-hans/schedule/", {"day": "2021-09-25", "type": "exhibition"})
+    page = html.content.decode()
+    named = re.search(r'<ul class="days-with-hits">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r"2021年9月\d+日", named) == [
+        "2021年9月24日",
+        "2021年9月26日",
+        "2021年9月28日",
+    ]
+    assert "Quantum" not in page
 
 
 def test_grid_queries_do_not_grow(client, programme):
