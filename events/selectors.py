@@ -251,21 +251,48 @@ def schedule_export(
     return rows, list(_speakers_and_moderators(ids, EXPORT_PEOPLE_FIELDS))
 
 
-def room_grid(sessions) -> dict:
-    """A day as a table: rooms as columns, start times as rows."""
+GRID_STEP = timedelta(minutes=5)  # one grid row; a box spans its duration in rows
+
+
+def room_grid(sessions, tz) -> dict:
+    """A day as a time-proportional grid: rooms as columns, one row per five minutes from the
+    first hour; each session placed at (column, first row, rows spanned). Also each room's
+    sessions as a list (the phone layout)."""
     sessions = list(sessions)
     rooms = sorted(
         {s.room_id: s.room for s in sessions}.values(),
         key=lambda r: (r.venue.position, r.position, r.pk),
     )
-    index = {room.pk: i for i, room in enumerate(rooms)}
-    rows = []
-    for start, group in time_slots(sessions):
-        cells = [[] for _room in rooms]
-        for session in group:
-            cells[index[session.room_id]].append(session)
-        rows.append((start, cells))
-    return {"rooms": rooms, "rows": rows}
+    if not sessions:
+        return {"rooms": [], "boxes": [], "times": [], "by_room": []}
+    column = {room.pk: i + 2 for i, room in enumerate(rooms)}  # column 1 is the time axis
+    first = min(s.starts_at for s in sessions).astimezone(tz)
+    origin = first.replace(minute=0, second=0, microsecond=0)
+    last = max(s.ends_at for s in sessions).astimezone(tz)
+
+    def row(moment) -> int:  # row 1 holds the rooms' names
+        return 2 + int((moment.astimezone(tz) - origin) / GRID_STEP)
+
+    boxes = [
+        {
+            "session": s,
+            "column": column[s.room_id],
+            "row": row(s.starts_at),
+            "span": max(1, row(s.ends_at) - row(s.starts_at)),
+        }
+        for s in sessions
+    ]
+    times, moment = [], origin
+    while moment < last:
+        times.append({"at": moment, "row": row(moment)})
+        moment += timedelta(minutes=30)
+    by_room = [(room, [s for s in sessions if s.room_id == room.pk]) for room in rooms]
+    return {
+        "rooms": [(room, column[room.pk]) for room in rooms],
+        "boxes": boxes,
+        "times": times,
+        "by_room": by_room,
+    }
 
 
 def public_event(forum: Forum, slug: str) -> Event | None:

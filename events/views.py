@@ -5,6 +5,7 @@ import json
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -174,7 +175,7 @@ def grid(request):
                 "forum": forum,
                 "day": day,
                 "tabs": _day_tabs(forum, day, []),
-                "grid": selectors.room_grid(sessions),
+                "grid": selectors.room_grid(sessions, ZoneInfo(forum.timezone)),
             },
         )
 
