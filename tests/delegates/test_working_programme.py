@@ -107,6 +107,13 @@ READERS = {
     "day page": lambda client, ctx: text(client.get("/schedule/?day=2021-09-24")),
     "session page": lambda client, ctx: text(client.get("/sessions/opening/")),
     "event page": lambda client, ctx: text(client.get(ctx["session"].event.urls.public)),
+    "grid": lambda client, ctx: text(client.get("/schedule/grid/?day=2021-09-24")),
+    "speaker page": lambda client, ctx: text(
+        client.get(ctx["session"].speakers.order_by("pk").first().urls.public)
+    ),
+    "section page": lambda client, ctx: text(client.get(ctx["session"].event.section.urls.public)),
+    "home": lambda client, ctx: text(client.get("/")),
+    "event.ics": ics(lambda ctx: ctx["session"].event.urls.ical),
     "schedule.ics": ics(lambda ctx: "/schedule.ics"),
     "session.ics": ics(lambda ctx: "/sessions/opening/session.ics"),
     "personal feed": ics(lambda ctx: f"/delegates/agenda/{ctx['feed'].token}.ics"),
@@ -133,6 +140,11 @@ BLIND = {
     "day page": {"capacity", "event title"},
     "session page": {"add"},
     "event page": {"capacity"},
+    "grid": {"speaker", "capacity", "event title"},
+    "speaker page": {"add", "capacity"},  # the added session has no speaker
+    "section page": {"session title", "time", "room", "speaker", "capacity"},  # lists events
+    "home": {"session title", "time", "speaker", "capacity", "event title"},  # figures only
+    "event.ics": {"capacity"},
 }
 
 
