@@ -463,6 +463,18 @@ class Release(models.Model):
 
 
 class WorkingChange(models.Model):
+    # The event fields the working programme versions (the rest of an event is edited live).
+    EVENT_FIELDS = (
+        "title_en",
+        "title_zh_hans",
+        "description_en",
+        "description_zh_hans",
+        "type",
+        "venue",
+        "is_public",
+        "is_published",
+    )
+
     """An unreleased edit of one session or event: the working programme, applied at release.
 
     ``values`` holds only what differs from the live (released) row, as JSON: datetimes in ISO

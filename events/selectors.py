@@ -12,7 +12,18 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Forum, Release, Room, Section, Session, Speaker, Theme, language_prefix
+from .models import (
+    Event,
+    Forum,
+    Release,
+    Room,
+    Section,
+    Session,
+    Speaker,
+    Theme,
+    WorkingChange,
+    language_prefix,
+)
 
 
 def current_forum() -> Forum | None:
@@ -429,16 +440,7 @@ SLOT_FIELDS = ("starts_at", "ends_at", "room")
 TITLE_FIELDS = ("title_en", "title_zh_hans")
 PEOPLE_FIELDS = ("speakers", "moderators")
 SEAT_FIELDS = ("capacity", "rsvp_required", "rsvp_closes_at")
-EVENT_FIELDS = (
-    "title_en",
-    "title_zh_hans",
-    "description_en",
-    "description_zh_hans",
-    "type",
-    "venue",
-    "is_public",
-    "is_published",
-)
+EVENT_FIELDS = WorkingChange.EVENT_FIELDS
 
 
 def _session_kinds(values: dict, live: dict | None) -> list[str]:

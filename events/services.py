@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core import page_cache
 
 from . import signals
-from .models import Event, Forum, Release, Room, Session, Speaker
+from .models import Event, Forum, Release, Room, Session, Speaker, WorkingChange
 
 ROOM_OVERLAP_CONSTRAINT = "session_room_no_overlap"
 # What a session's services write (create_session, update_session); the admin's forms and the
@@ -349,16 +349,7 @@ def touch_for_speaker(speaker: Speaker) -> None:
 # What the working programme versions, besides SESSION_FIELDS.
 SESSION_M2M = ("speakers", "moderators", "themes")
 STAGED_SESSION_FIELDS = (*SESSION_FIELDS, "is_cancelled", *SESSION_M2M)
-EVENT_FIELDS = (
-    "title_en",
-    "title_zh_hans",
-    "description_en",
-    "description_zh_hans",
-    "type",
-    "venue",
-    "is_public",
-    "is_published",
-)
+EVENT_FIELDS = WorkingChange.EVENT_FIELDS
 DATETIME_FIELDS = {"starts_at", "ends_at", "rsvp_closes_at"}
 
 

@@ -547,18 +547,7 @@ class HallAdmin(TranslationAdmin):
 class BoothAdminForm(forms.ModelForm):
     class Meta:
         model = Booth
-        fields = [
-            "hall",
-            "code",
-            "section",
-            "booth_type",
-            "width_m",
-            "depth_m",
-            "open_sides",
-            "x_m",
-            "y_m",
-            "status",
-        ]
+        fields = Booth.PLAN_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

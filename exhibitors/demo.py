@@ -674,14 +674,7 @@ def seed_floor(ctx, organization_ids: list[int]) -> None:
         update_conflicts=True,
         unique_fields=["hall", "code"],
         update_fields=[
-            "section",
-            "booth_type",
-            "width_m",
-            "depth_m",
-            "open_sides",
-            "x_m",
-            "y_m",
-            "status",
+            *(name for name in Booth.PLAN_FIELDS if name not in ("hall", "code")),
             "application",
         ],
     )

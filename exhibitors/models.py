@@ -461,6 +461,20 @@ class Hall(models.Model):
 class Booth(models.Model):
     """A stand on a hall's plan, in one exhibition section; assigned to at most one application."""
 
+    # What places a booth on a plan: the admin's form, the CSV/XLSX import and the demo write these.
+    PLAN_FIELDS = (
+        "hall",
+        "code",
+        "section",
+        "booth_type",
+        "width_m",
+        "depth_m",
+        "open_sides",
+        "x_m",
+        "y_m",
+        "status",
+    )
+
     class Type(models.TextChoices):
         STANDARD = "standard", _("standard shell booth")
         RAW = "raw", _("raw space")

@@ -38,18 +38,7 @@ class BoothResource(resources.ModelResource):
     class Meta:
         model = Booth
         name = gettext_lazy("Booths (plan)")
-        fields = (
-            "hall",
-            "code",
-            "section",
-            "booth_type",
-            "width_m",
-            "depth_m",
-            "open_sides",
-            "x_m",
-            "y_m",
-            "status",
-        )
+        fields = Booth.PLAN_FIELDS
         import_id_fields = ("hall", "code")
         clean_model_instances = True
         skip_unchanged = True
