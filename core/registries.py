@@ -76,6 +76,22 @@ class SessionAction:
 session_actions = Registry("session actions")
 
 
+@dataclass(frozen=True)
+class SessionViewer:
+    """What one app shows a logged-in viewer about each session on a page (their state and the
+    one-click forms that can succeed). ``render(request, codes, page=False)`` answers for every
+    code of the page at once, ``{code: html}``, in a constant number of queries; ``page`` asks for
+    the session page's fuller variant. Shared cached fragments hold none of it: events places it
+    into the page for each request (``events.viewer.personalise``)."""
+
+    key: str
+    render: Callable
+    order: int = 0
+
+
+session_viewers = Registry("session viewers")
+
+
 # --- Navbar doors and the landing after login (read by the site's context processor) ---------
 @dataclass(frozen=True)
 class Door:

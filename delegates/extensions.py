@@ -11,11 +11,13 @@ from core.registries import (
     Door,
     Landing,
     SessionAction,
+    SessionViewer,
     UserFlag,
     dashboard_panels,
     landings,
     navbar_doors,
     session_actions,
+    session_viewers,
     user_flag,
     user_flags,
 )
@@ -55,6 +57,12 @@ def _reservations_note(session) -> str:
     }
 
 
+def _render_viewer(request, codes, *, page=False) -> dict[str, str]:
+    from .cards import render_viewer
+
+    return render_viewer(request, codes, page=page)
+
+
 def register_extensions() -> None:
     user_flags.register(UserFlag("registered", _registered))
     user_flags.register(UserFlag("scans_badges", _scans_badges))
@@ -77,11 +85,11 @@ def register_extensions() -> None:
             order=20,
             primary=True,
             login_label=_("Log in to reserve a seat"),
-            next_url_name="delegates:agenda",
             applies=lambda session: session.rsvp_required and not session.is_cancelled,
             note=_reservations_note,
         )
     )
+    session_viewers.register(SessionViewer("delegates", _render_viewer))
     session_actions.register(
         SessionAction(
             "agenda", _("My agenda"), "delegates:agenda", order=30, post=False, with_code=False

@@ -1,7 +1,7 @@
 """Reads for delegates pages, exports and segments: render-ready rows."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import TruncDate
@@ -562,6 +562,7 @@ class AgendaRow:
     rsvp_status: str | None
     position: int | None
     overlaps: bool = False
+    state: "ViewerState | None" = None
 
     @property
     def confirmed(self) -> bool:
@@ -618,25 +619,18 @@ def with_waitlist_positions(rsvps: QuerySet[RSVP]) -> QuerySet[RSVP]:
 def agenda(user) -> list[AgendaDay]:
     """The delegate's starred and reserved sessions by day; rows overlapping another marked."""
     sessions = list(_agenda_sessions(user.pk))
-    ids = [s.pk for s in sessions]
-    starred = set(
-        Star.objects.filter(user_id=user.pk, session_id__in=ids).values_list(
-            "session_id", flat=True
-        )
-    )
-    ranked = with_waitlist_positions(
-        RSVP.objects.filter(session_id__in=ids, user_id=user.pk)
-    ).values_list("session_id", "status", "waitlist_position")
-    rsvps = {sid: (status, position) for sid, status, position in ranked}
+    # The state every card of a session shows (stars, seat, waitlist place, seats left).
+    states = viewer_states(user, [s.code for s in sessions]) or {}
     rows = []
     for s in sessions:
-        status, position = rsvps.get(s.pk, (None, None))
+        state = states.get(s.code)
         rows.append(
             AgendaRow(
                 session=s,
-                starred=s.pk in starred,
-                rsvp_status=status,
-                position=position,
+                starred=bool(state and state.starred),
+                rsvp_status=state.rsvp_status if state else None,
+                position=state.position if state else None,
+                state=state,
             )
         )
     live = [r for r in rows if not r.session.is_cancelled]
@@ -713,3 +707,99 @@ def seat_counts() -> QuerySet:
         confirmed=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED)),
         waitlisted=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
     )
+
+
+@dataclass
+class ViewerState:
+    """One session as one logged-in delegate sees it on a card or its page."""
+
+    code: str
+    title_en: str
+    title_zh_hans: str
+    cancelled: bool
+    rsvp_required: bool
+    closed: bool  # reservations closed (the deadline passed)
+    invited: bool  # the delegate's category may reserve (open events: everyone)
+    seats_left: int  # 0 when full
+    waiting: int  # length of the waitlist
+    deadline: datetime | None = None  # reservations close then (RSVP sessions)
+    starred: bool = False
+    rsvp_status: str | None = None
+    position: int | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.rsvp_status == RSVP.Status.CONFIRMED
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.rsvp_status == RSVP.Status.WAITLISTED
+
+
+def viewer_states(user, codes, *, now=None) -> dict[str, ViewerState] | None:
+    """The published sessions of ``codes`` as ``user`` sees them; None when the user is no
+    approved delegate (no agenda, no seats). Five queries, whatever the number of sessions,
+    stars and reservations."""
+    registration = (
+        Registration.objects.filter(
+            user_id=user.pk, status=Registration.Status.APPROVED, anonymised_at__isnull=True
+        )
+        .values("category_id")
+        .first()
+    )
+    if registration is None:
+        return None
+    rows = list(
+        Session.objects.published()
+        .filter(code__in=codes)
+        .order_by()
+        .values(
+            "pk", "code", "title_en", "title_zh_hans", "is_cancelled", "rsvp_required",
+            "rsvp_closes_at", "starts_at", "capacity", "room__capacity", "event_id",
+            "event__is_public",
+        )
+        .annotate(
+            taken=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED)),
+            waiting=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
+        )
+    )  # fmt: skip
+    ids = [row["pk"] for row in rows]
+    invited = set(
+        Category.events.through.objects.filter(
+            category_id=registration["category_id"],
+            event_id__in={row["event_id"] for row in rows if not row["event__is_public"]},
+        ).values_list("event_id", flat=True)
+    )
+    starred = set(
+        Star.objects.filter(user_id=user.pk, session_id__in=ids).values_list(
+            "session_id", flat=True
+        )
+    )
+    mine = {
+        session_id: (status, position)
+        for session_id, status, position in with_waitlist_positions(
+            RSVP.objects.filter(user_id=user.pk, session_id__in=ids)
+        ).values_list("session_id", "status", "waitlist_position")
+    }
+    now = now or timezone.now()
+    states = {}
+    for row in rows:
+        room_seats = row["room__capacity"]
+        limit = min(row["capacity"], room_seats) if row["capacity"] is not None else room_seats
+        status, position = mine.get(row["pk"], (None, None))
+        states[row["code"]] = ViewerState(
+            code=row["code"],
+            title_en=row["title_en"] or "",
+            title_zh_hans=row["title_zh_hans"] or "",
+            cancelled=row["is_cancelled"],
+            rsvp_required=row["rsvp_required"],
+            closed=now >= (row["rsvp_closes_at"] or row["starts_at"]),
+            invited=row["event__is_public"] or row["event_id"] in invited,
+            seats_left=max((limit or 0) - row["taken"], 0),
+            waiting=row["waiting"],
+            deadline=row["rsvp_closes_at"] or row["starts_at"],
+            starred=row["pk"] in starred,
+            rsvp_status=status,
+            position=position,
+        )
+    return states

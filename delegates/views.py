@@ -24,6 +24,7 @@ from events.models import Session
 
 from . import selectors, services
 from .badges import badge_pdf
+from .cards import render_states
 from .forms import (
     DelegationForm,
     DetailsForm,
@@ -551,12 +552,18 @@ class AgendaView(LoginRequiredMixin, View):
             return render(request, "delegates/agenda.html", {"approved": False})
         feed = selectors.feed_of(request.user)
         feed_url = f"{settings.SITE_URL}{feed.urls.ical}" if feed else ""
+        days = selectors.agenda(request.user)
+        # Each row's state and forms, as every other card of the session shows them.
+        parts = render_states(request, {r.session.code: r.state for d in days for r in d.rows})
+        for day in days:
+            for row in day.rows:
+                row.part = parts.get(row.session.code, "")
         return render(
             request,
             "delegates/agenda.html",
             {
                 "approved": True,
-                "days": selectors.agenda(request.user),
+                "days": days,
                 "feed": feed,
                 "feed_url": feed_url,
                 "webcal_url": "webcal://" + feed_url.partition("://")[2] if feed else "",
@@ -564,13 +571,15 @@ class AgendaView(LoginRequiredMixin, View):
         )
 
 
-class StarView(LoginRequiredMixin, View):
-    """GET: a confirmation page (the cached schedule cannot hold a CSRF token); POST: star."""
+class OneClickView(LoginRequiredMixin, View):
+    """A session card's one-click form: POST acts and goes back to the card
+    (``next``: the page with ``#session-<code>``); a GET (an old link) goes to the session."""
 
     def get(self, request, code):
-        session = _published_session(code)
-        return render(request, "delegates/star.html", {"session": session})
+        return redirect(_published_session(code).urls.public)
 
+
+class StarView(OneClickView):
     def post(self, request, code):
         session = _published_session(code)
         try:
@@ -584,7 +593,7 @@ class StarView(LoginRequiredMixin, View):
         return redirect_back(request, reverse("delegates:agenda"))
 
 
-class UnstarView(LoginRequiredMixin, View):
+class UnstarView(OneClickView):
     def post(self, request, code):
         session = _published_session(code)
         services.unstar_session(session, user=request.user)
@@ -594,10 +603,7 @@ class UnstarView(LoginRequiredMixin, View):
         return redirect_back(request, reverse("delegates:agenda"))
 
 
-class RSVPView(LoginRequiredMixin, View):
-    def get(self, request, code):
-        return redirect(_published_session(code).urls.public)
-
+class RSVPView(OneClickView):
     def post(self, request, code):
         session = _published_session(code)
         try:
@@ -624,7 +630,7 @@ class RSVPView(LoginRequiredMixin, View):
         return redirect_back(request, reverse("delegates:agenda"))
 
 
-class CancelRSVPView(LoginRequiredMixin, View):
+class CancelRSVPView(OneClickView):
     def post(self, request, code):
         session = _published_session(code)
         try:

@@ -22,6 +22,7 @@ from core.page_cache import keep_out, public_page, without
 from . import exports, selectors
 from .filters import ScheduleFilter
 from .models import Section
+from .viewer import personal_response, personalise
 
 CACHE_SECONDS = 24 * 3600
 FILTER_PARAMS = ("q", "section", "theme", "type", "venue", "room", "language", "interpretation")
@@ -137,13 +138,16 @@ def schedule(request):
                 "page": page,
                 "page_query": page_query,
                 "grid_query": urlencode([("day", day.isoformat())]),
+                # where a visitor comes back to after logging in: this page, at the card
+                "page_path": f"{request.path}?{page_query}"
+                + (f"&page={page_number}" if page_number > 1 else ""),
             },
         )
         return html, paginator.num_pages, known
 
     # Only known days, pages and filter values are kept, whole and as fragments: the key space is
     # bounded by what the forum holds. A free-text search is rendered each time.
-    key = cache_key(forum, "day", f"{day}|{params}|{page_number}|v2")
+    key = cache_key(forum, "day", f"{day}|{params}|{page_number}|v3")
     found = None if searching else cache.get(key)
     if found is None:
         found = build()
@@ -154,6 +158,7 @@ def schedule(request):
         return without(request, "page")
     if searching or not known:
         keep_out(request)
+    body = personalise(request, body)
     return render(request, "events/schedule.html", {"forum": forum, "day": day, "body": body})
 
 
@@ -191,10 +196,13 @@ def event_detail(request, slug):
     if event is None:
         raise Http404
     sessions = selectors.session_cards(selectors.public_sessions(forum).filter(event=event))
-    return render(
+    return personal_response(
         request,
-        "events/event.html",
-        {"forum": forum, "event": event, "slots": selectors.time_slots(sessions)},
+        render(
+            request,
+            "events/event.html",
+            {"forum": forum, "event": event, "slots": selectors.time_slots(sessions)},
+        ),
     )
 
 
@@ -205,7 +213,9 @@ def session_detail(request, code):
     session = selectors.public_session(forum, code)
     if session is None:
         raise Http404
-    return render(request, "events/session.html", {"forum": forum, "session": session})
+    return personal_response(
+        request, render(request, "events/session.html", {"forum": forum, "session": session})
+    )
 
 
 @public_page(params=("page",))
@@ -228,8 +238,13 @@ def speaker_detail(request, slug):
     if speaker is None:
         raise Http404
     sessions = selectors.session_cards(selectors.speaker_sessions(forum, speaker))
-    return render(
-        request, "events/speaker.html", {"forum": forum, "speaker": speaker, "sessions": sessions}
+    return personal_response(
+        request,
+        render(
+            request,
+            "events/speaker.html",
+            {"forum": forum, "speaker": speaker, "sessions": sessions},
+        ),
     )
 
 

@@ -3,7 +3,6 @@ from html import escape
 from urllib.parse import quote
 
 from django import template
-from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
@@ -11,7 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.names import list_separator
-from core.registries import SessionAction, session_actions
+from core.registries import session_actions
+
+from ..viewer import mark
 
 register = template.Library()
 
@@ -33,56 +34,35 @@ def isotime(value: str) -> str:
     return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
-SLUG = "session-code-placeholder"
-
-
 def _links(people) -> str:
     return list_separator().join(
         f'<a href="{escape(url)}">{escape(name)}</a>' for url, name in people
     )
 
 
-def _action_url(action: SessionAction, code: str = SLUG) -> str:
-    return reverse(action.url_name, args=[code]) if action.with_code else reverse(action.url_name)
-
-
 def _shared(context) -> dict:
-    """What every card of one render shares, worked out once: labels, URLs, the viewer.
+    """What every card of one render shares, worked out once: labels, URLs, the page's address.
 
     ``reverse()`` under i18n_patterns and ``gettext`` each cost tens of microseconds here; a
-    hundred cards would pay them a hundred times. The buttons are the session actions other apps
-    registered for cards (``core.registries.session_actions``); without any, a card has none.
+    hundred cards would pay them a hundred times. A card holds only what every visitor sees:
+    the login links of the session actions other apps registered for cards
+    (``core.registries.session_actions``), marked as the visitor's part, which a logged-in
+    viewer's state and forms replace (``events.viewer``). No user, no CSRF token: the day's
+    cards are one fragment cached for everyone.
     """
     shared = context.render_context.get("session_cards")
     if shared is None:
-        user, request = context.get("user"), context.get("request")
-        if user is not None and user.is_authenticated:
-            viewer = "delegate"
-        elif user is not None:
-            viewer = "visitor"
-        else:
-            viewer = "cached"  # the cached day fragment, rendered without a request
+        request = context.get("request")
+        here = context.get("page_path") or (request.get_full_path() if request else "")
         actions = [
-            {
-                "url": _action_url(action),
-                "post": action.post,
-                "icon": escape(action.icon),
-                "label": escape(str(action.label)),
-                "login_label": escape(str(action.login_label)),
-            }
+            escape(str(action.login_label))
             for action in session_actions.ordered()
-            if action.on_card
+            if action.on_card and action.login_label
         ]
         shared = context.render_context["session_cards"] = {
-            "viewer": viewer,
             "actions": actions,
-            "csrf": escape(get_token(request)) if viewer == "delegate" and actions else "",
-            "next": escape(request.get_full_path()) if request is not None else "",
-            "login": escape(
-                f"{reverse('accounts:login')}?next={quote(request.get_full_path())}"
-                if viewer == "visitor"
-                else ""
-            ),
+            "login": escape(reverse("accounts:login")) + "?next=",
+            "here": here,
             "moderators": _("Moderator: %(names)s"),
             "cancelled": escape(_("Cancelled")),
         }
@@ -91,7 +71,7 @@ def _shared(context) -> dict:
 
 @register.simple_tag(takes_context=True)
 def session_card(context, card: dict) -> str:
-    """One card of ``selectors.session_cards``, as HTML.
+    """One card of ``selectors.session_cards``, as HTML, its anchor ``#session-<code>``.
 
     Built in Python with the standard library's ``html.escape`` (what Django's ``escape`` calls)
     rather than in an included template: the day page shows up to a hundred cards, and an
@@ -111,10 +91,10 @@ def session_card(context, card: dict) -> str:
     ]
     badges += [f'<span class="badge {css}">{escape(label)}</span> ' for css, label in card["flags"]]
     people_html = f'<p class="small mb-1">{" · ".join(people)}</p>' if people else ""
-    actions = "".join(_card_action(shared, action, card) for action in shared["actions"])
-    actions_html = f'<div class="small mt-1">{actions}</div>' if actions else ""
+    code = escape(card["code"])
     return mark_safe(
-        f'<article class="card mb-2 session-card section-{escape(card["section_slug"])}'
+        f'<article id="session-{code}" class="card mb-2 session-card '
+        f"section-{escape(card['section_slug'])}"
         f'{" is-cancelled" if card["cancelled"] else ""}"><div class="card-body py-2">'
         f'<p class="small mb-1 text-body-secondary"><time datetime="{card["start_iso"]}">'
         f'{card["start"]}</time>–<time datetime="{card["end_iso"]}">{card["end"]}</time> · '
@@ -122,65 +102,37 @@ def session_card(context, card: dict) -> str:
         f'<h4 class="h6 mb-1"><a href="{escape(card["url"])}">{escape(card["title"])}</a></h4>'
         f'<p class="small mb-1"><a class="link-secondary" href="{escape(card["event_url"])}">'
         f"{escape(card['event_title'])}</a> · <span>{escape(card['section'])}</span></p>"
-        f'{people_html}<p class="mb-0">{"".join(badges)}</p>{actions_html}</div></article>'
+        f'{people_html}<p class="mb-0">{"".join(badges)}</p>'
+        f'<div class="session-you small mt-1">{mark(card["code"], _visitor_part(shared, card))}'
+        "</div></div></article>"
     )
 
 
-def _card_action(shared: dict, action: dict, card: dict) -> str:
-    """One action on a card: a form for someone logged in, a login link for a visitor, and in
-    the cached fragment (rendered for everyone) a link (a POST action's URL answers a GET with a
-    confirmation page)."""
-    if shared["viewer"] == "visitor":
-        if not action["login_label"]:
-            return ""
-        return f'<a href="{shared["login"]}">{action["login_label"]}</a>'
-    url = escape(action["url"].replace(SLUG, card["code"]))
-    title = escape(card["title"])
-    icon = f'<i class="bi {action["icon"]}" aria-hidden="true"></i> ' if action["icon"] else ""
-    if shared["viewer"] == "delegate" and action["post"]:
-        return (
-            f'<form method="post" action="{url}"><input type="hidden" '
-            f'name="csrfmiddlewaretoken" value="{shared["csrf"]}">'
-            f'<input type="hidden" name="next" value="{shared["next"]}">'
-            '<button type="submit" class="btn btn-sm btn-outline-secondary py-0">'
-            f"{icon}{action['label']}"
-            f'<span class="visually-hidden">: {title}</span></button></form>'
-        )
-    return (
-        f'<a href="{url}">{icon}{action["label"]}<span class="visually-hidden">: {title}</span></a>'
+def _visitor_part(shared: dict, card: dict) -> str:
+    """A visitor's links to log in and come back to this card (none on a cancelled session)."""
+    if card["cancelled"] or not shared["actions"]:
+        return ""
+    back = escape(quote(f"{shared['here'] or card['url']}#session-{card['code']}"))
+    return " · ".join(
+        f'<a href="{shared["login"]}{back}">{label}</a>' for label in shared["actions"]
     )
 
 
 @register.inclusion_tag("events/includes/_session_actions.html", takes_context=True)
 def session_page_actions(context, session) -> dict:
-    """The session page's actions that other apps registered, for this session and viewer."""
-    actions, notes = [], []
-    for action in session_actions.ordered():
-        if action.applies is not None and not action.applies(session):
-            continue
-        url = _action_url(action, session.code)
-        actions.append(
-            {
-                "url": url,
-                "post": action.post,
-                "icon": action.icon,
-                "label": action.label,
-                "login_label": action.login_label,
-                "primary": action.primary,
-                "next": reverse(action.next_url_name) if action.next_url_name else "",
-            }
-        )
-        note = action.note(session) if action.note is not None else ""
-        if note:
-            notes.append(note)
+    """The session page's part that other apps registered: for a visitor the links to log in
+    (marked, so a logged-in viewer gets their state and forms instead, ``events.viewer``)."""
     request = context["request"]
+    labels = [
+        escape(str(action.login_label))
+        for action in session_actions.ordered()
+        if action.login_label and (action.applies is None or action.applies(session))
+    ]
+    login = escape(f"{reverse('accounts:login')}?next={quote(request.get_full_path())}")
+    visitor = " · ".join(f'<a href="{login}">{label}</a>' for label in labels)
     return {
-        "actions": actions,
-        "notes": notes,
-        "login_labels": [a["login_label"] for a in actions if a["login_label"]],
-        "user": context["user"],
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
+        "actions": bool(session_actions),
+        "part": mark_safe(mark(session.code, f"<p>{visitor}</p>" if visitor else "", page=True)),
     }
 
 

@@ -40,11 +40,13 @@ def test_star_buttons_on_event_and_schedule_pages(client):
     client.force_login(approved_delegate())
     event_page = client.get(session.event.urls.public).content.decode()
     assert f'action="/delegates/sessions/{session.code}/star/"' in event_page
-    # The schedule day is cached for everyone: it links to a confirmation page instead.
+    # The schedule day is cached for everyone; the viewer's forms are placed into it.
     schedule_page = client.get("/schedule/?day=2021-09-24").content.decode()
-    assert f'href="/delegates/sessions/{session.code}/star/"' in schedule_page
-    confirm = client.get(f"/delegates/sessions/{session.code}/star/").content.decode()
-    assert f'action="/delegates/sessions/{session.code}/star/"' in confirm
+    assert f'action="/delegates/sessions/{session.code}/star/"' in schedule_page
+    assert f'value="/schedule/?day=2021-09-24#session-{session.code}"' in schedule_page
+    # The confirmation page is gone: an old link goes to the session.
+    old = client.get(f"/delegates/sessions/{session.code}/star/")
+    assert old.status_code == 302 and old.url == session.urls.public
 
 
 def test_an_offsite_next_is_ignored(client):
@@ -171,8 +173,9 @@ def _agenda_of(person, n):
             services.reserve_seat(seat, user=person)  # waitlisted: a position to compute
 
 
-# session, user, approved?, sessions, stars, RSVPs with positions, feed
-AGENDA_QUERIES = 7
+# session, user, approved?, feed, sessions, then the cards' state: category, sessions with
+# seats taken, invitations, stars, RSVPs with positions
+AGENDA_QUERIES = 10
 FEED_QUERIES = 4  # feed, sessions, speakers, moderators
 
 

@@ -1,17 +1,22 @@
 """The programme renders without delegates: its buttons come from other apps' registrations."""
 
+from urllib.parse import quote
+
 import pytest
 
 from core import registries
+from tests.delegates.agenda_support import OPEN_UNTIL, approved_delegate
 from tests.factories.accounts import UserFactory
 
 
 @pytest.fixture
 def no_session_actions():
-    saved = dict(registries.session_actions)
+    saved = dict(registries.session_actions), dict(registries.session_viewers)
     registries.session_actions.clear()
+    registries.session_viewers.clear()
     yield
-    registries.session_actions.update(saved)
+    registries.session_actions.update(saved[0])
+    registries.session_viewers.update(saved[1])
 
 
 def programme_pages(session):
@@ -56,23 +61,26 @@ def test_every_programme_page_answers_without_delegates(
 def test_with_delegates_the_actions_show(client, programme):
     (session,) = programme(1)
     session.rsvp_required = True
+    session.rsvp_closes_at = OPEN_UNTIL
     session.save()
-    # The day's cards are one fragment cached for everyone: a link to the star's confirmation.
+    # The day's cards are one fragment cached for everyone: a link to log in and come back.
     visitor_day = client.get("/schedule/?day=2021-09-24").content.decode()
-    assert f'<a href="/delegates/sessions/{session.code}/star/">' in visitor_day
+    back = quote(f"/schedule/?day=2021-09-24#session-{session.code}")
+    assert f'href="/accounts/login/?next={back}">Log in to add to your agenda' in visitor_day
+    assert "csrfmiddlewaretoken" not in visitor_day
     speaker = client.get(f"/speakers/{session.speakers.first().slug}/").content.decode()
     assert "Log in to add to your agenda" in speaker
     visitor_page = client.get(f"/sessions/{session.code}/").content.decode()
     assert "Log in to add to your agenda</a> · <a" in visitor_page
     assert "Log in to reserve a seat</a>" in visitor_page
 
-    client.force_login(UserFactory())
+    client.force_login(approved_delegate())
     card = client.get(f"/speakers/{session.speakers.first().slug}/").content.decode()
     assert f'action="/delegates/sessions/{session.code}/star/"' in card
     page = client.get(f"/sessions/{session.code}/").content.decode()
     assert f'action="/delegates/sessions/{session.code}/star/"' in page
     assert f'action="/delegates/sessions/{session.code}/rsvp/"' in page
-    assert 'name="next" value="/delegates/agenda/"' in page  # after a reservation: the agenda
+    assert f'name="next" value="/sessions/{session.code}/"' in page  # back to the page
     assert 'href="/delegates/agenda/">My agenda' in page
     assert "Reservations close on" in page
     zh = client.get(f"/zh-hans/sessions/{session.code}/").content.decode()
@@ -84,7 +92,7 @@ def test_a_cancelled_session_offers_no_reservation(client, programme):
     session.rsvp_required = True
     session.is_cancelled = True
     session.save()
-    client.force_login(UserFactory())
+    client.force_login(approved_delegate())
     page = client.get(f"/sessions/{session.code}/").content.decode()
     assert "/rsvp/" not in page
-    assert f'action="/delegates/sessions/{session.code}/star/"' in page
+    assert "/star/" not in page

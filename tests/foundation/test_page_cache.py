@@ -23,6 +23,7 @@ from core.page_cache import public_page
 from events import services as events_services
 from exhibitors import services as exhibitors_services
 from exhibitors.models import Application
+from tests.delegates.agenda_support import approved_delegate
 from tests.factories.accounts import UserFactory
 from tests.factories.events import (
     EventFactory,
@@ -223,7 +224,7 @@ def test_a_migrate_makes_every_stored_page_stale(client, session, django_assert_
 
 def test_a_logged_in_delegate_never_gets_the_visitors_page(client, session):
     client.get(session.urls.public)  # a visitor's copy is stored
-    client.force_login(UserFactory())
+    client.force_login(approved_delegate())
     page = client.get(session.urls.public).content.decode()
     assert "Add to my agenda" in page
     assert "Log in to add to your agenda" not in page
