@@ -275,7 +275,7 @@ def room_grid(sessions, tz) -> dict:
         key=lambda r: (r.venue.position, r.position, r.pk),
     )
     if not sessions:
-        return {"rooms": [], "boxes": [], "times": [], "by_room": []}
+        return {"rooms": [], "boxes": [], "times": [], "by_room": [], "bounds": None}
     column = {room.pk: i + 2 for i, room in enumerate(rooms)}  # column 1 is the time axis
     first = min(s.starts_at for s in sessions).astimezone(tz)
     origin = first.replace(minute=0, second=0, microsecond=0)
@@ -303,6 +303,22 @@ def room_grid(sessions, tz) -> dict:
         "boxes": boxes,
         "times": times,
         "by_room": by_room,
+        "bounds": (origin, last, len(rooms) + 2),  # for the "now" line (``grid_now``)
+    }
+
+
+def grid_now(bounds, now, tz) -> dict | None:
+    """Where the "now" line crosses a day's grid (``room_grid``'s ``bounds``): its row, the
+    column it ends before and the time shown; None outside the grid's hours."""
+    if bounds is None:
+        return None
+    origin, last, end_column = bounds
+    if not origin <= now < last:
+        return None
+    return {
+        "row": 2 + int((now - origin) / GRID_STEP),
+        "end_column": end_column,
+        "at": now.astimezone(tz),
     }
 
 

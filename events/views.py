@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
@@ -29,6 +30,7 @@ FILTER_PARAMS = ("q", "section", "theme", "type", "venue", "room", "language", "
 SPEAKERS_PER_PAGE = 120
 # A day of the forum at --scale 10 holds ~600 sessions: pages keep each response small.
 SESSIONS_PER_PAGE = 100
+NOW_LINE = "<!--now-->"  # where the grid's "now" line goes, per request
 
 
 def _forum():
@@ -170,21 +172,27 @@ def grid(request):
     if day is None:
         return without(request, "day")
 
+    tz = ZoneInfo(forum.timezone)
+
     def build():
         sessions = selectors.sessions_on(
             selectors.public_sessions(forum).prefetch_related(None), forum, day
         )
-        return render_to_string(
+        grid = selectors.room_grid(sessions, tz)
+        html = render_to_string(
             "events/includes/_grid.html",
-            {
-                "forum": forum,
-                "day": day,
-                "tabs": _day_tabs(forum, day, []),
-                "grid": selectors.room_grid(sessions, ZoneInfo(forum.timezone)),
-            },
+            {"forum": forum, "day": day, "tabs": _day_tabs(forum, day, []), "grid": grid},
         )
+        return html, grid["bounds"]
 
-    body = _cached(cache_key(forum, "grid", str(day)), build)
+    body, bounds = _cached(cache_key(forum, "grid", f"{day}|v2"), build)
+    now = selectors.grid_now(bounds, timezone.now(), tz)
+    if now is not None:
+        # The line moves: this page is rendered per request while it is drawn (the fragment
+        # stays cached); outside the grid's hours the page is stored whole as before.
+        keep_out(request)
+        line = render_to_string("events/includes/_now_line.html", {"now": now})
+        body = body.replace(NOW_LINE, line, 1)
     return render(request, "events/grid.html", {"forum": forum, "day": day, "body": body})
 
 

@@ -41,10 +41,13 @@ def test_star_join_the_waitlist_and_get_the_seat_when_someone_cancels(page, smtp
     page.goto(second.urls.public)
     page.get_by_role("button", name="Add to my agenda").click()
     page.goto(full.urls.public)
-    page.get_by_role("button", name="Reserve a seat").click()
-    page.wait_for_url("**/delegates/agenda/")
+    assert "Full — waitlist 0" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Join the waitlist").click()
+    page.wait_for_url(f"**{full.urls.public}")  # back where the form was
     main = page.locator("main").inner_text()
-    assert "you are number 1 on the waitlist" in main
+    assert "you are number 1 on the waitlist" in main and "Waitlist: number 1" in main
+    page.goto("/delegates/agenda/")
+    main = page.locator("main").inner_text()
     assert "Waitlist: number 1" in main
     assert main.count("Overlaps another session") == 2  # the two starred sessions
     assert_accessible(page)
