@@ -7,8 +7,10 @@ An app's module holds ``PAGES``, a list of entries, one per page::
         ("schedule day, cache off", "/schedule/?day=2021-09-24", {"cache": "off"}),
     ]
 
-``(label, path)`` or ``(label, path, {"cache": "warm" | "off", "gzip": True | False})``. The path
-is a canonical URL that answers 200 to an anonymous GET (a redirect counts as a failure).
+``(label, path)`` or ``(label, path, {"cache": "warm" | "off", "gzip": True | False, "session":
+"delegate"})``. The path is a canonical URL that answers 200 to an anonymous GET (a redirect counts
+as a failure); with ``"session"`` every GET carries the session cookie of a person
+``bench/personas.py`` prepares (a logged-in page: the whole-page cache never answers it).
 ``"warm"`` (the default) measures the page as served, after the warm-up filled the caches; ``"off"``
 measures it on a second server whose Django caches are all ``DummyCache``
 (``bench/nocache_settings.py``). ``"gzip": True`` sends ``Accept-Encoding: gzip`` as browsers and
@@ -30,6 +32,7 @@ FOUNDATION = [
 OPTIONAL_MODULES = ["bench.schedule_pages", "bench.exhibitor_pages"]
 
 CACHE_MODES = ("warm", "off")
+PERSONAS = ("delegate",)  # bench/personas.py
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Page:
     path: str
     cache: str = "warm"
     gzip: bool = False
+    session: str = ""  # a persona of bench/personas.py: GETs carry their session cookie
 
     @property
     def headers(self) -> dict[str, str]:
@@ -45,8 +49,9 @@ class Page:
 
     @property
     def mode(self) -> str:
-        """The table's "cache" column: the cache mode, and the encoding asked for."""
-        return f"{self.cache}, gzip" if self.gzip else self.cache
+        """The table's "cache" column: the cache mode, the encoding asked for, who is logged in."""
+        mode = f"{self.cache}, gzip" if self.gzip else self.cache
+        return f"{mode}, {self.session}" if self.session else mode
 
 
 class PageError(ValueError):
@@ -64,10 +69,10 @@ def parse_entry(entry, *, source: str) -> Page:
         raise PageError(f"{source}: {entry!r}: the label must be a non-empty string")
     if not isinstance(path, str) or not path.startswith("/"):
         raise PageError(f"{source}: {entry!r}: the path must start with '/'")
-    if not isinstance(options, dict) or set(options) - {"cache", "gzip"}:
+    if not isinstance(options, dict) or set(options) - {"cache", "gzip", "session"}:
         raise PageError(
             f"{source}: {entry!r}: options may only be "
-            "{'cache': 'warm' | 'off', 'gzip': True | False}"
+            "{'cache': 'warm' | 'off', 'gzip': True | False, 'session': <persona>}"
         )
     cache = options.get("cache", "warm")
     if cache not in CACHE_MODES:
@@ -75,7 +80,12 @@ def parse_entry(entry, *, source: str) -> Page:
     gzip = options.get("gzip", False)
     if not isinstance(gzip, bool):
         raise PageError(f"{source}: {entry!r}: gzip must be True or False, not {gzip!r}")
-    return Page(label, path, cache, gzip)
+    session = options.get("session", "")
+    if session and session not in PERSONAS:
+        raise PageError(
+            f"{source}: {entry!r}: session must be one of {', '.join(PERSONAS)}, not {session!r}"
+        )
+    return Page(label, path, cache, gzip, session)
 
 
 def load_pages(modules=OPTIONAL_MODULES) -> list[Page]:

@@ -347,11 +347,30 @@ def run_wrk(
     return parse_wrk(done.stdout)
 
 
-def measure(base: str, page: Page, *, repeats: int, seconds: int) -> Result:
-    result = Result(page, error=warm_up(base, page.path, page.headers))
+def persona_cookie(name: str) -> str:
+    """The ``Cookie`` header of a session logged in as persona ``name`` (bench/personas.py)."""
+    done = subprocess.run(
+        [sys.executable, "bench/personas.py", name],
+        cwd=ROOT,
+        env=bench_env(),
+        text=True,
+        capture_output=True,
+    )
+    if done.returncode:
+        raise BenchError(f"bench/personas.py {name} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def measure(
+    base: str, page: Page, *, repeats: int, seconds: int, cookies: dict | None = None
+) -> Result:
+    headers = page.headers
+    if page.session:
+        headers = headers | {"Cookie": (cookies or {})[page.session]}
+    result = Result(page, error=warm_up(base, page.path, headers))
     if not result.error:
         for _ in range(repeats):
-            result.runs.append(run_wrk(base + page.path, seconds, headers=page.headers))
+            result.runs.append(run_wrk(base + page.path, seconds, headers=headers))
             run = result.runs[-1]
             print(
                 f"  {page.label}: {number(run.rps)} req/s, p50 {run.p50_ms:.1f} ms, "
@@ -360,13 +379,13 @@ def measure(base: str, page: Page, *, repeats: int, seconds: int) -> Result:
             )
         for _ in range(repeats if page.cache == "off" else 0):
             result.single_runs.append(
-                run_wrk(base + page.path, seconds, connections=1, headers=page.headers)
+                run_wrk(base + page.path, seconds, connections=1, headers=headers)
             )
             run = result.single_runs[-1]
             print(f"  {page.label}, 1 client: p50 {run.p50_ms:.1f} ms", file=sys.stderr)
         # The timed runs count answers of 400 and more only (bench/wrk_report.lua says why):
         # the same GETs again, so a page that began to redirect during them still fails.
-        after = warm_up(base, page.path, page.headers)
+        after = warm_up(base, page.path, headers)
         if after:
             result.error = after.replace("warm-up", "check after the runs", 1)
     if result.failure:
@@ -454,6 +473,7 @@ def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, lis
     seeded = next((line for line in output if line.startswith("Demo forum loaded")), "?")
     check_days(pages, forum_days(output))
     empty_cache()
+    cookies = {page.session: persona_cookie(page.session) for page in pages if page.session}
     floor_page = Page(*FLOOR)
     warm = [page for page in pages if page.cache == "warm"]
     off = [page for page in pages if page.cache == "off"]
@@ -461,10 +481,12 @@ def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, lis
     load_before = load_average()
     with serve() as base:
         floor = measure(base, floor_page, **mode)
-        results |= {page: measure(base, page, **mode) for page in warm}
+        results |= {page: measure(base, page, cookies=cookies, **mode) for page in warm}
         if off:  # a second server beside the first, idle meanwhile
             with serve("bench.nocache_settings") as nocache_base:
-                results |= {page: measure(nocache_base, page, **mode) for page in off}
+                results |= {
+                    page: measure(nocache_base, page, cookies=cookies, **mode) for page in off
+                }
         load_after = load_average()
         extras, failures = run_scripts(base, scale=scale, quick=quick)
     ordered = [results[page] for page in pages]
@@ -513,9 +535,14 @@ def main(argv=None) -> int:
     parser.add_argument("--scales", nargs="+", type=int, default=[1, 10], metavar="S")
     parser.add_argument("--quick", action="store_true", help="1 run of 3 s per page")
     parser.add_argument("--fresh-db", action="store_true", help="drop the bench database first")
+    parser.add_argument(
+        "--only", metavar="TEXT", help="only the pages whose label contains TEXT (and the floor)"
+    )
     args = parser.parse_args(argv)
     try:
         pages = load_pages()
+        if args.only:
+            pages = [page for page in pages if args.only in page.label]
         for tool in ("wrk", GUNICORN[0]):
             if not shutil.which(tool):
                 raise BenchError(f"{tool} is missing (see scripts/system-deps.sh, make install)")

@@ -318,6 +318,7 @@ def test_duplicate_labels_are_refused(tmp_path, monkeypatch):
         (("schedule", "/schedule/", {"cache": "off", "repeat": 5}), "options may only be"),
         (("schedule", "/schedule/", {"cache": "cold"}), "cache must be 'warm' or 'off'"),
         (("schedule", "/schedule/", {"gzip": "yes"}), "gzip must be True or False"),
+        (("schedule", "/schedule/", {"session": "admin"}), "session must be one of delegate"),
     ],
 )
 def test_malformed_entries_are_refused_with_the_reason(entry, message):
