@@ -105,7 +105,10 @@ def test_the_readme_journeys_over_http(live_server, roles):
     )
     page = delegate.submit(page.form("Reserve a seat"))
     assert "is confirmed" in page.body or "on the waitlist" in page.body
-    assert page.url == f"{base}/delegates/agenda/"
+    assert page.url.startswith(f"{base}/sessions/")  # back on the session, its new state shown
+    assert "Seat confirmed" in page.body or "Waitlist: number" in page.body
+    agenda = delegate.get("/delegates/agenda/")
+    assert "Seat confirmed" in agenda.body or "Waitlist: number" in agenda.body
 
     # 3. The door checks the new delegate's badge in (the QR code of the badge PDF).
     badge = delegate.get("/delegates/me/badge.pdf")
