@@ -15,6 +15,7 @@ empty database), EMAIL_HOST/EMAIL_PORT (unset: mail is written to the workers' l
 ``deploy/test_stack.py`` drives the same class.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -47,6 +48,12 @@ def http_status(url: str, timeout: float = 3) -> int:
         return getattr(error, "code", 0)
     except OSError:
         return 0
+
+
+def signal_group(pid: int, sig: int) -> None:
+    """Signal a process group (a process started in its own session and its children)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, sig)
 
 
 class StackError(RuntimeError):
@@ -262,30 +269,21 @@ class Stack:
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Stop one process (and its children) the hard way, as a crash would."""
-        try:
-            os.killpg(self.pids[name], sig)
-        except ProcessLookupError:
-            pass
+        signal_group(self.pids[name], sig)
         process = self.processes.get(name)
         if process is not None:
             process.wait(20)
 
     def stop(self, timeout: float = 20) -> None:
         for name in list(self.pids):
-            try:
-                os.killpg(self.pids[name], signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+            signal_group(self.pids[name], signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and any(self.alive(n) for n in self.pids):
             for process in self.processes.values():
                 process.poll()
             time.sleep(0.2)
         for name in [n for n in self.pids if self.alive(n)]:
-            try:
-                os.killpg(self.pids[name], signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            signal_group(self.pids[name], signal.SIGKILL)
         for process in self.processes.values():
             process.wait(10)
         self.pids.clear()
