@@ -143,6 +143,10 @@ class Stack:
     def prepare(self, *, seed: bool = True) -> None:
         for sub in ("logs", "media", "private", "tmp"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        # nginx's workers run as another user: they read public files and, for X-Accel-Redirect,
+        # private ones (deploy/README.md: a shared group and 0750 on a real host).
+        for path in (self.dir, self.dir / "media", self.dir / "private"):
+            path.chmod(0o755)
         self.create_database()
         self.manage("migrate", "-v", "0")
         self.manage("collectstatic", "--noinput", "-v", "0")
