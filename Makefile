@@ -66,7 +66,7 @@ bench: install messages
 	DEBUG=$(DEBUG) $(BIN)/python bench/run.py
 
 worker: $(STAMP)
-	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum worker -l info
+	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum worker -l info -Q $${CELERY_QUEUE:-celery},$${CELERY_QUEUE:-celery}.heavy
 
 beat: $(STAMP)
 	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum beat -l info
