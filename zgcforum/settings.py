@@ -194,8 +194,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # Long jobs (bulk badge PDFs) go to their own queue, named from the same prefix, so a print run
 # never holds up the mail; a worker serves it with `-Q <queue>,<queue>.heavy` (deploy/README.md).
-CELERY_HEAVY_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.heavy"
-CELERY_TASK_ROUTES = {"delegates.print_badges": {"queue": CELERY_HEAVY_QUEUE}}
+CELERY_HEAVY_TASKS = {"delegates.print_badges"}
+CELERY_TASK_ROUTES = ("zgcforum.celery.route_task",)
 # Later issues add their periodic tasks here (name -> {"task": ..., "schedule": seconds}).
 CELERY_BEAT_SCHEDULE: dict = {
     # Re-enqueues mail a down broker or a killed worker left in the outbox.
