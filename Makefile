@@ -11,7 +11,7 @@ MANAGE := DEBUG=$(DEBUG) $(BIN)/python manage.py
 PORT     ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run reseed install system-deps messages makemessages migrate seed test test-fast lint format bench worker beat clean
+.PHONY: run reseed install system-deps messages makemessages migrate seed test test-fast lint format bench worker beat clean stack stack-stop stack-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,10 +66,21 @@ bench: install messages
 	DEBUG=$(DEBUG) $(BIN)/python bench/run.py
 
 worker: $(STAMP)
-	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum worker -l info
+	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum worker -l info -Q $${CELERY_QUEUE:-celery},$${CELERY_QUEUE:-celery}.heavy
 
 beat: $(STAMP)
 	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum beat -l info
 
+# The production topology here: nginx, two web nodes, two workers, beat (deploy/README.md).
+stack: install messages
+	$(BIN)/python deploy/stack.py up
+
+stack-stop:
+	$(BIN)/python deploy/stack.py down
+
+# The stack on a private PostgreSQL cluster and Redis, a journey through nginx, nodes killed.
+stack-test: install messages
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest deploy/test_stack.py -p no:xdist -p no:randomly $(PYTEST_ARGS)
+
 clean:
-	rm -rf staticfiles .test-media .test-media-private media private-media db.sqlite3* bench/results
+	rm -rf .stack staticfiles .test-media .test-media-private media private-media db.sqlite3* bench/results

@@ -89,7 +89,7 @@ class WorkerProcess:
                     "zgcforum",
                     "worker",
                     "-Q",
-                    self.queue,
+                    f"{self.queue},{self.queue}.heavy",
                     "-n",
                     f"{self.queue}@%h",
                     "-c",

@@ -192,6 +192,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Deployments (and test workers) sharing one Redis keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Long jobs (bulk badge PDFs) go to their own queue, named from the same prefix, so a print run
+# never holds up the mail; a worker serves it with `-Q <queue>,<queue>.heavy` (deploy/README.md).
+CELERY_HEAVY_TASKS = {"delegates.print_badges"}
+CELERY_TASK_ROUTES = ("zgcforum.celery.route_task",)
 # Later issues add their periodic tasks here (name -> {"task": ..., "schedule": seconds}).
 CELERY_BEAT_SCHEDULE: dict = {
     # Re-enqueues mail a down broker or a killed worker left in the outbox.
@@ -378,6 +382,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The balancer probes each node over plain HTTP on its own port.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 # Opt-in: includeSubDomains breaks every subdomain still on plain HTTP, and a preload listing
 # takes months to undo. Not opting in is a decision, so `check --deploy` is not asked to warn.
@@ -429,12 +435,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# LOG_FORMAT=json (production, `make stack`): one JSON object per line on stdout, for the
+# host's log collector; gunicorn's access log and Celery's worker log use the same formatter.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+JSON_LOG_FORMATTER = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": JSON_LOG_FORMATTER},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"stream": "ext://sys.stdout", "formatter": "json"} if LOG_FORMAT == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# Celery keeps Django's logging (above) instead of installing its own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 # Filing numbers a site served in mainland China shows in its footer (shown only when set):
 # the MIIT ICP filing (e.g. 京ICP备12345678号) and the public security filing (京公网安备…号).

@@ -11,7 +11,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
-from . import views
+from . import health, views
 from .models import LegalPage
 
 admin.site.site_header = "ZGC Forum · organizers"
@@ -23,6 +23,8 @@ admin.site.index_template = "admin/forum_index.html"
 urlpatterns = [
     # No database, no language: the benchmark's floor and the load balancer's health check.
     path("healthz/", TemplateView.as_view(template_name="healthz.html"), name="healthz"),
+    # Database, cache and broker reachable: 200, else 503 (deploy/README.md: Health checks).
+    path("readyz", health.readyz, name="readyz"),
     # Browsers ask for these at the root whatever the page links to.
     path("favicon.ico", views.root_icon, {"name": "favicon.ico", "content_type": "image/x-icon"}),
     path(
