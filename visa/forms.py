@@ -28,7 +28,9 @@ class LetterRequestForm(forms.Form):
     )
     nationality = country_formfield(label=_("Nationality (the passport's country)"))
     passport_number = forms.CharField(
-        label=_("Passport number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Passport number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
     passport_expires_on = forms.DateField(label=_("Passport valid until"), widget=DateInput())
@@ -69,9 +71,7 @@ class LetterRequestForm(forms.Form):
     def clean_passport_number(self):
         value = re.sub(r"[\s-]", "", self.cleaned_data["passport_number"]).upper()
         if not PASSPORT_NUMBER.fullmatch(value):
-            raise forms.ValidationError(
-                _("A passport number has 5 to 20 letters and digits.")
-            )
+            raise forms.ValidationError(_("A passport number has 5 to 20 letters and digits."))
         return value
 
     def clean_date_of_birth(self):
@@ -83,10 +83,10 @@ class LetterRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors.get("nationality") and data.get("nationality"):
-            if guidance := services.guidance_for(data["nationality"]):
-                self.add_error("nationality", guidance)
-                return data
+        nationality = data.get("nationality") or ""
+        if guidance := services.guidance_for(nationality):
+            self.add_error("nationality", guidance)
+            return data
         entry, exit_ = data.get("entry_on"), data.get("exit_on")
         if entry and exit_ and exit_ <= entry:
             self.add_error("exit_on", _("The exit must come after the entry."))

@@ -49,9 +49,7 @@ class LetterRequest(models.Model):
     reference = models.CharField(
         _("reference"), max_length=20, unique=True, default=new_reference, editable=False
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status, default=Status.SUBMITTED
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SUBMITTED)
     passport_name = models.CharField(_("name as in the passport"), max_length=150, blank=True)
     initials = models.CharField(_("initials"), max_length=12, blank=True)
     nationality = ForumCountryField(_("nationality"))

@@ -19,8 +19,16 @@ def verification(reference: str) -> dict:
     """
     row = (
         LetterRequest.objects.filter(reference=reference.strip().upper()[:20])
-        .only("reference", "status", "initials", "entry_on", "exit_on", "issued_on",
-              "data_purged_at", "revoked_at")
+        .only(
+            "reference",
+            "status",
+            "initials",
+            "entry_on",
+            "exit_on",
+            "issued_on",
+            "data_purged_at",
+            "revoked_at",
+        )
         .first()
     )
     if row is None or row.issued_on is None or row.status != LetterRequest.Status.APPROVED:
@@ -31,9 +39,7 @@ def verification(reference: str) -> dict:
 def statistics() -> dict:
     """Requests by status, and by nationality and status: counts only."""
     statuses = list(LetterRequest.Status)
-    by_status = dict(
-        LetterRequest.objects.values_list("status").annotate(n=Count("pk")).order_by()
-    )
+    by_status = dict(LetterRequest.objects.values_list("status").annotate(n=Count("pk")).order_by())
     cells = (
         LetterRequest.objects.values_list("nationality", "status")
         .annotate(n=Count("pk"))

@@ -94,7 +94,7 @@ def check_request(forum, *, nationality, passport_expires_on, entry_on, exit_on)
 
 
 def initials_of(name: str) -> str:
-    """"Maria Garcia Lopez" → "M. G. L."."""
+    """ "Maria Garcia Lopez" → "M. G. L."."""
     return " ".join(f"{part[0].upper()}." for part in name.replace("-", " ").split() if part)[:12]
 
 
@@ -158,8 +158,10 @@ def _mail(request: LetterRequest, what: str, *, step="") -> None:
 
 
 def _locked(request: LetterRequest) -> LetterRequest:
-    return LetterRequest.objects.select_for_update().select_related("registration__user").get(
-        pk=request.pk
+    return (
+        LetterRequest.objects.select_for_update()
+        .select_related("registration__user")
+        .get(pk=request.pk)
     )
 
 

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_safe
-from django.utils.translation import gettext as _
 
 from core.storage import private_file_response
 from delegates.selectors import registration_of
@@ -43,7 +43,8 @@ class RequestLetterView(LoginRequiredMixin, View):
         letter_request = selectors.request_of(registration)
         form = None
         if registration.status == registration.Status.APPROVED and (
-            letter_request is None or letter_request.status == LetterRequest.Status.CHANGES_REQUESTED
+            letter_request is None
+            or letter_request.status == LetterRequest.Status.CHANGES_REQUESTED
         ):
             initial = {"passport_name": registration.name}
             if letter_request is not None:
@@ -71,9 +72,7 @@ class RequestLetterView(LoginRequiredMixin, View):
                 return redirect("visa:request")
             messages.success(
                 request,
-                _(
-                    "Thank you. The visa desk will review your request; we will write to you."
-                ),
+                _("Thank you. The visa desk will review your request; we will write to you."),
             )
             return redirect("delegates:mine")
         return self.render_page(registration, selectors.request_of(registration), form)
@@ -104,7 +103,11 @@ class LetterView(View):
 @require_safe
 def verify(request, reference):
     """Public: is this letter genuine? Reference, initials and dates only."""
-    return render(request, "visa/verify.html", {"reference": reference[:40], **selectors.verification(reference)})
+    return render(
+        request,
+        "visa/verify.html",
+        {"reference": reference[:40], **selectors.verification(reference)},
+    )
 
 
 class StatisticsView(LoginRequiredMixin, View):

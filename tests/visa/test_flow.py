@@ -55,7 +55,10 @@ def test_delegate_asks_desk_approves_delegate_downloads_the_letter(client, deleg
     assert "邀请函" in text
     (qr,) = pdf_qr_codes(pdf)
     assert qr == settings.SITE_URL + reverse("visa:verify", args=[request.reference])
-    assert PassportAccess.objects.filter(request=request, user=delegate.user, kind="letter").count() == 1
+    assert (
+        PassportAccess.objects.filter(request=request, user=delegate.user, kind="letter").count()
+        == 1
+    )
 
     client.logout()  # what a consulate sees
     verify = client.get(reverse("visa:verify", args=[request.reference])).content.decode()
