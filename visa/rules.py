@@ -31,4 +31,10 @@ def owns_letter(user, letter_request) -> bool:
     )
 
 
-rules.add_perm("visa.download_letter", owns_letter | visa_desk)
+DOWNLOAD_LETTER = owns_letter | visa_desk
+rules.add_perm("visa.download_letter", DOWNLOAD_LETTER)
+rules.add_rule("visa.download_letter", DOWNLOAD_LETTER)
+
+
+def test_rule(name, user, obj) -> bool:
+    return rules.test_rule(name, user, obj)
