@@ -176,3 +176,19 @@ class PortalTab:
 
 
 portal_tabs = Registry("portal tabs")
+
+
+# --- My registration: panels other apps add to a delegate's own page (read by delegates) ------
+@dataclass(frozen=True)
+class RegistrationPanel:
+    """A section of *My registration*: ``template`` rendered with ``context(request,
+    registration)`` (a dict, or None to show nothing), for a registration that is not
+    anonymised."""
+
+    key: str
+    template: str
+    context: Callable
+    order: int = 0
+
+
+registration_panels = Registry("registration panels")

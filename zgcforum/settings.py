@@ -22,6 +22,7 @@
 | footer filings     | ICP_FILING, PUBLIC_SECURITY_FILING | empty: not shown            |
 | badge print sweep  | BADGE_PRINT_STUCK_AFTER | 600: seconds without progress before a running job starts again |
 | retention (days)   | DELEGATES_PURGE_SENSITIVE_AFTER_DAYS, SERVER_LOG_RETENTION_DAYS | 30, 180 |
+| visa letters       | VISA_FERNET_KEYS (comma-separated, newest first), VISA_PURGE_AFTER_DAYS, VISA_LETTERHEAD_* | a key derived from SECRET_KEY only while DEBUG; 30 |
 """
 
 import os
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "events",
     "exhibitors",
     "delegates",
+    "visa",
     # The site at the top: home page, admin index, seed_demo. Last, so its templates are found
     # after the apps' (it overrides only what no app provides).
     "zgcforum",
@@ -210,6 +212,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "delegates.sweep_badge_print_jobs",
         "schedule": 60.0,
     },
+    # Passport data of visa letter requests, erased VISA_PURGE_AFTER_DAYS after the forum.
+    "visa-purge-passport-data": {"task": "visa.purge_passport_data", "schedule": 24 * 3600.0},
     # Speakers with an address and exhibitor staff get their registrations (and so badges).
     "delegates-register-speakers-and-staff": {
         "task": "delegates.register_speakers_and_staff",
@@ -220,6 +224,37 @@ CELERY_BEAT_SCHEDULE: dict = {
 DELEGATES_PURGE_SENSITIVE_AFTER_DAYS = int(
     os.environ.get("DELEGATES_PURGE_SENSITIVE_AFTER_DAYS", "30")
 )
+# Visa invitation letters (visa/): passport numbers and dates of birth are encrypted with
+# MultiFernet. VISA_FERNET_KEYS lists urlsafe-base64 Fernet keys, the newest first: it encrypts,
+# every key decrypts. To rotate: put a new key first, run `manage.py rotate_visa_keys`, then drop
+# the old one. Without keys, DEBUG (the demo, the tests) derives one from SECRET_KEY; DEBUG=0
+# without keys is a system check error (visa.E001).
+VISA_FERNET_KEYS = env_list("VISA_FERNET_KEYS", "")
+if not VISA_FERNET_KEYS and DEBUG:
+    import base64
+    import hashlib
+
+    VISA_FERNET_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"zgcforum-visa-dev-only:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
+# Days after the forum's last day at which passport data of visa requests is erased.
+VISA_PURGE_AFTER_DAYS = int(os.environ.get("VISA_PURGE_AFTER_DAYS", "30"))
+# The letterhead of invitation letters (English, then Chinese).
+VISA_LETTERHEAD = {
+    "organization_en": os.environ.get(
+        "VISA_LETTERHEAD_ORGANIZATION_EN", "Organizing Committee of the Zhongguancun Forum"
+    ),
+    "organization_zh": os.environ.get("VISA_LETTERHEAD_ORGANIZATION_ZH", "中关村论坛组委会"),
+    "address_en": os.environ.get(
+        "VISA_LETTERHEAD_ADDRESS_EN", "Zhongguancun, Haidian District, Beijing 100080, China"
+    ),
+    "address_zh": os.environ.get("VISA_LETTERHEAD_ADDRESS_ZH", "中国北京市海淀区中关村 100080"),
+    "contact": os.environ.get("VISA_LETTERHEAD_CONTACT", "visa@zgcforum.example"),
+    "signatory_en": os.environ.get("VISA_LETTERHEAD_SIGNATORY_EN", "Forum Secretariat"),
+    "signatory_zh": os.environ.get("VISA_LETTERHEAD_SIGNATORY_ZH", "论坛秘书处"),
+}
 # Days the web server's access logs are kept (PRC Cybersecurity Law art. 21: at least six months);
 # the privacy notice states it. Log rotation on the host must follow it.
 SERVER_LOG_RETENTION_DAYS = int(os.environ.get("SERVER_LOG_RETENTION_DAYS", "180"))

@@ -208,6 +208,13 @@ def mails(forum) -> list[tuple[str, dict]]:
                 },
             )
         )
+    for kind in ["received", "approved", "rejected", "changes", "revoked"]:
+        listed.append(
+            (
+                f"visa/{kind}",
+                {"reference": "ZGCV-ABCDEFGH23", "name": "李明", "message": "请核对护照有效期。"},
+            )
+        )
     return listed
 
 

@@ -37,6 +37,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "forum.example.org",
     "SITE_URL": "https://forum.example.org",
     "PROXY_COUNT": "1",
+    # Passport data of visa requests: a production key is required (visa.E001).
+    "VISA_FERNET_KEYS": "MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA=",
 }
 
 

@@ -6,7 +6,11 @@ from django.db import models
 from core import checks
 from core.storage import private_storage, public_storage
 
-PRIVATE_FIELDS = {"delegates.Registration.photo", "delegates.BadgePrintJob.file"}
+PRIVATE_FIELDS = {
+    "delegates.Registration.photo",
+    "delegates.BadgePrintJob.file",
+    "visa.LetterRequest.letter",
+}
 
 
 def test_every_file_field_names_public_or_private_storage():
