@@ -83,6 +83,7 @@ class Stack:
             "DJANGO_SETTINGS_MODULE": "zgcforum.settings",
             "DEBUG": "0",
             "SECRET_KEY": self._secret_key(),
+            "VISA_FERNET_KEYS": environ.get("VISA_FERNET_KEYS") or self._visa_key(),
             "SITE_URL": self.url,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": self.database_url,
@@ -111,6 +112,16 @@ class Stack:
         if not path.exists():
             self.dir.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(50))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def _visa_key(self) -> str:
+        """A Fernet key for passport data, made once per stack directory (urlsafe base64)."""
+        import base64
+
+        path = self.dir / "visa_key"
+        if not path.exists():
+            path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
             path.chmod(0o600)
         return path.read_text().strip()
 
