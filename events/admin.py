@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ServiceBackedAdmin
+from core.admin import CleanAutocompleteAdmin, ServiceBackedAdmin
 
 from . import exports, selectors, services
 from .models import (
@@ -81,7 +81,7 @@ def working_initial(values: dict) -> dict:
     return initial
 
 
-class ProgrammeAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class ProgrammeAdmin(CleanAutocompleteAdmin, TranslationAdmin, SimpleHistoryAdmin):
     """Bilingual fields side by side, with history."""
 
     formfield_overrides = HTTPS_URLS
@@ -221,7 +221,7 @@ class SessionInlineForm(forms.ModelForm):
         return data
 
 
-class SessionInline(TranslationTabularInline):
+class SessionInline(CleanAutocompleteAdmin, TranslationTabularInline):
     model = Session
     form = SessionInlineForm
     formfield_overrides = HTTPS_URLS

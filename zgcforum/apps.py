@@ -11,7 +11,7 @@ class SiteConfig(AppConfig):
     def ready(self):
         from core.registries import Landing, landings
 
-        from . import checks, services  # noqa: F401  (checks registers itself)
+        from . import checks, lookups, services  # noqa: F401  (checks and lookups register)
 
         # Organizers, hosts and desk staff work in the admin.
         landings.register(Landing("staff", "admin:index", lambda user: user.is_staff, order=10))
