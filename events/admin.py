@@ -21,6 +21,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import CleanAutocompleteAdmin, ServiceBackedAdmin
+from core.registries import WorkQueue, work_queues
 
 from . import exports, selectors, services
 from .models import (
@@ -873,3 +874,16 @@ def _say_staged(modeladmin, request, forum_id) -> None:
         ),
         messages.INFO,
     )
+
+
+# The admin index's work queues (core.registries.work_queues): a host's count is of their events.
+work_queues.register(
+    WorkQueue(
+        "events-unreleased",
+        _("Sessions edited since the last release"),
+        "events.Session",
+        {"unreleased": "yes"},
+        rows=lambda sessions: sessions.filter(has_working_change=True),
+        order=30,
+    )
+)

@@ -14,6 +14,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ServiceBackedAdmin
+from core.registries import WorkQueue, work_queues
 
 from . import services
 from .forms import ReasonForm
@@ -648,3 +649,24 @@ class BoothAdmin(ImportExportMixin, admin.ModelAdmin):
             },
             messages.WARNING if covered > section.capacity_m2 * 0.95 else messages.INFO,
         )
+
+
+# The admin index's work queues (core.registries.work_queues).
+work_queues.register(
+    WorkQueue(
+        "exhibitors-submitted",
+        _("Applications submitted"),
+        "exhibitors.Application",
+        {"status__exact": Application.Status.SUBMITTED},
+        order=20,
+    )
+)
+work_queues.register(
+    WorkQueue(
+        "exhibitors-waitlisted",
+        _("Applications on the waiting list"),
+        "exhibitors.Application",
+        {"status__exact": Application.Status.WAITLISTED},
+        order=21,
+    )
+)
