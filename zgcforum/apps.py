@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
     """The site at the top: settings, URLs, the home page, the admin index, ``seed_demo``."""
 
     name = "zgcforum"
-    verbose_name = "ZGC Forum"
+    verbose_name = _("ZGC Forum")
 
     def ready(self):
         from core.registries import Landing, landings

@@ -136,3 +136,12 @@ def test_a_host_sees_only_their_events_queue(client, forum, roles):
     count, url = shown["events-unreleased"]
     assert count == 1
     assert changelist_count(client, url) == 1
+
+
+def test_the_admin_speaks_chinese_under_zh_hans(organizer, forum):
+    RegistrationFactory()
+    html = organizer.get("/zh-hans/admin/").content.decode()
+    assert "中关村论坛 · 组委会" in html  # header
+    assert "论坛管理" in html  # index title
+    assert "待处理" in html and "待审核的参会报名" in html  # the queues
+    assert "ZGC Forum · organizers" not in html
