@@ -361,7 +361,20 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
             ]
             if application.status == Application.Status.APPROVED:
                 booths = self._booth_panel(application)
-        extra_context = {**(extra_context or {}), "review_actions": buttons, "booths": booths}
+        company = None
+        if application is not None:
+            section = application.section
+            company = {
+                "organization": application.organization,
+                "section": section,
+                "section_left": services.m2(section.capacity_m2 - services.approved_area(section)),
+            }
+        extra_context = {
+            **(extra_context or {}),
+            "review_actions": buttons,
+            "booths": booths,
+            "company": company,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _booth_panel(self, application) -> dict:
