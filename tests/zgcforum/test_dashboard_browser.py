@@ -51,3 +51,18 @@ def test_secretariat_follows_the_queue_and_approves_an_application(page, languag
     page.wait_for_load_state()
     assert Application.objects.filter(status=Application.Status.APPROVED).count() == 1
     assert approved in page.content()
+
+
+def test_the_event_change_page_is_accessible(page):
+    from tests.factories.events import EventFactory, SessionFactory
+
+    UserFactory(email="organizer@example.org", is_staff=True, is_superuser=True)
+    event = EventFactory()
+    SessionFactory(event=event)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/admin/login/?next=/admin/events/event/{event.pk}/change/")
+    page.locator("input[name=username]").fill("organizer@example.org")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form:has(input[name=password]) input[type=submit]").click()
+    page.wait_for_selector("#event_form")
+    assert_accessible(page)
