@@ -1,6 +1,7 @@
 /* Every admin page: accessible names where Django's admin and select2 leave none (axe).
    - select2 boxes and their search fields take the label of the select they stand for;
-   - a tabular inline's fields take their column's heading.
+   - a tabular inline's fields take their column's heading;
+   - the browser's time zone warning is said once, not under every date and time field.
    Re-applied when select2 or "Add another" changes the page. */
 (function () {
   "use strict";
@@ -59,7 +60,21 @@
     nameInlineFields();
   }
 
+  // DateTimeShortcuts repeats "You are N hours behind server time" under every date and time
+  // field (the forum's times are Beijing time): say it once, above the form.
+  function oneTimezoneNote() {
+    var warnings = document.querySelectorAll(".timezonewarning");
+    if (!warnings.length) return;
+    var note = document.createElement("p");
+    note.className = "help timezone-note";
+    note.textContent = warnings[0].textContent;
+    warnings.forEach(function (warning) { warning.remove(); });
+    var form = document.querySelector("#content-main form");
+    if (form) form.insertBefore(note, form.firstChild);
+  }
+
   window.addEventListener("load", function () {
+    oneTimezoneNote();
     apply();
     new MutationObserver(apply).observe(document.body, { childList: true, subtree: true });
   });
