@@ -15,6 +15,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -150,3 +152,51 @@ class ServiceBackedAdmin:
                     args=[object_id],
                 )
             )
+
+
+class CleanIdsAutocompleteMixin:
+    """An autocomplete widget that shows only well-formed ids again.
+
+    An invalid form re-renders its autocomplete fields with the values posted; Django's widget
+    looks them up as they are, and a text id (``abc``) raises ``ValueError``: a 500 where the form
+    should say "Select a valid choice". Values the target field cannot parse are left out.
+    """
+
+    def optgroups(self, name, value, attrs=None):
+        remote = self.field.remote_field
+        opts = remote.model._meta
+        target = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
+        clean = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except (ValidationError, TypeError, ValueError):
+                continue
+            clean.append(item)
+        return super().optgroups(name, clean, attrs)
+
+
+class CleanAutocompleteSelect(CleanIdsAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class CleanAutocompleteSelectMultiple(CleanIdsAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class CleanAutocompleteAdmin:
+    """A ModelAdmin or inline mixin: its ``autocomplete_fields`` use the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CleanAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CleanAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

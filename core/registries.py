@@ -192,3 +192,27 @@ class RegistrationPanel:
 
 
 registration_panels = Registry("registration panels")
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """A count of rows awaiting action, first on the admin index, linked to the list of them.
+
+    ``model`` is ``"app_label.ModelName"``, a model registered in the admin; ``params`` the query
+    of its changelist that shows the queue (each one a filter the list offers). ``rows(queryset)``
+    narrows the admin's rows as that query does; by default ``queryset.filter(**params)``. The
+    index counts through the model admin's ``get_queryset``, so a user sees the queue of the rows
+    they may see (an event host: their events) and the link shows the same number. Shown to users
+    who may view the model in the admin (and hold ``permission``, when given).
+    """
+
+    key: str
+    label: Any
+    model: str
+    params: dict
+    rows: Callable | None = None
+    permission: str = ""
+    order: int = 0
+
+
+work_queues = Registry("work queues")

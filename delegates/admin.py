@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ServiceBackedAdmin
+from core.registries import WorkQueue, work_queues
 from core.storage import private_file_response
 from events import services as events_services
 
@@ -624,3 +625,15 @@ class SessionSeatsAdmin(admin.ModelAdmin):
             ),
             messages.INFO,
         )
+
+
+# The admin index's work queues (core.registries.work_queues).
+work_queues.register(
+    WorkQueue(
+        "delegates-pending",
+        _("Registrations pending"),
+        "delegates.Registration",
+        {"status__exact": Registration.Status.PENDING},
+        order=10,
+    )
+)

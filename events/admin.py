@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ServiceBackedAdmin
+from core.admin import CleanAutocompleteAdmin, ServiceBackedAdmin
+from core.registries import WorkQueue, work_queues
 
 from . import exports, selectors, services
 from .models import (
@@ -81,7 +82,7 @@ def working_initial(values: dict) -> dict:
     return initial
 
 
-class ProgrammeAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class ProgrammeAdmin(CleanAutocompleteAdmin, TranslationAdmin, SimpleHistoryAdmin):
     """Bilingual fields side by side, with history."""
 
     formfield_overrides = HTTPS_URLS
@@ -221,7 +222,7 @@ class SessionInlineForm(forms.ModelForm):
         return data
 
 
-class SessionInline(TranslationTabularInline):
+class SessionInline(CleanAutocompleteAdmin, TranslationTabularInline):
     model = Session
     form = SessionInlineForm
     formfield_overrides = HTTPS_URLS
@@ -873,3 +874,16 @@ def _say_staged(modeladmin, request, forum_id) -> None:
         ),
         messages.INFO,
     )
+
+
+# The admin index's work queues (core.registries.work_queues): a host's count is of their events.
+work_queues.register(
+    WorkQueue(
+        "events-unreleased",
+        _("Sessions edited since the last release"),
+        "events.Session",
+        {"unreleased": "yes"},
+        rows=lambda sessions: sessions.filter(has_working_change=True),
+        order=30,
+    )
+)

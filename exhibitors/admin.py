@@ -14,6 +14,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ServiceBackedAdmin
+from core.registries import WorkQueue, work_queues
 
 from . import services
 from .forms import ReasonForm
@@ -360,7 +361,20 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
             ]
             if application.status == Application.Status.APPROVED:
                 booths = self._booth_panel(application)
-        extra_context = {**(extra_context or {}), "review_actions": buttons, "booths": booths}
+        company = None
+        if application is not None:
+            section = application.section
+            company = {
+                "organization": application.organization,
+                "section": section,
+                "section_left": services.m2(section.capacity_m2 - services.approved_area(section)),
+            }
+        extra_context = {
+            **(extra_context or {}),
+            "review_actions": buttons,
+            "booths": booths,
+            "company": company,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _booth_panel(self, application) -> dict:
@@ -648,3 +662,24 @@ class BoothAdmin(ImportExportMixin, admin.ModelAdmin):
             },
             messages.WARNING if covered > section.capacity_m2 * 0.95 else messages.INFO,
         )
+
+
+# The admin index's work queues (core.registries.work_queues).
+work_queues.register(
+    WorkQueue(
+        "exhibitors-submitted",
+        _("Applications submitted"),
+        "exhibitors.Application",
+        {"status__exact": Application.Status.SUBMITTED},
+        order=20,
+    )
+)
+work_queues.register(
+    WorkQueue(
+        "exhibitors-waitlisted",
+        _("Applications on the waiting list"),
+        "exhibitors.Application",
+        {"status__exact": Application.Status.WAITLISTED},
+        order=21,
+    )
+)

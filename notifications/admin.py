@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.registries import WorkQueue, work_queues
+
 from . import selectors, services
 from .models import Announcement, OutboundMessage
 
@@ -260,3 +262,15 @@ class AnnouncementAdmin(admin.ModelAdmin):
         else:
             self.message_user(request, _("The announcement is being sent."), messages.SUCCESS)
         return redirect(reverse("admin:notifications_announcement_change", args=[pk]))
+
+
+# The admin index's work queues (core.registries.work_queues).
+work_queues.register(
+    WorkQueue(
+        "notifications-failed",
+        _("Mails that failed"),
+        "notifications.OutboundMessage",
+        {"status__exact": OutboundMessage.Status.FAILED},
+        order=90,
+    )
+)

@@ -1,17 +1,18 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
     """The site at the top: settings, URLs, the home page, the admin index, ``seed_demo``."""
 
     name = "zgcforum"
-    verbose_name = "ZGC Forum"
+    verbose_name = _("ZGC Forum")
 
     def ready(self):
         from core.registries import Landing, landings
 
-        from . import checks, services  # noqa: F401  (checks registers itself)
+        from . import checks, lookups, services  # noqa: F401  (checks and lookups register)
 
         # Organizers, hosts and desk staff work in the admin.
         landings.register(Landing("staff", "admin:index", lambda user: user.is_staff, order=10))

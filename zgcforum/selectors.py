@@ -46,3 +46,40 @@ def text_blocks(text: str) -> list[dict]:
         elif lines:
             blocks.append({"kind": "paragraph", "text": "\n".join(lines)})
     return blocks
+
+
+def work_queues(request) -> list[dict]:
+    """The admin index's queues this user may see: label, count, the filtered list's address.
+
+    One COUNT per queue, whatever the number of rows, through each model admin's own
+    ``get_queryset`` (scoped to the user), so the number is the one the linked list shows.
+    """
+    from django.apps import apps
+    from django.contrib import admin
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from core.registries import work_queues as registered
+
+    rows = []
+    for queue in registered.ordered():
+        model = apps.get_model(queue.model)
+        model_admin = admin.site._registry.get(model)
+        if model_admin is None or not model_admin.has_view_or_change_permission(request):
+            continue
+        if queue.permission and not request.user.has_perm(queue.permission):
+            continue
+        queryset = model_admin.get_queryset(request)
+        queryset = queue.rows(queryset) if queue.rows else queryset.filter(**queue.params)
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        rows.append(
+            {
+                "key": queue.key,
+                "label": queue.label,
+                "count": queryset.count(),
+                "url": f"{url}?{urlencode(queue.params)}",
+                "model": opts.verbose_name_plural,
+            }
+        )
+    return rows

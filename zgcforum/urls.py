@@ -8,15 +8,17 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from . import health, views
 from .models import LegalPage
 
-admin.site.site_header = "ZGC Forum · organizers"
-admin.site.site_title = "ZGC Forum"
-admin.site.index_title = "Forum administration"
+# Lazy: /zh-hans/admin/ shows them in Chinese.
+admin.site.site_header = _("ZGC Forum · organizers")
+admin.site.site_title = _("ZGC Forum")
+admin.site.index_title = _("Forum administration")
 # The admin index shows the panels the apps registered (core.registries.dashboard_panels).
 admin.site.index_template = "admin/forum_index.html"
 

@@ -175,8 +175,9 @@ def test_vacate_from_the_application_page(client, team_member, hall, section, or
 
 # login (session, user, 2 permission sets), the application, the booth panel (held booths, their
 # area, the section, free booths, approved area, booth area), the form (application, status
-# changes, organization, section, applicant) and the booths' tenancies.
-APPLICATION_PAGE_QUERIES = 17
+# changes, organization, section, applicant), the booths' tenancies, and the applicant panel
+# (the organization, the section's approved area).
+APPLICATION_PAGE_QUERIES = 19
 # login (session, user, 2 permission sets), the hall and section filters, count shown and in
 # all, the page of booths with hall, section and exhibitor.
 BOOTH_LIST_QUERIES = 9

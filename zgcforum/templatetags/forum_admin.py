@@ -21,6 +21,14 @@ def dashboard_panels(context) -> list:
 
 
 @register.simple_tag(takes_context=True)
+def work_queues(context) -> list[dict]:
+    """What awaits this user's action, counted (``zgcforum.selectors.work_queues``)."""
+    from zgcforum.selectors import work_queues as queues
+
+    return queues(context["request"])
+
+
+@register.simple_tag(takes_context=True)
 def login_languages(context) -> list[dict]:
     """The admin login page in each language: its code, its own name, and the address to come
     back to, whose ``next`` (where the login leads) is in that language too."""

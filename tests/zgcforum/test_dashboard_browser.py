@@ -1,0 +1,87 @@
+"""In chromium at 1280 px, in both languages: the dashboard's queue leads to the filtered list of
+applications (no sideways scrolling), one opens with the applicant's facts and is approved; axe
+finds nothing serious on the dashboard, the list and the review page."""
+
+import pytest
+
+from exhibitors.models import Application
+from tests.browser import assert_accessible
+from tests.factories.accounts import UserFactory
+from tests.factories.exhibitors import ApplicationFactory, SectionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-demo-password"
+LABELS = {
+    "en": ("Applications submitted", "Approve", "approved"),
+    "zh-hans": ("已提交的申请", "批准", "已批准"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_secretariat_follows_the_queue_and_approves_an_application(page, language):
+    queue_label, approve, approved = LABELS[language]
+    UserFactory(email="organizer@example.org", is_staff=True, is_superuser=True)
+    section = SectionFactory(capacity_m2=1000)
+    for _ in range(3):
+        ApplicationFactory(section=section, status=Application.Status.SUBMITTED)
+    ApplicationFactory(section=section, status=Application.Status.DRAFT)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    prefix = "" if language == "en" else f"/{language}"
+    page.goto(f"{prefix}/admin/login/?next={prefix}/admin/")
+    page.locator("input[name=username]").fill("organizer@example.org")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form:has(input[name=password]) input[type=submit]").click()
+    page.wait_for_selector("#work-queues")
+    queue = page.locator("#queue-exhibitors-submitted")
+    assert queue.locator(".queue-count").inner_text() == "3"
+    assert queue_label in queue.inner_text()
+    assert_accessible(page)
+
+    queue.get_by_role("link").click()
+    page.wait_for_url("**/exhibitors/application/?status__exact=submitted")
+    assert page.locator("input[name=_selected_action]").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert_accessible(page)
+
+    page.locator("#result_list tbody th a").first.click()
+    page.wait_for_selector("#company")
+    assert_accessible(page)
+    page.get_by_role("button", name=approve, exact=True).click()
+    page.wait_for_load_state()
+    assert Application.objects.filter(status=Application.Status.APPROVED).count() == 1
+    assert approved in page.content()
+
+
+def test_the_event_change_page_is_accessible(page):
+    from tests.factories.events import EventFactory, SessionFactory
+
+    UserFactory(email="organizer@example.org", is_staff=True, is_superuser=True)
+    event = EventFactory()
+    SessionFactory(event=event)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/admin/login/?next=/admin/events/event/{event.pk}/change/")
+    page.locator("input[name=username]").fill("organizer@example.org")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form:has(input[name=password]) input[type=submit]").click()
+    page.wait_for_selector("#event_form")
+    assert_accessible(page)
+
+
+def test_an_organizer_abroad_reads_the_time_zone_warning_once(browser, live_server):
+    from tests.factories.events import SessionFactory
+
+    UserFactory(email="organizer@example.org", is_staff=True, is_superuser=True)
+    session = SessionFactory()
+    context = browser.new_context(base_url=live_server.url, timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.goto(f"/admin/login/?next=/admin/events/session/{session.pk}/change/")
+    page.locator("input[name=username]").fill("organizer@example.org")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form:has(input[name=password]) input[type=submit]").click()
+    page.wait_for_selector("#session_form")
+    page.wait_for_load_state("load")
+    assert page.locator(".timezonewarning").count() == 0
+    assert page.locator(".timezone-note").count() == 1
+    assert "behind server time" in page.locator(".timezone-note").inner_text()
+    context.close()
