@@ -648,3 +648,6 @@ class BoothAdmin(ImportExportMixin, admin.ModelAdmin):
             },
             messages.WARNING if covered > section.capacity_m2 * 0.95 else messages.INFO,
         )
+
+
+from . import admin_portal  # noqa: E402, F401  (the portal's models)

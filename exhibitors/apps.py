@@ -63,5 +63,7 @@ class ExhibitorsConfig(AppConfig):
             PortalTab("edit", _("Edit the profile"), lambda o: o.urls.edit, 10, admins_only=True),
             PortalTab("members", _("Members"), lambda o: o.urls.members, 20, admins_only=True),
             PortalTab("apply", _("Apply for a booth"), lambda o: o.urls.apply, 30),
+            PortalTab("exhibits", _("Exhibits"), lambda o: o.urls.exhibits, 40),
+            PortalTab("staff", _("Stand staff"), lambda o: o.urls.staff, 50, admins_only=True),
         ):
             portal_tabs.register(tab)

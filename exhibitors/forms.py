@@ -9,7 +9,7 @@ from core.countries import country_formfield, in_forum_order
 
 from . import services
 from .images import clean_logo
-from .models import Application, ExhibitionSection, Membership
+from .models import Application, Exhibit, ExhibitionSection, Membership
 from .validators import normalize_credit_code, validate_credit_code
 
 
@@ -229,3 +229,75 @@ class DirectoryFilterForm(forms.Form):
 
     def clean_hall(self):
         return self.halls.get(self.cleaned_data["hall"])
+
+
+# --- The exhibitor's portal -----------------------------------------------------------------
+
+
+class ExhibitForm(forms.ModelForm):
+    image = forms.FileField(
+        label=_("Image"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 2 MB and 4000 pixels a side."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    class Meta:
+        model = Exhibit
+        fields = [
+            "name_zh_hans",
+            "name_en",
+            "description_zh_hans",
+            "description_en",
+            "field",
+            "maturity",
+            "first_release",
+        ]
+        labels = {
+            "name_zh_hans": _("Name in Chinese"),
+            "name_en": _("Name in English"),
+            "description_zh_hans": _("Description in Chinese"),
+            "description_en": _("Description in English"),
+        }
+        widgets = {
+            "description_zh_hans": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the exhibit"))
+        self.helper.form_enctype = "multipart/form-data"
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        return clean_logo(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not (cleaned.get("name_zh_hans") or "").strip()
+            and not (cleaned.get("name_en") or "").strip()
+        ):
+            self.add_error("name_zh_hans", _("Give the exhibit a name in Chinese or in English."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service saves; the form only checks the input.
+        pass
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] or "" for name in services.EXHIBIT_FIELDS}
+
+
+class StaffInvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="zh-hans"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send the invitation"))

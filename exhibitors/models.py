@@ -118,6 +118,12 @@ class Organization(models.Model):
     has_approved_application = models.BooleanField(
         _("has an approved application"), default=False, editable=False
     )
+    staff_allowance = models.PositiveSmallIntegerField(
+        _("stand staff allowance"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the rule: one per 9 m² of approved floor area, at least two."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # What the directory search reads: both names and both descriptions, upper-cased, kept by the
     # database. One LIKE on one stored column instead of UPPER() on four per row (and one
@@ -171,6 +177,8 @@ class Organization(models.Model):
         members = "{portal}members/"
         logo_file = "{portal}logo/"
         apply = "{portal}applications/new/"
+        exhibits = "{portal}exhibits/"
+        staff = "{portal}staff/"
 
     # Reversed, so links keep the active language's prefix (/zh-hans/…).
     @property
@@ -668,3 +676,80 @@ class BoothAssignment(models.Model):
 
     def __str__(self):
         return f"{self.booth} → {self.application}"
+
+
+# --- The exhibitor's portal: exhibits ------------------------------------------------------
+
+
+def exhibit_image_path(instance, filename: str) -> str:
+    # Like the logo: re-encoded and renamed, never the uploaded name.
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"exhibitors/exhibits/{secrets.token_hex(12)}.{extension}"
+
+
+class Exhibit(models.Model):
+    """A product or technology an exhibitor shows (展品): on its page and found by the search."""
+
+    class Maturity(models.TextChoices):
+        RESEARCH = "research", _("research")
+        PROTOTYPE = "prototype", _("prototype")
+        PILOT = "pilot", _("pilot use")
+        MARKET = "market", _("on the market")
+
+    class FirstRelease(models.TextChoices):
+        NONE = "", _("not a premiere")
+        CHINA = "china", _("China premiere")
+        WORLD = "world", _("world premiere")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="exhibits",
+    )
+    name = models.CharField(_("name"), max_length=160)
+    description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(
+        _("image"), upload_to=exhibit_image_path, storage=public_storage, blank=True
+    )
+    field = models.CharField(
+        _("field"), max_length=16, choices=Application.Field.choices, default=Application.Field.AI
+    )
+    maturity = models.CharField(
+        _("maturity"), max_length=10, choices=Maturity.choices, default=Maturity.PROTOTYPE
+    )
+    first_release = models.CharField(
+        _("premiere"), max_length=8, choices=FirstRelease.choices, blank=True, default=""
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Both names and both descriptions, upper-cased, kept by the database (as the organization's).
+    search_text = models.GeneratedField(
+        expression=Upper(
+            Concat(
+                Coalesce("name_en", Value(""), output_field=models.TextField()),
+                Value(" "),
+                Coalesce("name_zh_hans", Value(""), output_field=models.TextField()),
+                Value(" "),
+                Coalesce("description_en", Value(""), output_field=models.TextField()),
+                Value(" "),
+                Coalesce("description_zh_hans", Value(""), output_field=models.TextField()),
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("exhibit")
+        verbose_name_plural = _("exhibits")
+        ordering = ["organization", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    class urls(urlman.Urls):
+        portal = "{self.organization.urls.portal}exhibits/{self.pk}/"
+        delete = "{portal}delete/"

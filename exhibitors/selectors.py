@@ -1,12 +1,13 @@
 """Reads for the exhibition: render-ready querysets for the directory and the portal."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .models import (
     LISTED,
     Application,
     ApplicationEvent,
     Booth,
+    Exhibit,
     ExhibitionSection,
     Hall,
     Membership,
@@ -52,7 +53,14 @@ def public_exhibitors(
     query = query.strip()
     if query:
         # Both names and both descriptions, whatever the UI language: one stored column.
-        organizations = organizations.filter(search_text__contains=query.upper())
+        # …and their exhibits' names and descriptions.
+        needle = query.upper()
+        organizations = organizations.filter(
+            Q(search_text__contains=needle)
+            | Exists(
+                Exhibit.objects.filter(organization=OuterRef("pk"), search_text__contains=needle)
+            )
+        )
     return organizations.defer("search_text").order_by("name_en", "pk")
 
 
@@ -103,7 +111,8 @@ def public_exhibitor(slug: str) -> Organization | None:
                 "applications",
                 queryset=approved.order_by("section__position"),
                 to_attr="approved_applications",
-            )
+            ),
+            Prefetch("exhibits", queryset=public_exhibits(), to_attr="shown_exhibits"),
         )
         .first()
     )
@@ -290,3 +299,35 @@ def application_windows(sections: list[ExhibitionSection], at=None) -> dict:
         key=lambda s: s.applications_open_at,
     )
     return {"closed": closed, "next": upcoming[0] if upcoming else None}
+
+
+# --- The exhibitor's portal -----------------------------------------------------------------
+
+
+def public_exhibits() -> QuerySet[Exhibit]:
+    return Exhibit.objects.defer("search_text").order_by("position", "pk")
+
+
+def exhibits_of(organization: Organization) -> QuerySet[Exhibit]:
+    return public_exhibits().filter(organization=organization).select_related("organization")
+
+
+class StaffList:
+    """The organization's people against its allowance: members, open invitations, the count."""
+
+    def __init__(self, members, invitations, allowance: int):
+        self.members = members
+        self.invitations = invitations
+        self.allowance = allowance
+        self.used = len(members) + len(invitations)
+        self.left = max(0, allowance - self.used)
+
+
+def staff_of(organization: Organization) -> StaffList:
+    from .services import staff_allowance
+
+    members = list(members_of(organization))
+    invitations = list(
+        organization.invitations.filter(accepted_at__isnull=True).order_by("created_at", "pk")
+    )
+    return StaffList(members, invitations, staff_allowance(organization))

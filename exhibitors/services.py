@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, Max, OuterRef, Sum
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from .models import (
     ApplicationEvent,
     Booth,
     BoothAssignment,
+    Exhibit,
     ExhibitionSection,
     Invitation,
     Membership,
@@ -241,7 +242,16 @@ def accept_invitation(token: str, *, user: User) -> Membership:
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    transaction.on_commit(lambda: _staff_joined(membership), robust=True)
     return membership
+
+
+def _staff_joined(membership: Membership) -> None:
+    """Tell the other apps (delegates: a registration and a badge), after the commit."""
+    from .signals import staff_joined
+
+    organization = membership.organization
+    staff_joined.send(sender=Organization, organization=organization, membership=membership)
 
 
 def _lock_organization(organization_id: int) -> Organization:
@@ -938,4 +948,139 @@ def free_booths_for(application: Application) -> list[Booth]:
         )
         .select_related("hall")
         .order_by("area_m2", "hall__position", "code")
+    )
+
+
+# --- The exhibitor's portal: exhibits ------------------------------------------------------
+
+# What an exhibit's services write besides its organization and image.
+EXHIBIT_FIELDS = (
+    "name_zh_hans",
+    "name_en",
+    "description_zh_hans",
+    "description_en",
+    "field",
+    "maturity",
+    "first_release",
+)
+
+
+def _check_exhibit(fields: dict) -> dict:
+    _refuse_unknown("exhibit", fields, EXHIBIT_FIELDS)
+    fields = dict(fields)
+    if not (fields.get("name_zh_hans") or "").strip() and not (fields.get("name_en") or "").strip():
+        raise ExhibitorError(_("Give the exhibit a name in Chinese or in English."))
+    return fields
+
+
+@transaction.atomic
+def add_exhibit(
+    organization: Organization, *, by: User, image: ContentFile | None = None, **fields
+) -> Exhibit:
+    """A new exhibit, last in the organization's list."""
+    fields = _check_exhibit(fields)
+    organization = _lock_organization(organization.pk)
+    last = organization.exhibits.aggregate(m=Max("position"))["m"]
+    exhibit = Exhibit(organization=organization, position=(last or 0) + 1, **fields)
+    if image is not None:
+        exhibit.image.save(image.name, image, save=False)
+    exhibit.save()
+    return exhibit
+
+
+@transaction.atomic
+def update_exhibit(
+    exhibit: Exhibit, *, by: User, image: ContentFile | None = None, **fields
+) -> Exhibit:
+    fields = _check_exhibit(fields)
+    exhibit = Exhibit.objects.select_for_update().get(pk=exhibit.pk)
+    for name, value in fields.items():
+        setattr(exhibit, name, value)
+    if image is not None:
+        old = exhibit.image.name
+        exhibit.image.save(image.name, image, save=False)
+        if old:
+            transaction.on_commit(lambda: exhibit.image.storage.delete(old))
+    exhibit.save()
+    return exhibit
+
+
+@transaction.atomic
+def delete_exhibit(exhibit: Exhibit, *, by: User) -> None:
+    old = exhibit.image.name
+    Exhibit.objects.filter(pk=exhibit.pk).delete()
+    if old:
+        transaction.on_commit(lambda: exhibit.image.storage.delete(old))
+
+
+# --- The exhibitor's portal: stand staff and their allowance ------------------------------
+
+
+def staff_allowance_for(area_m2, booth_type: str = Application.BoothType.STANDARD) -> int:
+    """The rule (the one place it lives): one badge per 9 m² of floor area, at least two, for
+    standard booths and raw space alike. Settings may change the figures."""
+    per_unit = getattr(settings, "EXHIBITOR_STAFF_PER_9M2", 1)
+    minimum = getattr(settings, "EXHIBITOR_STAFF_MINIMUM", 2)
+    return max(minimum, (int(area_m2 or 0) // Application.STANDARD_UNIT_M2) * per_unit)
+
+
+def approved_areas(organization_ids=None) -> dict[int, list[tuple[str, int]]]:
+    """{organization id: [(booth type, m²) of each approved application]}."""
+    rows = Application.objects.approved().order_by()
+    if organization_ids is not None:
+        rows = rows.filter(organization_id__in=organization_ids)
+    areas: dict[int, list[tuple[str, int]]] = {}
+    for organization_id, booth_type, area in rows.values_list(
+        "organization_id", "booth_type", "area_m2"
+    ):
+        areas.setdefault(organization_id, []).append((booth_type, area))
+    return areas
+
+
+def staff_allowance(organization: Organization, areas=None) -> int:
+    """How many people may act (and wear a badge) for the organization: the team's override, or
+    the rule over its approved applications; 0 before any is approved."""
+    if organization.staff_allowance is not None:
+        return organization.staff_allowance
+    if areas is None:
+        areas = approved_areas([organization.pk]).get(organization.pk, [])
+    if not areas:
+        return 0
+    # The rule over the whole approved area (two 9 m² applications: 18 m², two badges).
+    booth_type = Application.BoothType.RAW if any(t == "raw" for t, _a in areas) else "standard"
+    return staff_allowance_for(sum(area for _t, area in areas), booth_type)
+
+
+def staff_used(organization: Organization) -> int:
+    """Members and open invitations: each counts against the allowance."""
+    return (
+        organization.memberships.count()
+        + organization.invitations.filter(accepted_at__isnull=True).count()
+    )
+
+
+class StaffError(ExhibitorError):
+    """An invitation beyond the organization's staff allowance."""
+
+
+@transaction.atomic
+def invite_staff(organization: Organization, *, email: str, language: str, by: User) -> Invitation:
+    """Invite a stand staff member, within the allowance (counted under the organization's lock)."""
+    organization = _lock_organization(organization.pk)
+    allowance = staff_allowance(organization)
+    used = staff_used(organization)
+    if allowance == 0:
+        raise StaffError(
+            _("Stand staff can be invited once an application for floor area is approved.")
+        )
+    if used >= allowance:
+        raise StaffError(
+            _(
+                "Your allowance is %(allowance)s people and %(used)s are members or invited: "
+                "remove someone or ask the exhibition team for more."
+            )
+            % {"allowance": allowance, "used": used}
+        )
+    return invite_member(
+        organization, email=email, role=Membership.Role.STAFF, language=language, by=by
     )

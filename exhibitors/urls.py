@@ -44,5 +44,13 @@ urlpatterns = [
         views.ApplicationWithdrawView.as_view(),
         name="application_withdraw",
     ),
+    path("portal/<str:code>/exhibits/", views.ExhibitsView.as_view(), name="exhibits"),
+    path("portal/<str:code>/exhibits/<int:pk>/", views.ExhibitEditView.as_view(), name="exhibit"),
+    path(
+        "portal/<str:code>/exhibits/<int:pk>/delete/",
+        views.ExhibitDeleteView.as_view(),
+        name="exhibit_delete",
+    ),
+    path("portal/<str:code>/staff/", views.StaffView.as_view(), name="staff"),
     path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
 ]

@@ -16,8 +16,22 @@ from core.page_cache import keep_out, public_page, without
 from core.registries import portal_tabs
 
 from . import caching, selectors, services
-from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, OrganizationForm
-from .models import Application, ExhibitionSection, Invitation, Membership, Organization
+from .forms import (
+    ApplicationForm,
+    DirectoryFilterForm,
+    ExhibitForm,
+    InvitationForm,
+    OrganizationForm,
+    StaffInvitationForm,
+)
+from .models import (
+    Application,
+    Exhibit,
+    ExhibitionSection,
+    Invitation,
+    Membership,
+    Organization,
+)
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIRECTORY_PARAMS = ("q", "section", "hall", "country", "field", "letter", "page")
@@ -244,7 +258,17 @@ class MembersView(OrganizationMixin, TemplateView):
         form = InvitationForm(request.POST)
         if form.is_valid():
             try:
-                services.invite_member(self.organization, by=request.user, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                # Once floor area is approved, staff come within the allowance (before, any
+                # colleague may join to apply).
+                if (
+                    data["role"] == Membership.Role.STAFF
+                    and services.staff_allowance(self.organization) > 0
+                ):
+                    data.pop("role")
+                    services.invite_staff(self.organization, by=request.user, **data)
+                else:
+                    services.invite_member(self.organization, by=request.user, **data)
             except services.ExhibitorError as exc:
                 form.add_error("email", str(exc))
             else:
@@ -425,3 +449,109 @@ class ApplicationWithdrawView(ApplicationMixin, View):
         else:
             messages.success(request, _("Your application is withdrawn."))
         return redirect(application.urls.portal)
+
+
+# --- The exhibitor's portal: exhibits and stand staff ---------------------------------------
+
+
+class ExhibitsView(OrganizationMixin, TemplateView):
+    """The organization's exhibits, and a form to add one (any member)."""
+
+    permission = "exhibitors.portal_apply"
+    template_name = "exhibitors/portal/exhibits.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["exhibits"] = selectors.exhibits_of(self.organization)
+        context.setdefault("form", ExhibitForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ExhibitForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.add_exhibit(
+                    self.organization,
+                    by=request.user,
+                    image=form.cleaned_data["image"],
+                    **form.service_fields(),
+                )
+            except services.ExhibitorError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The exhibit is saved."))
+                return redirect(self.organization.urls.exhibits)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ExhibitEditView(OrganizationMixin, TemplateView):
+    permission = "exhibitors.portal_apply"
+    template_name = "exhibitors/portal/exhibit_form.html"
+
+    def get_exhibit(self) -> Exhibit:
+        return get_object_or_404(
+            Exhibit.objects.select_related("organization"),
+            pk=self.kwargs["pk"],
+            organization=self.organization,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["exhibit"] = kwargs.get("exhibit") or self.get_exhibit()
+        context.setdefault("form", ExhibitForm(instance=context["exhibit"]))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        exhibit = self.get_exhibit()
+        form = ExhibitForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.update_exhibit(
+                    exhibit,
+                    by=request.user,
+                    image=form.cleaned_data["image"],
+                    **form.service_fields(),
+                )
+            except services.ExhibitorError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The exhibit is saved."))
+                return redirect(self.organization.urls.exhibits)
+        return self.render_to_response(self.get_context_data(form=form, exhibit=exhibit))
+
+
+class ExhibitDeleteView(OrganizationMixin, View):
+    permission = "exhibitors.portal_apply"
+
+    def post(self, request, *args, **kwargs):
+        exhibit = get_object_or_404(Exhibit, pk=kwargs["pk"], organization=self.organization)
+        services.delete_exhibit(exhibit, by=request.user)
+        messages.success(request, _("The exhibit is removed."))
+        return redirect(self.organization.urls.exhibits)
+
+
+class StaffView(OrganizationMixin, TemplateView):
+    """Stand staff: who acts for the organization, the allowance, and invitations within it."""
+
+    permission = "exhibitors.portal_members"
+    template_name = "exhibitors/portal/staff.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["staff"] = selectors.staff_of(self.organization)
+        context.setdefault("form", StaffInvitationForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = StaffInvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.invite_staff(self.organization, by=request.user, **form.cleaned_data)
+            except services.ExhibitorError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(
+                    request, _("The invitation is on its way to %(email)s.") % form.cleaned_data
+                )
+                return redirect(self.organization.urls.staff)
+        return self.render_to_response(self.get_context_data(form=form))
