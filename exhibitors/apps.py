@@ -65,5 +65,7 @@ class ExhibitorsConfig(AppConfig):
             PortalTab("apply", _("Apply for a booth"), lambda o: o.urls.apply, 30),
             PortalTab("exhibits", _("Exhibits"), lambda o: o.urls.exhibits, 40),
             PortalTab("staff", _("Stand staff"), lambda o: o.urls.staff, 50, admins_only=True),
+            PortalTab("documents", _("Documents"), lambda o: o.urls.documents, 60),
+            PortalTab("fees", _("Fees and fapiao"), lambda o: o.urls.fees, 70),
         ):
             portal_tabs.register(tab)

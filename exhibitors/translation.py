@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Exhibit, ExhibitionSection, Hall, Organization
+from .models import Exhibit, ExhibitionSection, Hall, Organization, Requirement
 
 
 @register(ExhibitionSection)
@@ -31,4 +31,9 @@ class HallTranslation(TranslationOptions):
 
 @register(Exhibit)
 class ExhibitTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Requirement)
+class RequirementTranslation(TranslationOptions):
     fields = ("name", "description")
