@@ -9,6 +9,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.countries import ForumCountryField
 from core.storage import private_storage, public_storage
@@ -816,7 +817,7 @@ class Document(models.Model):
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("submitted, waiting for review")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", pgettext_lazy("document", "accepted")
         RETURNED = "returned", _("returned for changes")
 
     requirement = models.ForeignKey(

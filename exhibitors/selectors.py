@@ -393,8 +393,9 @@ def fapiao_of(organization: Organization) -> Fapiao | None:
 
 
 class ChecklistItem:
-    def __init__(self, label, done: bool, url: str, due_on=None, note=""):
+    def __init__(self, label, done: bool, url: str, due_on=None, note="", overdue=False):
         self.label, self.done, self.url, self.due_on, self.note = label, done, url, due_on, note
+        self.overdue = overdue
 
 
 def checklist(organization: Organization, documents=None) -> list[ChecklistItem]:
@@ -413,7 +414,11 @@ def checklist(organization: Organization, documents=None) -> list[ChecklistItem]
         ),
         ChecklistItem(
             _("Invite your stand staff"),
-            organization.memberships.filter(role=Membership.Role.STAFF).exists(),
+            # Done once someone is invited: they join when they accept.
+            organization.memberships.filter(role=Membership.Role.STAFF).exists()
+            or organization.invitations.filter(
+                role=Membership.Role.STAFF, accepted_at__isnull=True
+            ).exists(),
             organization.urls.staff,
             note=_("up to %(n)s people") % {"n": staff_allowance(organization)},
         ),
@@ -426,6 +431,7 @@ def checklist(organization: Organization, documents=None) -> list[ChecklistItem]
                 _doc_url(organization, row),
                 due_on=row.due_on,
                 note=row.document.get_status_display() if row.document else "",
+                overdue=row.overdue,
             )
         )
     fees = list(organization.fee_lines.values_list("payment", flat=True))
