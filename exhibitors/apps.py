@@ -24,10 +24,12 @@ class ExhibitorsConfig(AppConfig):
     def ready(self):
         from core import page_cache
         from core.registries import (
+            DashboardPanel,
             Door,
             Landing,
             PortalTab,
             UserFlag,
+            dashboard_panels,
             landings,
             navbar_doors,
             portal_tabs,
@@ -69,3 +71,12 @@ class ExhibitorsConfig(AppConfig):
             PortalTab("fees", _("Fees and fapiao"), lambda o: o.urls.fees, 70),
         ):
             portal_tabs.register(tab)
+        dashboard_panels.register(
+            DashboardPanel(
+                "exhibitors-portal",
+                _("Exhibitor portal"),
+                "admin/exhibitors/_portal_panel.html",
+                permission="exhibitors.view_document",
+                order=40,
+            )
+        )

@@ -345,3 +345,15 @@ def test_team_export_csv_and_xlsx(client, approved, team, other_organization):
     assert client.get("/exhibitors/team/export.exe").status_code == 404
     client.force_login(organization.main_contact)  # an exhibitor is not the team
     assert client.get(reverse("exhibitors:team_export", kwargs={"fmt": "csv"})).status_code == 404
+
+
+def test_the_admin_index_shows_documents_to_review_and_the_exports(client, approved, team):
+    organization = approved.organization
+    insurance = requirement()
+    services.submit_document(organization, insurance, by=organization.main_contact, upload=upload())
+    client.force_login(team)
+    page = text(client.get("/admin/"))
+    assert "Documents to review</a></th><td>1</td>" in page
+    assert "/exhibitors/team/export.xlsx" in page
+    client.force_login(organization.main_contact)  # not staff: no admin at all
+    assert client.get("/admin/").status_code == 302
