@@ -225,9 +225,9 @@ def _requirements(ctx) -> list[Requirement]:
 
 
 def _exhibits(ctx, organization, application, n: int) -> int:
-    if organization.exhibits.exists():
-        return 0
     choices = EXHIBITS.get(application.exhibit_field, EXHIBITS["other"])
+    if organization.exhibits.exists():
+        return 2  # seeded before: counted as made, so that the count is the demo's
     made = 0
     for i, (en, zh, desc_en, desc_zh) in enumerate(choices[:2]):  # two each: scales exactly
         Exhibit.objects.create(
@@ -308,7 +308,8 @@ def _documents(ctx, organization, applications, requirements, n: int) -> int:
             submitted_at=ctx.at(datetime(2021, 8, 20, 10, 0, tzinfo=TZ)) + timedelta(minutes=n),
         )
         if requirement.kind == Requirement.Kind.UPLOAD:
-            name = f"exhibitors/documents/demo-{_hex(f'{organization.slug}-{requirement.pk}')}.pdf"
+            key = f"{organization.slug}-{requirement.name_en}"
+            name = f"exhibitors/documents/demo-{_hex(key)}.pdf"
             storage = private_storage()
             if not storage.exists(name):
                 storage.save(name, ContentFile(PDF))
@@ -330,7 +331,11 @@ def _documents(ctx, organization, applications, requirements, n: int) -> int:
 def _fees(ctx, organization, applications, n: int) -> int:
     if organization.fee_lines.exists():
         return 0
-    booths = Booth.objects.filter(application__in=applications).order_by("hall__position", "code")
+    booths = (
+        Booth.objects.filter(application__in=applications)
+        .select_related("hall")
+        .order_by("hall__position", "code")
+    )
     paid = n % 3 != 1
     made = 0
     for booth in booths:
@@ -357,7 +362,7 @@ def _fees(ctx, organization, applications, n: int) -> int:
                 quantity=quantity,
                 unit_price=unit_price,
                 payment=FeeLine.Payment.PAID if paid else FeeLine.Payment.UNPAID,
-                invoice_number=f"2111{int(_hex(f'fapiao-{booth.pk}-{label}', 12), 16) % 10**16:016d}"
+                invoice_number=f"2111{int(_hex(f'fapiao-{booth.hall.slug}-{booth.code}-{label}', 12), 16) % 10**16:016d}"
                 if paid
                 else "",
                 paid_on=ctx.on(date(2021, 9, 6)) if paid else None,

@@ -6,7 +6,11 @@ from django.db import models
 from core import checks
 from core.storage import private_storage, public_storage
 
-PRIVATE_FIELDS = {"delegates.Registration.photo", "delegates.BadgePrintJob.file"}
+PRIVATE_FIELDS = {
+    "delegates.Registration.photo",
+    "delegates.BadgePrintJob.file",
+    "exhibitors.Document.file",
+}
 
 
 def test_every_file_field_names_public_or_private_storage():
@@ -25,6 +29,7 @@ def test_every_file_field_names_public_or_private_storage():
     assert {name for name, s in kinds.items() if s is public_storage} == {
         "events.Speaker.photo",
         "exhibitors.Organization.logo",
+        "exhibitors.Exhibit.image",
     }
 
 
