@@ -35,7 +35,18 @@ def promote_when_seats_changed(sender, session, **kwargs):
     return fill_free_seats(session)
 
 
+def register_exhibitor_staff(sender, organization, membership, **kwargs):
+    """An accepted exhibitor invitation: a registration and a badge at once (within the
+    allowance), not only at the next beat."""
+    from .services import register_exhibitor_member
+
+    return register_exhibitor_member(membership)
+
+
 def connect() -> None:
+    from exhibitors.signals import staff_joined
+
+    staff_joined.connect(register_exhibitor_staff, dispatch_uid="delegates.exhibitor_staff")
     schedule_released.connect(mail_schedule_released, dispatch_uid="delegates.mail_release")
     release_audience.connect(count_release_audience, dispatch_uid="delegates.release_audience")
     seats_changed.connect(promote_when_seats_changed, dispatch_uid="delegates.promote_seats")

@@ -683,3 +683,5 @@ work_queues.register(
         order=21,
     )
 )
+
+from . import admin_portal  # noqa: E402, F401  (the portal's models)

@@ -24,10 +24,12 @@ class ExhibitorsConfig(AppConfig):
     def ready(self):
         from core import page_cache
         from core.registries import (
+            DashboardPanel,
             Door,
             Landing,
             PortalTab,
             UserFlag,
+            dashboard_panels,
             landings,
             navbar_doors,
             portal_tabs,
@@ -63,5 +65,18 @@ class ExhibitorsConfig(AppConfig):
             PortalTab("edit", _("Edit the profile"), lambda o: o.urls.edit, 10, admins_only=True),
             PortalTab("members", _("Members"), lambda o: o.urls.members, 20, admins_only=True),
             PortalTab("apply", _("Apply for a booth"), lambda o: o.urls.apply, 30),
+            PortalTab("exhibits", _("Exhibits"), lambda o: o.urls.exhibits, 40),
+            PortalTab("staff", _("Stand staff"), lambda o: o.urls.staff, 50, admins_only=True),
+            PortalTab("documents", _("Documents"), lambda o: o.urls.documents, 60),
+            PortalTab("fees", _("Fees and fapiao"), lambda o: o.urls.fees, 70),
         ):
             portal_tabs.register(tab)
+        dashboard_panels.register(
+            DashboardPanel(
+                "exhibitors-portal",
+                _("Exhibitor portal"),
+                "admin/exhibitors/_portal_panel.html",
+                permission="exhibitors.view_document",
+                order=40,
+            )
+        )

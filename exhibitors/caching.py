@@ -19,10 +19,10 @@ def bump_directory(**_kwargs) -> None:
 
 def connect() -> None:
     """Any saved or deleted row the directory shows bumps the version (services and admin alike)."""
-    from .models import Application, Booth, ExhibitionSection, Hall, Organization
+    from .models import Application, Booth, Exhibit, ExhibitionSection, Hall, Organization
 
     # Booths and halls too: the cards show stand numbers, the filter the halls.
-    for model in (Organization, Application, ExhibitionSection, Hall, Booth):
+    for model in (Organization, Application, ExhibitionSection, Hall, Booth, Exhibit):
         post_save.connect(bump_directory, sender=model, dispatch_uid=f"directory-{model.__name__}")
         post_delete.connect(
             bump_directory, sender=model, dispatch_uid=f"directory-del-{model.__name__}"

@@ -109,6 +109,9 @@ def seed(ctx) -> None:
         )
     organization_ids = seed_organizations(ctx)
     seed_floor(ctx, organization_ids)
+    from .demo_portal import seed_portal
+
+    seed_portal(ctx, organization_ids)
 
 
 # --- Exhibiting organizations ---------------------------------------------------------------

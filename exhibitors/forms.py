@@ -9,7 +9,7 @@ from core.countries import country_formfield, in_forum_order
 
 from . import services
 from .images import clean_logo
-from .models import Application, ExhibitionSection, Membership
+from .models import Application, Exhibit, ExhibitionSection, Fapiao, Membership
 from .validators import normalize_credit_code, validate_credit_code
 
 
@@ -229,3 +229,126 @@ class DirectoryFilterForm(forms.Form):
 
     def clean_hall(self):
         return self.halls.get(self.cleaned_data["hall"])
+
+
+# --- The exhibitor's portal -----------------------------------------------------------------
+
+
+class ExhibitForm(forms.ModelForm):
+    image = forms.FileField(
+        label=_("Image"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 2 MB and 4000 pixels a side."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    class Meta:
+        model = Exhibit
+        fields = [
+            "name_zh_hans",
+            "name_en",
+            "description_zh_hans",
+            "description_en",
+            "field",
+            "maturity",
+            "first_release",
+        ]
+        labels = {
+            "name_zh_hans": _("Name in Chinese"),
+            "name_en": _("Name in English"),
+            "description_zh_hans": _("Description in Chinese"),
+            "description_en": _("Description in English"),
+        }
+        widgets = {
+            "description_zh_hans": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the exhibit"))
+        self.helper.form_enctype = "multipart/form-data"
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        return clean_logo(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not (cleaned.get("name_zh_hans") or "").strip()
+            and not (cleaned.get("name_en") or "").strip()
+        ):
+            self.add_error("name_zh_hans", _("Give the exhibit a name in Chinese or in English."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service saves; the form only checks the input.
+        pass
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] or "" for name in services.EXHIBIT_FIELDS}
+
+
+class StaffInvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="zh-hans"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send the invitation"))
+
+
+class DocumentForm(forms.Form):
+    """What a requirement asks: a file, or a text (the fascia board's, checked by the service)."""
+
+    def __init__(self, *args, requirement, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Requirement
+
+        if requirement.kind == Requirement.Kind.UPLOAD:
+            self.fields["upload"] = forms.FileField(
+                label=_("File"),
+                help_text=_("PDF, PNG, JPEG or DWG, at most 10 MB."),
+                widget=forms.ClearableFileInput(
+                    attrs={
+                        "accept": ".pdf,.png,.jpg,.jpeg,.dwg,application/pdf,image/png,image/jpeg"
+                    }
+                ),
+            )
+        elif requirement.kind == Requirement.Kind.FASCIA:
+            self.fields["text"] = forms.CharField(
+                label=_("Fascia board text"),
+                max_length=60,
+                help_text=_("At most 12 Chinese characters or 24 Latin letters."),
+            )
+        else:
+            self.fields["text"] = forms.CharField(
+                label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+            )
+        self.helper = _helper(_("Hand in"))
+        self.helper.form_enctype = "multipart/form-data"
+
+
+class FapiaoForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Fapiao type"), choices=Fapiao.Kind.choices, widget=forms.RadioSelect
+    )
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    taxpayer_id = forms.CharField(
+        label=_("Taxpayer ID"),
+        max_length=24,
+        help_text=_("The unified social credit code, 18 characters."),
+    )
+    address = forms.CharField(label=_("Registered address"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    bank = forms.CharField(label=_("Bank"), max_length=120, required=False)
+    account = forms.CharField(label=_("Bank account"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the fapiao details"))

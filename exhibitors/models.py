@@ -9,9 +9,10 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.countries import ForumCountryField
-from core.storage import public_storage
+from core.storage import private_storage, public_storage
 
 
 def new_code() -> str:
@@ -118,6 +119,12 @@ class Organization(models.Model):
     has_approved_application = models.BooleanField(
         _("has an approved application"), default=False, editable=False
     )
+    staff_allowance = models.PositiveSmallIntegerField(
+        _("stand staff allowance"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the rule: one per 9 m² of approved floor area, at least two."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # What the directory search reads: both names and both descriptions, upper-cased, kept by the
     # database. One LIKE on one stored column instead of UPPER() on four per row (and one
@@ -171,6 +178,10 @@ class Organization(models.Model):
         members = "{portal}members/"
         logo_file = "{portal}logo/"
         apply = "{portal}applications/new/"
+        exhibits = "{portal}exhibits/"
+        staff = "{portal}staff/"
+        documents = "{portal}documents/"
+        fees = "{portal}fees/"
 
     # Reversed, so links keep the active language's prefix (/zh-hans/…).
     @property
@@ -668,3 +679,314 @@ class BoothAssignment(models.Model):
 
     def __str__(self):
         return f"{self.booth} → {self.application}"
+
+
+# --- The exhibitor's portal: exhibits ------------------------------------------------------
+
+
+def exhibit_image_path(instance, filename: str) -> str:
+    # Like the logo: re-encoded and renamed, never the uploaded name.
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"exhibitors/exhibits/{secrets.token_hex(12)}.{extension}"
+
+
+class Exhibit(models.Model):
+    """A product or technology an exhibitor shows (展品): on its page and found by the search."""
+
+    class Maturity(models.TextChoices):
+        RESEARCH = "research", _("research")
+        PROTOTYPE = "prototype", _("prototype")
+        PILOT = "pilot", _("pilot use")
+        MARKET = "market", _("on the market")
+
+    class FirstRelease(models.TextChoices):
+        NONE = "", _("not a premiere")
+        CHINA = "china", _("China premiere")
+        WORLD = "world", _("world premiere")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="exhibits",
+    )
+    name = models.CharField(_("name"), max_length=160)
+    description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(
+        _("image"), upload_to=exhibit_image_path, storage=public_storage, blank=True
+    )
+    field = models.CharField(
+        _("field"), max_length=16, choices=Application.Field.choices, default=Application.Field.AI
+    )
+    maturity = models.CharField(
+        _("maturity"), max_length=10, choices=Maturity.choices, default=Maturity.PROTOTYPE
+    )
+    first_release = models.CharField(
+        _("premiere"), max_length=8, choices=FirstRelease.choices, blank=True, default=""
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Both names and both descriptions, upper-cased, kept by the database (as the organization's).
+    search_text = models.GeneratedField(
+        expression=Upper(
+            Concat(
+                Coalesce("name_en", Value(""), output_field=models.TextField()),
+                Value(" "),
+                Coalesce("name_zh_hans", Value(""), output_field=models.TextField()),
+                Value(" "),
+                Coalesce("description_en", Value(""), output_field=models.TextField()),
+                Value(" "),
+                Coalesce("description_zh_hans", Value(""), output_field=models.TextField()),
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("exhibit")
+        verbose_name_plural = _("exhibits")
+        ordering = ["organization", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    class urls(urlman.Urls):
+        portal = "{self.organization.urls.portal}exhibits/{self.pk}/"
+        delete = "{portal}delete/"
+
+
+# --- The exhibitor's portal: required documents ---------------------------------------------
+
+
+def document_path(instance, filename: str) -> str:
+    # Private storage; the stored name never comes from the upload (the original is kept apart).
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"exhibitors/documents/{secrets.token_hex(16)}.{extension}"
+
+
+class Requirement(models.Model):
+    """What the exhibition team asks exhibitors for before move-in, due on a date: a file to
+    upload, a text to fill in, or the fascia board text of a standard booth."""
+
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", _("file upload")
+        TEXT = "text", _("text to fill in")
+        FASCIA = "fascia", _("fascia board text")
+
+    name = models.CharField(_("name"), max_length=160)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.UPLOAD)
+    section = models.ForeignKey(
+        ExhibitionSection,
+        verbose_name=_("exhibition section"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        help_text=_("Empty: every section."),
+    )
+    booth_type = models.CharField(
+        _("booth type"),
+        max_length=10,
+        choices=Application.BoothType.choices,
+        blank=True,
+        help_text=_("Empty: every booth type."),
+    )
+    due_on = models.DateField(_("due"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["due_on", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def applies_to(self, application: Application) -> bool:
+        return (self.section_id is None or self.section_id == application.section_id) and (
+            not self.booth_type or self.booth_type == application.booth_type
+        )
+
+
+class Document(models.Model):
+    """An exhibitor's answer to a requirement: a private file or a text, and the team's review."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted, waiting for review")
+        ACCEPTED = "accepted", pgettext_lazy("document", "accepted")
+        RETURNED = "returned", _("returned for changes")
+
+    requirement = models.ForeignKey(
+        Requirement,
+        verbose_name=_("required document"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, storage=private_storage, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["requirement__due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "organization"], name="document_one_per_requirement"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requirement} · {self.organization}"
+
+    class urls(urlman.Urls):
+        portal = "{self.organization.urls.portal}documents/{self.requirement_id}/"
+        file = "{portal}file/"
+
+
+class Reminder(models.Model):
+    """One reminder mailed: per requirement, organization, stage and due date, so each is sent
+    once, and a new due date arms the reminders again."""
+
+    class Stage(models.TextChoices):
+        DUE_SOON = "due_soon", _("due in 7 days")
+        OVERDUE = "overdue", _("overdue")
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "organization", "stage", "due_on"], name="reminder_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requirement} · {self.organization} · {self.stage}"
+
+
+# --- The exhibitor's portal: fees and fapiao ------------------------------------------------
+
+
+class FeeLine(models.Model):
+    """One line of what an exhibitor owes, in CNY: a booth by area or per booth, a corner
+    surcharge, a service. The team sets its payment status and the fapiao number."""
+
+    class Basis(models.TextChoices):
+        PER_M2 = "m2", _("per m²")
+        PER_BOOTH = "booth", _("per booth")
+        SURCHARGE = "surcharge", _("corner surcharge")
+        SERVICE = "service", _("service")
+
+    class Payment(models.TextChoices):
+        UNPAID = "unpaid", _("unpaid")
+        PAID = "paid", _("paid")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="fee_lines",
+    )
+    booth = models.ForeignKey(
+        Booth,
+        verbose_name=_("booth"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fee_lines",
+    )
+    label = models.CharField(_("item"), max_length=160)
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices, default=Basis.PER_M2)
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2, default=1)
+    unit_price = models.DecimalField(_("unit price (CNY)"), max_digits=10, decimal_places=2)
+    amount = models.GeneratedField(
+        expression=F("quantity") * F("unit_price"),
+        output_field=models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2),
+        db_persist=True,
+    )
+    payment = models.CharField(
+        _("payment"), max_length=8, choices=Payment.choices, default=Payment.UNPAID
+    )
+    invoice_number = models.CharField(_("fapiao number"), max_length=40, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fee line")
+        verbose_name_plural = _("fee lines")
+        ordering = ["organization", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0, unit_price__gte=0), name="fee_line_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Fapiao(models.Model):
+    """The organization's invoice (发票) details, given in the portal; no payment online."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("general VAT invoice")
+        SPECIAL = "special", _("special VAT invoice")
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="fapiao",
+    )
+    kind = models.CharField(
+        _("fapiao type"), max_length=8, choices=Kind.choices, default=Kind.GENERAL
+    )
+    company_name = models.CharField(_("company name"), max_length=200)
+    taxpayer_id = models.CharField(_("taxpayer ID"), max_length=20)
+    address = models.CharField(_("registered address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    bank = models.CharField(_("bank"), max_length=120, blank=True)
+    account = models.CharField(_("bank account"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fapiao details")
+        verbose_name_plural = _("fapiao details")
+
+    def __str__(self):
+        return self.company_name

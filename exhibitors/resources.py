@@ -114,3 +114,42 @@ class OccupancyResource(resources.ModelResource):
 
     def import_data(self, *args, **kwargs):  # pragma: no cover - not offered for import
         raise ValidationError(_("Occupancy is exported, not imported."))
+
+
+class ExhibitorStatusResource(resources.Resource):
+    """For the exhibition team: one row an approved exhibitor, with its stands, staff count,
+    documents (accepted of those asked) and payment (export only; rows from
+    ``selectors.exhibitor_status``)."""
+
+    organization = fields.Field(attribute="name", column_name=gettext_lazy("exhibitor"))
+    credit_code = fields.Field(
+        attribute="credit_code", column_name=gettext_lazy("unified social credit code")
+    )
+    stands = fields.Field(attribute="stands", column_name=gettext_lazy("hall and stand"))
+    area = fields.Field(attribute="area", column_name=gettext_lazy("approved area (m²)"))
+    staff = fields.Field(attribute="staff", column_name=gettext_lazy("stand staff"))
+    allowance = fields.Field(attribute="allowance", column_name=gettext_lazy("allowance"))
+    documents = fields.Field(attribute="documents", column_name=gettext_lazy("documents"))
+    fees = fields.Field(attribute="fees", column_name=gettext_lazy("fees (CNY)"))
+    payment = fields.Field(attribute="payment", column_name=gettext_lazy("payment"))
+    fapiao = fields.Field(attribute="fapiao", column_name=gettext_lazy("fapiao details"))
+
+    class Meta:
+        name = gettext_lazy("Exhibitors: portal status")
+
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def exhibitor_status_export(fmt: str) -> tuple[bytes, str]:
+    from .selectors import exhibitor_status
+
+    dataset = ExhibitorStatusResource().export(exhibitor_status())
+    if fmt == "csv":
+        return ("\ufeff" + dataset.csv).encode("utf-8"), EXPORT_FORMATS[
+            fmt
+        ]  # BOM: Excel reads UTF-8
+    return dataset.xlsx, EXPORT_FORMATS[fmt]

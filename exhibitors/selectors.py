@@ -1,16 +1,21 @@
 """Reads for the exhibition: render-ready querysets for the directory and the portal."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .models import (
     LISTED,
     Application,
     ApplicationEvent,
     Booth,
+    Document,
+    Exhibit,
     ExhibitionSection,
+    Fapiao,
+    FeeLine,
     Hall,
     Membership,
     Organization,
+    Requirement,
 )
 
 
@@ -52,7 +57,14 @@ def public_exhibitors(
     query = query.strip()
     if query:
         # Both names and both descriptions, whatever the UI language: one stored column.
-        organizations = organizations.filter(search_text__contains=query.upper())
+        # …and their exhibits' names and descriptions.
+        needle = query.upper()
+        organizations = organizations.filter(
+            Q(search_text__contains=needle)
+            | Exists(
+                Exhibit.objects.filter(organization=OuterRef("pk"), search_text__contains=needle)
+            )
+        )
     return organizations.defer("search_text").order_by("name_en", "pk")
 
 
@@ -103,7 +115,8 @@ def public_exhibitor(slug: str) -> Organization | None:
                 "applications",
                 queryset=approved.order_by("section__position"),
                 to_attr="approved_applications",
-            )
+            ),
+            Prefetch("exhibits", queryset=public_exhibits(), to_attr="shown_exhibits"),
         )
         .first()
     )
@@ -290,3 +303,239 @@ def application_windows(sections: list[ExhibitionSection], at=None) -> dict:
         key=lambda s: s.applications_open_at,
     )
     return {"closed": closed, "next": upcoming[0] if upcoming else None}
+
+
+# --- The exhibitor's portal -----------------------------------------------------------------
+
+
+def public_exhibits() -> QuerySet[Exhibit]:
+    return Exhibit.objects.defer("search_text").order_by("position", "pk")
+
+
+def exhibits_of(organization: Organization) -> QuerySet[Exhibit]:
+    return public_exhibits().filter(organization=organization).select_related("organization")
+
+
+class StaffList:
+    """The organization's people against its allowance: members, open invitations, the count."""
+
+    def __init__(self, members, invitations, allowance: int):
+        self.members = members
+        self.invitations = invitations
+        self.allowance = allowance
+        self.used = len(members) + len(invitations)
+        self.left = max(0, allowance - self.used)
+
+
+def staff_of(organization: Organization) -> StaffList:
+    from .services import staff_allowance
+
+    members = list(members_of(organization))
+    invitations = list(
+        organization.invitations.filter(accepted_at__isnull=True).order_by("created_at", "pk")
+    )
+    return StaffList(members, invitations, staff_allowance(organization))
+
+
+# --- Documents, fees and the checklist ------------------------------------------------------
+
+
+class DocumentRow:
+    """A requirement as the organization sees it: its document (or None) and where it stands."""
+
+    def __init__(self, requirement: Requirement, document: Document | None, today):
+        self.requirement = requirement
+        self.document = document
+        self.due_on = requirement.due_on
+        status = document.status if document is not None else ""
+        self.done = status == Document.Status.ACCEPTED
+        self.waiting = status == Document.Status.SUBMITTED
+        self.returned = status == Document.Status.RETURNED
+        self.overdue = not (self.done or self.waiting) and requirement.due_on < today
+
+
+def documents_of(organization: Organization, today=None) -> list[DocumentRow]:
+    """The requirements that apply to the organization's approved applications, due date first,
+    each with its document: three queries however many."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    applications = list(organization.applications.approved().order_by())
+    if not applications:
+        return []
+    requirements = [
+        r
+        for r in Requirement.objects.order_by("due_on", "position", "pk")
+        if any(r.applies_to(a) for a in applications)
+    ]
+    documents = {
+        d.requirement_id: d
+        for d in Document.objects.filter(organization=organization, requirement__in=requirements)
+    }
+    for document in documents.values():
+        document.organization = organization
+    return [DocumentRow(r, documents.get(r.pk), today) for r in requirements]
+
+
+def document_for(organization: Organization, requirement_id: int) -> DocumentRow | None:
+    for row in documents_of(organization):
+        if row.requirement.pk == requirement_id:
+            return row
+    return None
+
+
+def fees_of(organization: Organization) -> list[FeeLine]:
+    return list(organization.fee_lines.select_related("booth__hall").order_by("pk"))
+
+
+def fapiao_of(organization: Organization) -> Fapiao | None:
+    return Fapiao.objects.filter(organization=organization).first()
+
+
+class ChecklistItem:
+    def __init__(self, label, done: bool, url: str, due_on=None, note="", overdue=False):
+        self.label, self.done, self.url, self.due_on, self.note = label, done, url, due_on, note
+        self.overdue = overdue
+
+
+def checklist(organization: Organization, documents=None) -> list[ChecklistItem]:
+    """What an approved exhibitor does before opening day, done or not, with the due dates."""
+    from django.utils.translation import gettext as _
+
+    from .services import staff_allowance
+
+    if documents is None:
+        documents = documents_of(organization)
+    items = [
+        ChecklistItem(
+            _("List your exhibits"),
+            organization.exhibits.exists(),
+            organization.urls.exhibits,
+        ),
+        ChecklistItem(
+            _("Invite your stand staff"),
+            # Done once someone is invited: they join when they accept.
+            organization.memberships.filter(role=Membership.Role.STAFF).exists()
+            or organization.invitations.filter(
+                role=Membership.Role.STAFF, accepted_at__isnull=True
+            ).exists(),
+            organization.urls.staff,
+            note=_("up to %(n)s people") % {"n": staff_allowance(organization)},
+        ),
+    ]
+    for row in documents:
+        items.append(
+            ChecklistItem(
+                row.requirement.name,
+                row.done,
+                _doc_url(organization, row),
+                due_on=row.due_on,
+                note=row.document.get_status_display() if row.document else "",
+                overdue=row.overdue,
+            )
+        )
+    fees = list(organization.fee_lines.values_list("payment", flat=True))
+    items.append(
+        ChecklistItem(
+            _("Give the fapiao details"),
+            Fapiao.objects.filter(organization=organization).exists(),
+            organization.urls.fees,
+        )
+    )
+    if fees:
+        items.append(
+            ChecklistItem(
+                _("Pay the fees"),
+                all(p == FeeLine.Payment.PAID for p in fees),
+                organization.urls.fees,
+            )
+        )
+    return items
+
+
+def _doc_url(organization: Organization, row: DocumentRow) -> str:
+    return f"{organization.urls.documents}{row.requirement.pk}/"
+
+
+class ExhibitorStatus:
+    """One approved exhibitor as the team's export shows it (plain attributes)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+def exhibitor_status() -> list[ExhibitorStatus]:
+    """Every approved exhibitor with stands, staff, documents and payment: a fixed number of
+    queries however many."""
+    from collections import defaultdict
+
+    from django.db.models import Count, Sum
+    from django.utils.translation import gettext as _
+
+    from .services import staff_allowance
+
+    applications = list(
+        Application.objects.approved().select_related("organization").order_by("pk")
+    )
+    by_org: dict[int, list[Application]] = defaultdict(list)
+    organizations = {}
+    for application in applications:
+        by_org[application.organization_id].append(application)
+        organizations[application.organization_id] = application.organization
+    stands = defaultdict(list)
+    for organization_id, hall, code in (
+        Booth.objects.filter(application__in=applications)
+        .order_by("hall__position", "code")
+        .values_list("application__organization_id", "hall__name", "code")
+    ):
+        stands[organization_id].append(f"{hall} {code}")
+    staff = dict(
+        Membership.objects.filter(organization__in=organizations)
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values_list("organization", "n")
+        .order_by()
+    )
+    requirements = list(Requirement.objects.all())
+    accepted = defaultdict(int)
+    for organization_id in Document.objects.filter(
+        organization__in=organizations, status=Document.Status.ACCEPTED
+    ).values_list("organization_id", flat=True):
+        accepted[organization_id] += 1
+    fees = defaultdict(lambda: [0, 0])
+    for organization_id, payment, amount in (
+        FeeLine.objects.filter(organization__in=organizations)
+        .values("organization", "payment")
+        .annotate(total=Sum("amount"))
+        .values_list("organization", "payment", "total")
+        .order_by()
+    ):
+        fees[organization_id][payment == FeeLine.Payment.PAID] += amount or 0
+    with_fapiao = set(
+        Fapiao.objects.filter(organization__in=organizations).values_list(
+            "organization_id", flat=True
+        )
+    )
+    rows = []
+    for organization_id, organization in sorted(
+        organizations.items(), key=lambda kv: (kv[1].name_en or "", kv[0])
+    ):
+        own = by_org[organization_id]
+        asked = sum(1 for r in requirements if any(r.applies_to(a) for a in own))
+        unpaid, paid = fees[organization_id]
+        payment = "—" if not (unpaid or paid) else _("paid") if not unpaid else _("unpaid")
+        rows.append(
+            ExhibitorStatus(
+                name=organization.name,
+                credit_code=organization.credit_code or organization.registration_number,
+                stands=", ".join(stands[organization_id]),
+                area=sum(a.area_m2 for a in own),
+                staff=staff.get(organization_id, 0),
+                allowance=staff_allowance(organization, [(a.booth_type, a.area_m2) for a in own]),
+                documents=f"{accepted[organization_id]}/{asked}",
+                fees=f"{unpaid + paid:.2f}",
+                payment=payment,
+                fapiao=_("given") if organization_id in with_fapiao else "—",
+            )
+        )
+    return rows

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, Max, OuterRef, Sum
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -29,10 +29,15 @@ from .models import (
     ApplicationEvent,
     Booth,
     BoothAssignment,
+    Document,
+    Exhibit,
     ExhibitionSection,
+    Fapiao,
     Invitation,
     Membership,
     Organization,
+    Reminder,
+    Requirement,
 )
 
 S = Application.Status
@@ -241,7 +246,16 @@ def accept_invitation(token: str, *, user: User) -> Membership:
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    transaction.on_commit(lambda: _staff_joined(membership), robust=True)
     return membership
+
+
+def _staff_joined(membership: Membership) -> None:
+    """Tell the other apps (delegates: a registration and a badge), after the commit."""
+    from .signals import staff_joined
+
+    organization = membership.organization
+    staff_joined.send(sender=Organization, organization=organization, membership=membership)
 
 
 def _lock_organization(organization_id: int) -> Organization:
@@ -939,3 +953,384 @@ def free_booths_for(application: Application) -> list[Booth]:
         .select_related("hall")
         .order_by("area_m2", "hall__position", "code")
     )
+
+
+# --- The exhibitor's portal: exhibits ------------------------------------------------------
+
+# What an exhibit's services write besides its organization and image.
+EXHIBIT_FIELDS = (
+    "name_zh_hans",
+    "name_en",
+    "description_zh_hans",
+    "description_en",
+    "field",
+    "maturity",
+    "first_release",
+)
+
+
+def _check_exhibit(fields: dict) -> dict:
+    _refuse_unknown("exhibit", fields, EXHIBIT_FIELDS)
+    fields = dict(fields)
+    if not (fields.get("name_zh_hans") or "").strip() and not (fields.get("name_en") or "").strip():
+        raise ExhibitorError(_("Give the exhibit a name in Chinese or in English."))
+    return fields
+
+
+@transaction.atomic
+def add_exhibit(
+    organization: Organization, *, by: User, image: ContentFile | None = None, **fields
+) -> Exhibit:
+    """A new exhibit, last in the organization's list."""
+    fields = _check_exhibit(fields)
+    organization = _lock_organization(organization.pk)
+    last = organization.exhibits.aggregate(m=Max("position"))["m"]
+    exhibit = Exhibit(organization=organization, position=(last or 0) + 1, **fields)
+    if image is not None:
+        exhibit.image.save(image.name, image, save=False)
+    exhibit.save()
+    return exhibit
+
+
+@transaction.atomic
+def update_exhibit(
+    exhibit: Exhibit, *, by: User, image: ContentFile | None = None, **fields
+) -> Exhibit:
+    fields = _check_exhibit(fields)
+    exhibit = Exhibit.objects.select_for_update().get(pk=exhibit.pk)
+    for name, value in fields.items():
+        setattr(exhibit, name, value)
+    if image is not None:
+        old = exhibit.image.name
+        exhibit.image.save(image.name, image, save=False)
+        if old:
+            transaction.on_commit(lambda: exhibit.image.storage.delete(old))
+    exhibit.save()
+    return exhibit
+
+
+@transaction.atomic
+def delete_exhibit(exhibit: Exhibit, *, by: User) -> None:
+    old = exhibit.image.name
+    Exhibit.objects.filter(pk=exhibit.pk).delete()
+    if old:
+        transaction.on_commit(lambda: exhibit.image.storage.delete(old))
+
+
+# --- The exhibitor's portal: stand staff and their allowance ------------------------------
+
+
+def staff_allowance_for(area_m2, booth_type: str = Application.BoothType.STANDARD) -> int:
+    """The rule (the one place it lives): one badge per 9 m² of floor area, at least two, for
+    standard booths and raw space alike. Settings may change the figures."""
+    per_unit = getattr(settings, "EXHIBITOR_STAFF_PER_9M2", 1)
+    minimum = getattr(settings, "EXHIBITOR_STAFF_MINIMUM", 2)
+    return max(minimum, (int(area_m2 or 0) // Application.STANDARD_UNIT_M2) * per_unit)
+
+
+def approved_areas(organization_ids=None) -> dict[int, list[tuple[str, int]]]:
+    """{organization id: [(booth type, m²) of each approved application]}."""
+    rows = Application.objects.approved().order_by()
+    if organization_ids is not None:
+        rows = rows.filter(organization_id__in=organization_ids)
+    areas: dict[int, list[tuple[str, int]]] = {}
+    for organization_id, booth_type, area in rows.values_list(
+        "organization_id", "booth_type", "area_m2"
+    ):
+        areas.setdefault(organization_id, []).append((booth_type, area))
+    return areas
+
+
+def staff_allowance(organization: Organization, areas=None) -> int:
+    """How many people may act (and wear a badge) for the organization: the team's override, or
+    the rule over its approved applications; 0 before any is approved."""
+    if organization.staff_allowance is not None:
+        return organization.staff_allowance
+    if areas is None:
+        areas = approved_areas([organization.pk]).get(organization.pk, [])
+    if not areas:
+        return 0
+    # The rule over the whole approved area (two 9 m² applications: 18 m², two badges).
+    booth_type = Application.BoothType.RAW if any(t == "raw" for t, _a in areas) else "standard"
+    return staff_allowance_for(sum(area for _t, area in areas), booth_type)
+
+
+def staff_used(organization: Organization) -> int:
+    """Members and open invitations: each counts against the allowance."""
+    return (
+        organization.memberships.count()
+        + organization.invitations.filter(accepted_at__isnull=True).count()
+    )
+
+
+class StaffError(ExhibitorError):
+    """An invitation beyond the organization's staff allowance."""
+
+
+@transaction.atomic
+def invite_staff(organization: Organization, *, email: str, language: str, by: User) -> Invitation:
+    """Invite a stand staff member, within the allowance (counted under the organization's lock)."""
+    organization = _lock_organization(organization.pk)
+    allowance = staff_allowance(organization)
+    used = staff_used(organization)
+    if allowance == 0:
+        raise StaffError(
+            _("Stand staff can be invited once an application for floor area is approved.")
+        )
+    if used >= allowance:
+        raise StaffError(
+            _(
+                "Your allowance is %(allowance)s people and %(used)s are members or invited: "
+                "remove someone or ask the exhibition team for more."
+            )
+            % {"allowance": allowance, "used": used}
+        )
+    return invite_member(
+        organization, email=email, role=Membership.Role.STAFF, language=language, by=by
+    )
+
+
+# --- The exhibitor's portal: required documents -------------------------------------------
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# What an upload may be, recognised by its first bytes (never by its name or the browser's word).
+DOCUMENT_TYPES = {
+    "pdf": (b"%PDF-", "application/pdf"),
+    "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
+    "jpg": (b"\xff\xd8\xff", "image/jpeg"),
+    "dwg": (b"AC10", "image/vnd.dwg"),
+}
+FASCIA_WIDTH = 12  # Chinese characters; a Latin letter, digit or space is half of one
+
+
+def _is_wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def fascia_width(text: str) -> float:
+    return sum(1 if _is_wide(c) else 0.5 for c in text)
+
+
+def check_fascia(text: str) -> str:
+    """The fascia board holds at most 12 Chinese characters or 24 Latin letters (a mix: each
+    Latin letter half a Chinese character)."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise ExhibitorError(_("Give the text of the fascia board."))
+    if fascia_width(text) > FASCIA_WIDTH:
+        raise ExhibitorError(
+            _(
+                "The fascia board holds at most 12 Chinese characters or 24 Latin letters; "
+                "%(text)s is longer."
+            )
+            % {"text": text}
+        )
+    return text
+
+
+def check_upload(upload) -> tuple[str, str]:
+    """(extension, content type) of an accepted upload; ExhibitorError with a message otherwise."""
+    if upload.size > DOCUMENT_MAX_BYTES:
+        raise ExhibitorError(
+            _("The file is too large: at most %(mb)s MB.")
+            % {"mb": DOCUMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for extension, (magic, content_type) in DOCUMENT_TYPES.items():
+        if head.startswith(magic):
+            return extension, content_type
+    raise ExhibitorError(_("Upload a PDF, PNG, JPEG or DWG file; this file is none of them."))
+
+
+def applicable(requirement: Requirement, organization: Organization) -> bool:
+    return any(
+        requirement.applies_to(application) for application in organization.applications.approved()
+    )
+
+
+def _document_recipients(document: Document) -> list[User]:
+    admins = User.objects.filter(
+        exhibitor_memberships__organization_id=document.organization_id,
+        exhibitor_memberships__role=Membership.Role.ADMIN,
+    )
+    people = {user.pk: user for user in admins}
+    if document.submitted_by_id:
+        people.setdefault(document.submitted_by_id, document.submitted_by)
+    return list(people.values())
+
+
+def _mail_document(document: Document, kind: str) -> None:
+    _notify(
+        _document_recipients(document),
+        "exhibitors/document",
+        {
+            "document": document,
+            "requirement": document.requirement,
+            "organization": document.organization,
+            "kind": kind,
+            "site_url": settings.SITE_URL,
+        },
+        key=f"document:{document.pk}:{kind}:{timezone.now().timestamp()}",
+        related=document,
+    )
+
+
+@transaction.atomic
+def submit_document(
+    organization: Organization,
+    requirement: Requirement,
+    *,
+    by: User,
+    text: str = "",
+    upload=None,
+) -> Document:
+    """Hand in (or again, after a return) what a requirement asks for; mailed as received."""
+    organization = _lock_organization(organization.pk)
+    if not applicable(requirement, organization):
+        raise ExhibitorError(_("This document is not asked of your organization."))
+    document = (
+        Document.objects.select_for_update()
+        .filter(requirement=requirement, organization=organization)
+        .first()
+    )
+    if document is not None and document.status == Document.Status.ACCEPTED:
+        raise ExhibitorError(_("This document is accepted already; ask the team to change it."))
+    document = document or Document(requirement=requirement, organization=organization)
+    old_file = document.file.name if document.pk else ""
+    if requirement.kind == Requirement.Kind.UPLOAD:
+        if upload is None:
+            raise ExhibitorError(_("Choose the file to upload."))
+        extension, content_type = check_upload(upload)
+        original = (getattr(upload, "name", "") or f"document.{extension}").rsplit("/", 1)[-1]
+        document.file.save(f"upload.{extension}", upload, save=False)
+        document.filename = original[:200]
+        document.content_type = content_type
+        document.size = upload.size
+        document.text = ""
+    else:
+        if requirement.kind == Requirement.Kind.FASCIA:
+            text = check_fascia(text)
+        else:
+            text = (text or "").strip()
+            if not text:
+                raise ExhibitorError(_("Fill in the text first."))
+        document.text = text
+    document.status = Document.Status.SUBMITTED
+    document.submitted_by = by
+    document.submitted_at = timezone.now()
+    document.reviewed_by, document.reviewed_at, document.comment = None, None, ""
+    document.save()
+    if old_file and old_file != document.file.name:
+        storage = document.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    _mail_document(document, "submitted")
+    return document
+
+
+@transaction.atomic
+def review_document(document: Document, *, accept: bool, by: User, comment: str = "") -> Document:
+    """The team accepts a submitted document, or returns it with a comment (required)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status != Document.Status.SUBMITTED:
+        raise ExhibitorError(_("Only a document waiting for review can be accepted or returned."))
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ExhibitorError(_("Say what to change: a returned document needs a comment."))
+    document.status = Document.Status.ACCEPTED if accept else Document.Status.RETURNED
+    document.reviewed_by, document.reviewed_at, document.comment = by, timezone.now(), comment
+    document.save(update_fields=["status", "reviewed_by", "reviewed_at", "comment"])
+    _mail_document(document, "accepted" if accept else "returned")
+    return document
+
+
+# --- Reminders ----------------------------------------------------------------------------
+
+REMIND_DAYS_BEFORE = 7
+
+
+def send_document_reminders(today=None) -> int:
+    """Mail each organization about its documents due in 7 days or overdue (not handed in, or
+    returned): once per requirement, organization, stage and due date (a ``Reminder`` row,
+    unique), so running twice sends nothing new and a new due date arms them again."""
+    from datetime import timedelta
+
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=REMIND_DAYS_BEFORE)
+    requirements = list(Requirement.objects.filter(due_on__lte=soon).select_related("section"))
+    if not requirements:
+        return 0
+    approved = Application.objects.approved().select_related("organization")
+    done = set(
+        Document.objects.filter(requirement__in=requirements)
+        .exclude(status=Document.Status.RETURNED)
+        .values_list("requirement_id", "organization_id")
+    )
+    sent = 0
+    seen = set()
+    for application in approved.order_by("organization_id", "pk"):
+        for requirement in requirements:
+            pair = (requirement.pk, application.organization_id)
+            if pair in seen or pair in done or not requirement.applies_to(application):
+                continue
+            seen.add(pair)
+            stage = (
+                Reminder.Stage.OVERDUE if requirement.due_on < today else Reminder.Stage.DUE_SOON
+            )
+            sent += _remind(requirement, application.organization, stage)
+    return sent
+
+
+@transaction.atomic
+def _remind(requirement: Requirement, organization: Organization, stage: str) -> int:
+    _reminder, created = Reminder.objects.get_or_create(
+        requirement=requirement, organization=organization, stage=stage, due_on=requirement.due_on
+    )
+    if not created:
+        return 0
+    admins = User.objects.filter(
+        exhibitor_memberships__organization=organization,
+        exhibitor_memberships__role=Membership.Role.ADMIN,
+    )
+    _notify(
+        admins,
+        "exhibitors/document_reminder",
+        {
+            "requirement": requirement,
+            "organization": organization,
+            "overdue": stage == Reminder.Stage.OVERDUE,
+            "site_url": settings.SITE_URL,
+        },
+        key=f"document-reminder:{requirement.pk}:{organization.pk}:{stage}:{requirement.due_on}",
+    )
+    return 1
+
+
+# --- Fees and fapiao ------------------------------------------------------------------------
+
+FAPIAO_FIELDS = ("kind", "company_name", "taxpayer_id", "address", "phone", "bank", "account")
+
+
+@transaction.atomic
+def save_fapiao(organization: Organization, *, by: User, **fields) -> Fapiao:
+    """The organization's fapiao details; a special VAT invoice needs the bank and address too."""
+    _refuse_unknown("fapiao", fields, FAPIAO_FIELDS)
+    from .validators import normalize_credit_code, validate_credit_code
+
+    organization = _lock_organization(organization.pk)
+    fields["taxpayer_id"] = normalize_credit_code(fields.get("taxpayer_id", ""))
+    try:
+        validate_credit_code(fields["taxpayer_id"])
+    except Exception as exc:  # ValidationError: its message, as the user reads it
+        raise ExhibitorError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+    if fields.get("kind") == Fapiao.Kind.SPECIAL and not all(
+        (fields.get(name) or "").strip() for name in ("address", "phone", "bank", "account")
+    ):
+        raise ExhibitorError(_("A special VAT invoice needs the address, phone, bank and account."))
+    fapiao, _created = Fapiao.objects.update_or_create(
+        organization=organization, defaults=fields | {"updated_at": timezone.now()}
+    )
+    return fapiao

@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ExhibitionSection, Hall, Organization
+from .models import Exhibit, ExhibitionSection, Hall, Organization, Requirement
 
 
 @register(ExhibitionSection)
@@ -27,3 +27,13 @@ simple_history.register(
 @register(Hall)
 class HallTranslation(TranslationOptions):
     fields = ("name", "building")
+
+
+@register(Exhibit)
+class ExhibitTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Requirement)
+class RequirementTranslation(TranslationOptions):
+    fields = ("name", "description")

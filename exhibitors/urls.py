@@ -44,5 +44,26 @@ urlpatterns = [
         views.ApplicationWithdrawView.as_view(),
         name="application_withdraw",
     ),
+    path("portal/<str:code>/exhibits/", views.ExhibitsView.as_view(), name="exhibits"),
+    path("portal/<str:code>/exhibits/<int:pk>/", views.ExhibitEditView.as_view(), name="exhibit"),
+    path(
+        "portal/<str:code>/exhibits/<int:pk>/delete/",
+        views.ExhibitDeleteView.as_view(),
+        name="exhibit_delete",
+    ),
+    path("portal/<str:code>/staff/", views.StaffView.as_view(), name="staff"),
+    path("portal/<str:code>/documents/", views.DocumentsView.as_view(), name="documents"),
+    path("portal/<str:code>/documents/<int:pk>/", views.DocumentView.as_view(), name="document"),
+    path(
+        "portal/<str:code>/documents/<int:pk>/file/",
+        views.DocumentFileView.as_view(),
+        name="document_file",
+    ),
+    path("portal/<str:code>/fees/", views.FeesView.as_view(), name="fees"),
+    path(
+        "team/export.<str:fmt>",
+        views.TeamExportView.as_view(),
+        name="team_export",
+    ),
     path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -14,10 +14,28 @@ from django.views.generic import TemplateView
 
 from core.page_cache import keep_out, public_page, without
 from core.registries import portal_tabs
+from core.storage import private_file_response
 
 from . import caching, selectors, services
-from .forms import ApplicationForm, DirectoryFilterForm, InvitationForm, OrganizationForm
-from .models import Application, ExhibitionSection, Invitation, Membership, Organization
+from .forms import (
+    ApplicationForm,
+    DirectoryFilterForm,
+    DocumentForm,
+    ExhibitForm,
+    FapiaoForm,
+    InvitationForm,
+    OrganizationForm,
+    StaffInvitationForm,
+)
+from .models import (
+    Application,
+    Document,
+    Exhibit,
+    ExhibitionSection,
+    Invitation,
+    Membership,
+    Organization,
+)
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIRECTORY_PARAMS = ("q", "section", "hall", "country", "field", "letter", "page")
@@ -183,6 +201,11 @@ class OrganizationPortalView(OrganizationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["applications"] = selectors.portal_applications(self.organization)
+        context["checklist"] = (
+            selectors.checklist(self.organization)
+            if any(a.status == Application.Status.APPROVED for a in context["applications"])
+            else []
+        )
         context["open_sections"] = selectors.open_sections()
         context["tabs"] = [
             {"label": tab.label, "url": tab.url(self.organization)}
@@ -244,7 +267,17 @@ class MembersView(OrganizationMixin, TemplateView):
         form = InvitationForm(request.POST)
         if form.is_valid():
             try:
-                services.invite_member(self.organization, by=request.user, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                # Once floor area is approved, staff come within the allowance (before, any
+                # colleague may join to apply).
+                if (
+                    data["role"] == Membership.Role.STAFF
+                    and services.staff_allowance(self.organization) > 0
+                ):
+                    data.pop("role")
+                    services.invite_staff(self.organization, by=request.user, **data)
+                else:
+                    services.invite_member(self.organization, by=request.user, **data)
             except services.ExhibitorError as exc:
                 form.add_error("email", str(exc))
             else:
@@ -425,3 +458,237 @@ class ApplicationWithdrawView(ApplicationMixin, View):
         else:
             messages.success(request, _("Your application is withdrawn."))
         return redirect(application.urls.portal)
+
+
+# --- The exhibitor's portal: exhibits and stand staff ---------------------------------------
+
+
+class ExhibitsView(OrganizationMixin, TemplateView):
+    """The organization's exhibits, and a form to add one (any member)."""
+
+    permission = "exhibitors.portal_apply"
+    template_name = "exhibitors/portal/exhibits.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["exhibits"] = selectors.exhibits_of(self.organization)
+        context.setdefault("form", ExhibitForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ExhibitForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.add_exhibit(
+                    self.organization,
+                    by=request.user,
+                    image=form.cleaned_data["image"],
+                    **form.service_fields(),
+                )
+            except services.ExhibitorError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The exhibit is saved."))
+                return redirect(self.organization.urls.exhibits)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ExhibitEditView(OrganizationMixin, TemplateView):
+    permission = "exhibitors.portal_apply"
+    template_name = "exhibitors/portal/exhibit_form.html"
+
+    def get_exhibit(self) -> Exhibit:
+        return get_object_or_404(
+            Exhibit.objects.select_related("organization"),
+            pk=self.kwargs["pk"],
+            organization=self.organization,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["exhibit"] = kwargs.get("exhibit") or self.get_exhibit()
+        context.setdefault("form", ExhibitForm(instance=context["exhibit"]))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        exhibit = self.get_exhibit()
+        form = ExhibitForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.update_exhibit(
+                    exhibit,
+                    by=request.user,
+                    image=form.cleaned_data["image"],
+                    **form.service_fields(),
+                )
+            except services.ExhibitorError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The exhibit is saved."))
+                return redirect(self.organization.urls.exhibits)
+        return self.render_to_response(self.get_context_data(form=form, exhibit=exhibit))
+
+
+class ExhibitDeleteView(OrganizationMixin, View):
+    permission = "exhibitors.portal_apply"
+
+    def post(self, request, *args, **kwargs):
+        exhibit = get_object_or_404(Exhibit, pk=kwargs["pk"], organization=self.organization)
+        services.delete_exhibit(exhibit, by=request.user)
+        messages.success(request, _("The exhibit is removed."))
+        return redirect(self.organization.urls.exhibits)
+
+
+class StaffView(OrganizationMixin, TemplateView):
+    """Stand staff: who acts for the organization, the allowance, and invitations within it."""
+
+    permission = "exhibitors.portal_members"
+    template_name = "exhibitors/portal/staff.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["staff"] = selectors.staff_of(self.organization)
+        context.setdefault("form", StaffInvitationForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = StaffInvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.invite_staff(self.organization, by=request.user, **form.cleaned_data)
+            except services.ExhibitorError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(
+                    request, _("The invitation is on its way to %(email)s.") % form.cleaned_data
+                )
+                return redirect(self.organization.urls.staff)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- The exhibitor's portal: documents, fees and fapiao -------------------------------------
+
+
+class DocumentsView(OrganizationMixin, TemplateView):
+    permission = "exhibitors.portal_apply"
+    template_name = "exhibitors/portal/documents.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.documents_of(self.organization)
+        return context
+
+
+class DocumentView(OrganizationMixin, TemplateView):
+    """One requirement: what it asks, what was handed in, the team's answer, and the form."""
+
+    permission = "exhibitors.portal_apply"
+    template_name = "exhibitors/portal/document.html"
+
+    def get_row(self):
+        row = selectors.document_for(self.organization, self.kwargs["pk"])
+        if row is None:
+            raise Http404
+        return row
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        row = kwargs.get("row") or self.get_row()
+        context["row"] = row
+        if not row.done:
+            context.setdefault("form", DocumentForm(requirement=row.requirement))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        row = self.get_row()
+        form = DocumentForm(request.POST, request.FILES, requirement=row.requirement)
+        if form.is_valid():
+            try:
+                services.submit_document(
+                    self.organization,
+                    row.requirement,
+                    by=request.user,
+                    text=form.cleaned_data.get("text", ""),
+                    upload=form.cleaned_data.get("upload"),
+                )
+            except services.ExhibitorError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Handed in: the exhibition team will review it."))
+                return redirect(self.organization.urls.documents)
+        return self.render_to_response(self.get_context_data(form=form, row=row))
+
+
+class DocumentFileView(LoginRequiredMixin, View):
+    """A handed-in file, to the organization's members and the exhibition team only."""
+
+    def get(self, request, code, pk):
+        document = get_object_or_404(
+            Document.objects.select_related("organization"),
+            organization__code=code,
+            requirement_id=pk,
+        )
+        team = request.user.has_perm("exhibitors.view_document")
+        if not (team or request.user.has_perm("exhibitors.portal_view", document.organization)):
+            raise Http404
+        if not document.file:
+            raise Http404
+        return private_file_response(
+            document.file,
+            filename=document.filename or None,
+            content_type=document.content_type or None,
+            as_attachment=True,
+        )
+
+
+class FeesView(OrganizationMixin, TemplateView):
+    """Fee lines with their payment status (set by the team) and the fapiao details."""
+
+    template_name = "exhibitors/portal/fees.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fees"] = fees = selectors.fees_of(self.organization)
+        context["total"] = sum((f.amount for f in fees), 0)
+        context["fapiao"] = fapiao = selectors.fapiao_of(self.organization)
+        if context["is_admin"]:
+            initial = (
+                {name: getattr(fapiao, name) for name in services.FAPIAO_FIELDS}
+                if fapiao
+                else {
+                    "kind": "general",
+                    "company_name": self.organization.name_zh_hans or self.organization.name_en,
+                    "taxpayer_id": self.organization.credit_code,
+                }
+            )
+            context.setdefault("form", FapiaoForm(initial=initial))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("exhibitors.portal_edit", self.organization):
+            raise Http404
+        form = FapiaoForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_fapiao(self.organization, by=request.user, **form.cleaned_data)
+            except services.ExhibitorError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The fapiao details are saved."))
+                return redirect(self.organization.urls.fees)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class TeamExportView(LoginRequiredMixin, View):
+    """For the exhibition team: exhibitors with booth, staff, documents and payment, as CSV or
+    XLSX (django-import-export)."""
+
+    def get(self, request, fmt):
+        if fmt not in ("csv", "xlsx") or not request.user.has_perm("exhibitors.view_organization"):
+            raise Http404
+        from .resources import exhibitor_status_export
+
+        content, content_type = exhibitor_status_export(fmt)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="exhibitors.{fmt}"'
+        return response

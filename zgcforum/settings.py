@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "delegates.register_speakers_and_staff",
         "schedule": 15 * 60.0,
     },
+    # Exhibitors' documents due in 7 days and overdue: each reminder once (hourly, idempotent).
+    "exhibitors-send-document-reminders": {
+        "task": "exhibitors.send_document_reminders",
+        "schedule": 3600.0,
+    },
 }
 # Days after the forum's last day at which delegates' sensitive data is purged.
 DELEGATES_PURGE_SENSITIVE_AFTER_DAYS = int(

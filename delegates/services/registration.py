@@ -467,13 +467,6 @@ def exhibitor_staff_category_slug() -> str:
     return getattr(settings, "DELEGATES_EXHIBITOR_STAFF_CATEGORY", "exhibitor-staff")
 
 
-def exhibitor_staff_allowance(area_m2: int) -> int:
-    """Staff badges for an approved floor area: one per standard 9 m² unit, at least two."""
-    per_unit = getattr(settings, "DELEGATES_EXHIBITOR_STAFF_PER_9M2", 1)
-    minimum = getattr(settings, "DELEGATES_EXHIBITOR_STAFF_MINIMUM", 2)
-    return max(minimum, (area_m2 // 9) * per_unit)
-
-
 def _auto_register(user, category: Category, *, name, name_zh, organization, country) -> bool:
     """An approved registration for someone the forum itself vouches for; False if they have one."""
     if Registration.objects.filter(user=user).exists():
@@ -523,25 +516,19 @@ def register_speakers() -> int:
 
 @transaction.atomic
 def register_exhibitor_staff() -> int:
-    """Members of exhibitors with approved floor area, within the allowance; returns new."""
-    from django.db.models import Sum
-
-    from exhibitors.models import Application, Membership, Organization
+    """Members of exhibitors with approved floor area, within the allowance (the exhibition's
+    rule, ``exhibitors.services.staff_allowance``); returns how many are new."""
+    from exhibitors.models import Membership, Organization
+    from exhibitors.services import approved_areas, staff_allowance
 
     category = Category.objects.filter(slug=exhibitor_staff_category_slug()).first()
     if category is None:
         return 0
-    areas = dict(
-        Application.objects.filter(status=Application.Status.APPROVED)
-        .order_by()
-        .values("organization")
-        .annotate(m2=Sum("area_m2"))
-        .values_list("organization", "m2")
-    )
+    areas = approved_areas()
     made = 0
     organizations = Organization.objects.filter(pk__in=areas).order_by("pk")
     for organization in organizations.select_for_update():
-        allowance = exhibitor_staff_allowance(areas[organization.pk])
+        allowance = staff_allowance(organization, areas[organization.pk])
         members = list(
             Membership.objects.filter(organization=organization)
             .select_related("user")
@@ -553,14 +540,45 @@ def register_exhibitor_staff() -> int:
         for member in members:
             if used >= allowance:
                 break
-            if _auto_register(
-                member.user,
-                category,
-                name=member.user.name,
-                name_zh=member.user.name_zh,
-                organization=organization.name,
-                country=organization.country.code,
-            ):
+            if _register_member(member, category):
                 used += 1
                 made += 1
     return made
+
+
+def _register_member(member, category: Category) -> bool:
+    organization = member.organization
+    return _auto_register(
+        member.user,
+        category,
+        name=member.user.name,
+        name_zh=member.user.name_zh,
+        organization=organization.name,
+        country=organization.country.code,
+    )
+
+
+@transaction.atomic
+def register_exhibitor_member(membership) -> Registration | None:
+    """At once when an exhibitor's invitation is accepted: the member's registration of the
+    exhibitor-staff category and its badge, within the organization's allowance (counted under
+    its lock). None when there is no room, no category, or the person is registered already."""
+    from exhibitors.models import Membership, Organization
+    from exhibitors.services import staff_allowance
+
+    from .badges import badge_for
+
+    category = Category.objects.filter(slug=exhibitor_staff_category_slug()).first()
+    if category is None:
+        return None
+    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    membership = Membership.objects.select_related("user", "organization").get(pk=membership.pk)
+    members = organization.memberships.values("user")
+    used = Registration.objects.filter(category=category, user__in=members).count()
+    if used >= staff_allowance(organization):
+        return None
+    if not _register_member(membership, category):
+        return None
+    registration = Registration.objects.get(user=membership.user)
+    badge_for(registration)
+    return registration

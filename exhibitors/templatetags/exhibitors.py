@@ -183,3 +183,11 @@ def plan_colour(position) -> int:
 def metres(value) -> str:
     """3, 4.5 (never 3.0): lengths and areas as people write them."""
     return _m(value) if value is not None else ""
+
+
+@register.simple_tag
+def documents_waiting() -> int:
+    """How many handed-in documents wait for the team's review (the admin index panel)."""
+    from exhibitors.models import Document
+
+    return Document.objects.filter(status=Document.Status.SUBMITTED).count()

@@ -53,7 +53,7 @@ def test_speakers_with_an_email_get_a_registration_once(client, categories):
 
 
 def test_exhibitor_staff_within_the_booth_allowance(categories, settings):
-    settings.DELEGATES_EXHIBITOR_STAFF_MINIMUM = 2
+    settings.EXHIBITOR_STAFF_MINIMUM = 2
     organization = OrganizationFactory()
     for _i in range(4):
         Membership.objects.create(organization=organization, user=UserFactory())

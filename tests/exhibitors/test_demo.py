@@ -29,7 +29,9 @@ def test_demo_has_the_576_exhibitors_of_2021(client):
     # Applicants in review, refused, withdrawn or with a draft come on top of them.
     others = Organization.objects.exclude(pk__in=listed)
     assert 60 <= others.count() <= 120
-    assert Membership.objects.count() == Organization.objects.count()
+    # An administrator each; the first 40 exhibitors have a stand staff member too.
+    assert Membership.objects.filter(role="admin").count() == Organization.objects.count()
+    assert Membership.objects.filter(role="staff").count() == 40
     per_section = dict(
         Application.objects.values_list("section__slug").annotate(n=Count("id")).order_by()
     )

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 HALL_QUERIES = 2  # the hall, its booths with sections and exhibitors
 # organization, approved applications with sections, the booths of its halls
-ORGANIZATION_QUERIES = 3
+ORGANIZATION_QUERIES = 4  # … and its exhibits
 # sections, halls, countries (filter), count, page, approved sections and stands of the page
 DIRECTORY_QUERIES = 6
 

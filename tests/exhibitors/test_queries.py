@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 # Portal pages start with the login (session, user), the organization and the membership.
-# organization, its approved applications with sections, the booths of the halls it stands in
-ORGANIZATION_QUERIES = 3
+# organization, its approved applications with sections, the booths of the halls it stands in,
+ORGANIZATION_QUERIES = 4  # … and its exhibits
 PORTAL_QUERIES = 7  # login, organization, membership, applications, their booths, sections
 APPLICATION_QUERIES = 6  # login, organization, membership, application, history
 # login, organization, membership (admin check), members, invitations

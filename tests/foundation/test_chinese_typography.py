@@ -215,6 +215,34 @@ def mails(forum) -> list[tuple[str, dict]]:
                 {"reference": "ZGCV-ABCDEFGH23", "name": "李明", "message": "请核对护照有效期。"},
             )
         )
+    from exhibitors.models import Document
+
+    document = Document.objects.select_related("requirement", "organization").filter(
+        status="returned"
+    )[0]
+    for kind in ["submitted", "accepted", "returned"]:
+        listed.append(
+            (
+                "exhibitors/document",
+                {
+                    "document": document,
+                    "requirement": document.requirement,
+                    "organization": document.organization,
+                    "kind": kind,
+                },
+            )
+        )
+    for overdue in (False, True):
+        listed.append(
+            (
+                "exhibitors/document_reminder",
+                {
+                    "requirement": document.requirement,
+                    "organization": document.organization,
+                    "overdue": overdue,
+                },
+            )
+        )
     return listed
 
 

@@ -54,6 +54,7 @@ def small_forum():
             "hall": {"slug": hall.slug},
             "invitation": {"token": invitation.token},
             "member_remove": {"code": organization.code, "pk": 1},
+            "team_export": {"fmt": "csv"},
         },
         "exhibitor": organization.main_contact,
         "code": organization.code,

@@ -10,6 +10,7 @@ PRIVATE_FIELDS = {
     "delegates.Registration.photo",
     "delegates.BadgePrintJob.file",
     "visa.LetterRequest.letter",
+    "exhibitors.Document.file",
 }
 
 
@@ -29,6 +30,7 @@ def test_every_file_field_names_public_or_private_storage():
     assert {name for name, s in kinds.items() if s is public_storage} == {
         "events.Speaker.photo",
         "exhibitors.Organization.logo",
+        "exhibitors.Exhibit.image",
     }
 
 
