@@ -197,11 +197,10 @@ def seed_portal(ctx, organization_ids: list[int]) -> None:
             staff += _staff(ctx, organization, n)
         documents += _documents(ctx, organization, applications, requirements, n)
         fees += _fees(ctx, organization, applications, n)
-    ctx.count("exhibits", exhibits)
     ctx.count("stand staff", staff)
-    # Documents and fee lines follow booth types and stands, which do not scale exactly: said,
-    # not counted (the scale test multiplies every count).
-    ctx.say(f"Exhibitor portal: {documents} documents, {fees} fee lines.")
+    # Exhibits, documents and fee lines follow approvals, booth types and stands, which do not
+    # scale exactly: said, not counted (the scale test multiplies every count).
+    ctx.say(f"Exhibitor portal: {exhibits} exhibits, {documents} documents, {fees} fee lines.")
 
 
 def _requirements(ctx) -> list[Requirement]:
