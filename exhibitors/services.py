@@ -1090,6 +1090,14 @@ def invite_staff(organization: Organization, *, email: str, language: str, by: U
     )
 
 
+def invite(organization: Organization, *, email: str, role: str, language: str, by: User):
+    """An invitation from the portal. Once floor area is approved, stand staff come within the
+    allowance; before, any colleague may join to apply."""
+    if role == Membership.Role.STAFF and staff_allowance(organization) > 0:
+        return invite_staff(organization, email=email, language=language, by=by)
+    return invite_member(organization, email=email, role=role, language=language, by=by)
+
+
 # --- The exhibitor's portal: required documents -------------------------------------------
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -252,7 +252,31 @@ class LogoView(OrganizationMixin, View):
         return FileResponse(self.organization.logo.open("rb"))
 
 
-class MembersView(OrganizationMixin, TemplateView):
+class InvitePostMixin:
+    """One invitation posted from a portal page, sent by the page's service."""
+
+    invitation_form = InvitationForm
+    invite = staticmethod(services.invite)
+
+    def invited_url(self):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        form = self.invitation_form(request.POST)
+        if form.is_valid():
+            try:
+                self.invite(self.organization, by=request.user, **form.cleaned_data)
+            except services.ExhibitorError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(
+                    request, _("The invitation is on its way to %(email)s.") % form.cleaned_data
+                )
+                return redirect(self.invited_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class MembersView(InvitePostMixin, OrganizationMixin, TemplateView):
     permission = "exhibitors.portal_members"
     template_name = "exhibitors/portal/members.html"
 
@@ -260,32 +284,13 @@ class MembersView(OrganizationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["members"] = selectors.members_of(self.organization)
         context["invitations"] = self.organization.invitations.filter(accepted_at__isnull=True)
-        context.setdefault("form", InvitationForm())
+        context.setdefault("form", self.invitation_form())
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                data = dict(form.cleaned_data)
-                # Once floor area is approved, staff come within the allowance (before, any
-                # colleague may join to apply).
-                if (
-                    data["role"] == Membership.Role.STAFF
-                    and services.staff_allowance(self.organization) > 0
-                ):
-                    data.pop("role")
-                    services.invite_staff(self.organization, by=request.user, **data)
-                else:
-                    services.invite_member(self.organization, by=request.user, **data)
-            except services.ExhibitorError as exc:
-                form.add_error("email", str(exc))
-            else:
-                messages.success(
-                    request, _("The invitation is on its way to %(email)s.") % form.cleaned_data
-                )
-                return redirect(self.organization.urls.members)
-        return self.render_to_response(self.get_context_data(form=form))
+    invitation_form = InvitationForm
+
+    def invited_url(self):
+        return self.organization.urls.members
 
 
 class MemberRemoveView(OrganizationMixin, View):
@@ -539,7 +544,7 @@ class ExhibitDeleteView(OrganizationMixin, View):
         return redirect(self.organization.urls.exhibits)
 
 
-class StaffView(OrganizationMixin, TemplateView):
+class StaffView(InvitePostMixin, OrganizationMixin, TemplateView):
     """Stand staff: who acts for the organization, the allowance, and invitations within it."""
 
     permission = "exhibitors.portal_members"
@@ -548,22 +553,14 @@ class StaffView(OrganizationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["staff"] = selectors.staff_of(self.organization)
-        context.setdefault("form", StaffInvitationForm())
+        context.setdefault("form", self.invitation_form())
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = StaffInvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.invite_staff(self.organization, by=request.user, **form.cleaned_data)
-            except services.ExhibitorError as exc:
-                form.add_error("email", str(exc))
-            else:
-                messages.success(
-                    request, _("The invitation is on its way to %(email)s.") % form.cleaned_data
-                )
-                return redirect(self.organization.urls.staff)
-        return self.render_to_response(self.get_context_data(form=form))
+    invitation_form = StaffInvitationForm
+    invite = staticmethod(services.invite_staff)  # within the allowance, never before approval
+
+    def invited_url(self):
+        return self.organization.urls.staff
 
 
 # --- The exhibitor's portal: documents, fees and fapiao -------------------------------------
