@@ -11,7 +11,7 @@ MANAGE := DEBUG=$(DEBUG) $(BIN)/python manage.py
 PORT     ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run reseed install system-deps messages makemessages migrate seed test test-fast lint format bench worker beat clean stack stack-stop stack-test
+.PHONY: run reseed install system-deps messages makemessages migrate seed test test-fast lint format bench worker beat clean stack stack-stop stack-test loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,5 +82,10 @@ stack-stop:
 stack-test: install messages
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest deploy/test_stack.py -p no:xdist -p no:randomly $(PYTEST_ARGS)
 
+# Steps of simulated users (locust) against one node and two nodes behind nginx (bench/README.md).
+loadtest: install messages
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
+
 clean:
-	rm -rf .stack staticfiles .test-media .test-media-private media private-media db.sqlite3* bench/results
+	rm -rf .stack staticfiles .test-media .test-media-private media private-media db.sqlite3*
+	find bench/results -mindepth 1 ! -name loadtest.json -delete 2>/dev/null || true

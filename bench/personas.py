@@ -16,8 +16,6 @@ PERSONAS = ("delegate",)
 
 def delegate() -> str:
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.utils.module_loading import import_string
 
     from delegates.models import RSVP, Registration, Star
     from events import selectors
@@ -44,12 +42,22 @@ def delegate() -> str:
         RSVP.objects.get_or_create(
             user=user, session=session, defaults={"status": RSVP.Status.CONFIRMED}
         )
+    return f"{settings.SESSION_COOKIE_NAME}={session_key(user)}"
+
+
+def session_key(user) -> str:
+    """A new session logged in as ``user``, as a login through the form would make it (without
+    the password hasher's quarter of a second); also used by bench/loadtest.py."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+
     store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "accounts.backends.ForumBackend"  # as a login through the form
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return store.session_key
 
 
 def main(argv: list[str]) -> int:

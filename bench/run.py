@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pages import FLOOR, Page, load_pages  # noqa: E402
+from deploy.stack import free_port, git_commit, load_average  # noqa: E402
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zgc_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -260,12 +260,6 @@ def empty_cache() -> None:
             raise BenchError(f"Redis does not answer at {url}: {exc}") from exc
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get(base: str, path: str, headers: dict | None = None) -> tuple[int, str]:
     """One GET, redirects not followed: (status, Location)."""
     host, port = base.removeprefix("http://").split(":")
@@ -424,15 +418,6 @@ def exclusive_run():
         yield
 
 
-def git_commit() -> str:
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
-
-    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no").strip()
-    return commit + (" (the working tree has uncommitted changes)" if dirty else "")
-
-
 FORUM_LINE = re.compile(r"^The forum: (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)")
 DAY_PARAM = re.compile(r"[?&]day=(\d{4}-\d\d-\d\d)")
 
@@ -459,10 +444,6 @@ def check_days(pages: list[Page], days: tuple[date, date]) -> None:
         raise BenchError(
             f"pages name days outside the forum ({first} to {last}): " + "; ".join(wrong)
         )
-
-
-def load_average() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, list[str]]:

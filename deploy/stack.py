@@ -50,6 +50,21 @@ def http_status(url: str, timeout: float = 3) -> int:
         return 0
 
 
+def git_commit() -> str:
+    """The short commit of the working tree, flagged when it has uncommitted changes."""
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no").strip()
+    return commit + (" (the working tree has uncommitted changes)" if dirty else "")
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def signal_group(pid: int, sig: int) -> None:
     """Signal a process group (a process started in its own session and its children)."""
     with contextlib.suppress(ProcessLookupError):
@@ -137,6 +152,19 @@ class Stack:
             raise StackError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-4000:]}")
         return result.stdout
 
+    def manage_script(self, script: str, *args: str) -> str:
+        """Run a Python script of the project under the stack's settings and environment."""
+        result = subprocess.run(
+            [str(BIN / "python"), script, *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise StackError(f"{script} {' '.join(args)} failed:\n{result.stderr[-4000:]}")
+        return result.stdout
+
     def create_database(self) -> None:
         import psycopg2
 
@@ -151,7 +179,39 @@ class Stack:
                 cursor.execute(f'CREATE DATABASE "{name}"')
         connection.close()
 
-    def prepare(self, *, seed: bool = True) -> None:
+    def static_is_current(self) -> bool:
+        """Whether ``collectstatic`` ran after the last change to any static file (it takes half a
+        minute here, mostly compressing)."""
+        manifest = ROOT / "staticfiles" / "staticfiles.json"
+        if not manifest.exists():
+            return False
+        sources = [ROOT / "static", *ROOT.glob("*/static")]
+        newest = max(
+            (path.stat().st_mtime for source in sources for path in source.rglob("*")),
+            default=0,
+        )
+        return manifest.stat().st_mtime > newest
+
+    def has_demo(self) -> bool:
+        """Whether the database holds a demo forum still ahead (sessions taking reservations)."""
+        import psycopg2
+
+        connection = psycopg2.connect(self.database_url)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM events_session WHERE rsvp_required "
+                    "AND starts_at > now() + interval '2 days' LIMIT 1"
+                )
+                return cursor.fetchone() is not None
+        except psycopg2.Error:
+            return False
+        finally:
+            connection.close()
+
+    def prepare(self, *, seed: bool = True, reuse: bool = False) -> None:
+        """Migrate, collect static files, seed the demo. ``reuse``: skip ``collectstatic`` while
+        the collected files are current and the seeding while the database holds a demo ahead."""
         for sub in ("logs", "media", "private", "tmp"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
         # nginx's workers run as another user: they read public files and, for X-Accel-Redirect,
@@ -160,8 +220,9 @@ class Stack:
             path.chmod(0o755)
         self.create_database()
         self.manage("migrate", "-v", "0")
-        self.manage("collectstatic", "--noinput", "-v", "0")
-        if seed:
+        if not (reuse and self.static_is_current()):
+            self.manage("collectstatic", "--noinput", "-v", "0")
+        if seed and not (reuse and self.has_demo()):
             self.manage("seed_demo", "-v", "0")
         self.render_nginx_conf()
 
