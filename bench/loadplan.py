@@ -82,11 +82,14 @@ def _ms(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _errors(count: int) -> str:
+    return "" if not count else f", {count} error" + ("s" if count > 1 else "")
+
+
 def render_target(label: str, steps: list[Step]) -> str:
     """The markdown for one target: the steps run, then the endpoints at the best step."""
     ran = ", ".join(
-        f"{s.users} ({_ms(s.total.p99_ms)} ms{', ' + str(s.total.failures) + ' errors' if s.total.failures else ''})"
-        for s in steps
+        f"{s.users} ({_ms(s.total.p99_ms)} ms{_errors(s.total.failures)})" for s in steps
     )
     lines = [f"### {label}", "", f"Steps run, users (p99 of all requests): {ran}.", ""]
     step = best_step(steps)

@@ -275,6 +275,9 @@ class Stack:
         )
         commands["nginx"] = (
             [
+                # Its error log (text on stderr) turned into JSON lines beside the access log.
+                str(BIN / "python"),
+                str(ROOT / "deploy" / "jsonlog.py"),
                 "nginx",
                 "-p",
                 f"{self.dir}/",
