@@ -349,7 +349,7 @@ class Stack:
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Stop one process (and its children) the hard way, as a crash would."""
         signal_group(self.pids[name], sig)
-        process = self.processes.get(name)
+        process = self.processes.pop(name, None)  # wait_for() no longer counts it as a failure
         if process is not None:
             process.wait(20)
 
