@@ -11,6 +11,7 @@ Writes ``bench/results/<date>-scale<S>.md`` and prints it. See bench/README.md.
 """
 
 import argparse
+import base64
 import fcntl
 import http.client
 import os
@@ -49,6 +50,9 @@ WARM_UP_REQUESTS = 20
 FULL = {"repeats": 3, "seconds": 10}
 QUICK = {"repeats": 1, "seconds": 3}
 SECRET_KEY = secrets.token_urlsafe(50)  # this run's only: nothing signed outlives it
+# visa.E001 refuses DEBUG=0 without a Fernet key; seed_demo --flush encrypts the demo's passport
+# data anew at each scale, so this run's own key is enough (a urlsafe-base64 32-byte Fernet key).
+VISA_FERNET_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
 class BenchError(Exception):
@@ -196,6 +200,7 @@ def bench_env(settings: str = "zgcforum.settings") -> dict:
         DJANGO_SETTINGS_MODULE=settings,
         DEBUG="0",
         SECRET_KEY=SECRET_KEY,
+        VISA_FERNET_KEYS=VISA_FERNET_KEY,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="0",

@@ -1,8 +1,9 @@
 """Reads for delegates pages, exports and segments: render-ready rows."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -736,69 +737,102 @@ class ViewerState:
         return self.rsvp_status == RSVP.Status.WAITLISTED
 
 
+def _viewer_states_sql(vendor: str, n_codes: int) -> str:
+    """The one statement of ``viewer_states``: the registration's category, then each published
+    session of the codes with its seats taken, waitlist, invitation, star and the user's RSVP
+    with its waitlist place (counted in the waitlist's order: reserved at, then id).
+
+    No row at all: the user has no approved registration. One row with no session: none of the
+    codes is published. Parameters: user id (registration), user id (RSVP), user id (star), then
+    the codes (one array on PostgreSQL, one placeholder each elsewhere)."""
+    session, event, forum = Session._meta.db_table, Event._meta.db_table, Forum._meta.db_table
+    room = Session._meta.get_field("room").related_model._meta.db_table
+    rsvp, star = RSVP._meta.db_table, Star._meta.db_table
+    registration = Registration._meta.db_table
+    invitations = Category.events.through._meta.db_table
+    codes = "= ANY(%s)" if vendor == "postgresql" else f"IN ({', '.join(['%s'] * n_codes)})"
+    confirmed, waitlisted = RSVP.Status.CONFIRMED.value, RSVP.Status.WAITLISTED.value
+    approved = Registration.Status.APPROVED.value
+    return f"""
+        SELECT s.id, s.code, s.title_en, s.title_zh_hans, s.is_cancelled, s.rsvp_required,
+            s.rsvp_closes_at, s.starts_at, s.capacity, s.room_capacity, s.is_public,
+            (SELECT COUNT(*) FROM {rsvp} t
+              WHERE t.session_id = s.id AND t.status = '{confirmed}') AS taken,
+            (SELECT COUNT(*) FROM {rsvp} t
+              WHERE t.session_id = s.id AND t.status = '{waitlisted}') AS waiting,
+            EXISTS (SELECT 1 FROM {invitations} i
+              WHERE i.category_id = reg.category_id AND i.event_id = s.event_id) AS invited,
+            mine.status,
+            CASE WHEN mine.status = '{waitlisted}' THEN (
+              SELECT COUNT(*) FROM {rsvp} w
+               WHERE w.session_id = s.id AND w.status = '{waitlisted}'
+                 AND (w.created_at < mine.created_at
+                      OR (w.created_at = mine.created_at AND w.id <= mine.id))
+            ) END AS position,
+            EXISTS (SELECT 1 FROM {star} st
+              WHERE st.user_id = reg.user_id AND st.session_id = s.id) AS starred
+        FROM (
+            SELECT r.category_id, r.user_id FROM {registration} r
+             WHERE r.user_id = %s AND r.status = '{approved}' AND r.anonymised_at IS NULL
+        ) reg
+        LEFT JOIN (
+            SELECT s.id, s.code, s.title_en, s.title_zh_hans, s.is_cancelled, s.rsvp_required,
+                s.rsvp_closes_at, s.starts_at, s.capacity, s.event_id,
+                rm.capacity AS room_capacity, e.is_public
+              FROM {session} s
+              JOIN {event} e ON e.id = s.event_id
+              JOIN {forum} f ON f.id = e.forum_id
+              JOIN {room} rm ON rm.id = s.room_id
+             WHERE e.is_published AND f.is_published AND s.code {codes}
+        ) s ON 1 = 1
+        LEFT JOIN {rsvp} mine ON mine.session_id = s.id AND mine.user_id = %s
+    """  # noqa: S608 (table names and choices from the models; values are parameters)
+
+
+def _aware(value):
+    """A datetime read by a raw cursor (SQLite: naive UTC, perhaps a string) made aware."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
 def viewer_states(user, codes, *, now=None) -> dict[str, ViewerState] | None:
     """The published sessions of ``codes`` as ``user`` sees them; None when the user is no
-    approved delegate (no agenda, no seats). Five queries, whatever the number of sessions,
-    stars and reservations."""
-    registration = (
-        Registration.objects.filter(
-            user_id=user.pk, status=Registration.Status.APPROVED, anonymised_at__isnull=True
-        )
-        .values("category_id")
-        .first()
-    )
-    if registration is None:
+    approved delegate (no agenda, no seats). One SQL statement, whatever the number of
+    sessions, stars and reservations (a day page holds a hundred cards)."""
+    codes = list(codes)
+    vendor = connection.vendor
+    sql = _viewer_states_sql(vendor, len(codes))
+    params = [user.pk, *([codes] if vendor == "postgresql" else codes), user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    rows = list(
-        Session.objects.published()
-        .filter(code__in=codes)
-        .order_by()
-        .values(
-            "pk", "code", "title_en", "title_zh_hans", "is_cancelled", "rsvp_required",
-            "rsvp_closes_at", "starts_at", "capacity", "room__capacity", "event_id",
-            "event__is_public",
-        )
-        .annotate(
-            taken=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED)),
-            waiting=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
-        )
-    )  # fmt: skip
-    ids = [row["pk"] for row in rows]
-    invited = set(
-        Category.events.through.objects.filter(
-            category_id=registration["category_id"],
-            event_id__in={row["event_id"] for row in rows if not row["event__is_public"]},
-        ).values_list("event_id", flat=True)
-    )
-    starred = set(
-        Star.objects.filter(user_id=user.pk, session_id__in=ids).values_list(
-            "session_id", flat=True
-        )
-    )
-    mine = {
-        session_id: (status, position)
-        for session_id, status, position in with_waitlist_positions(
-            RSVP.objects.filter(user_id=user.pk, session_id__in=ids)
-        ).values_list("session_id", "status", "waitlist_position")
-    }
     now = now or timezone.now()
     states = {}
-    for row in rows:
-        room_seats = row["room__capacity"]
-        limit = min(row["capacity"], room_seats) if row["capacity"] is not None else room_seats
-        status, position = mine.get(row["pk"], (None, None))
-        states[row["code"]] = ViewerState(
-            code=row["code"],
-            title_en=row["title_en"] or "",
-            title_zh_hans=row["title_zh_hans"] or "",
-            cancelled=row["is_cancelled"],
-            rsvp_required=row["rsvp_required"],
-            closed=now >= (row["rsvp_closes_at"] or row["starts_at"]),
-            invited=row["event__is_public"] or row["event_id"] in invited,
-            seats_left=max((limit or 0) - row["taken"], 0),
-            waiting=row["waiting"],
-            deadline=row["rsvp_closes_at"] or row["starts_at"],
-            starred=row["pk"] in starred,
+    for (
+        _pk, code, title_en, title_zh_hans, cancelled, rsvp_required, closes_at, starts_at,
+        capacity, room_seats, is_public, taken, waiting, invited, status, position, starred,
+    ) in rows:  # fmt: skip
+        if code is None:  # the registration's row, no session published
+            continue
+        limit = min(capacity, room_seats) if capacity is not None else room_seats
+        deadline = _aware(closes_at) or _aware(starts_at)
+        states[code] = ViewerState(
+            code=code,
+            title_en=title_en or "",
+            title_zh_hans=title_zh_hans or "",
+            cancelled=bool(cancelled),
+            rsvp_required=bool(rsvp_required),
+            closed=now >= deadline,
+            invited=bool(is_public) or bool(invited),
+            seats_left=max((limit or 0) - taken, 0),
+            waiting=waiting,
+            deadline=deadline,
+            starred=bool(starred),
             rsvp_status=status,
             position=position,
         )

@@ -4,17 +4,16 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import icalendar
+import orjson
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
-from icalendar import vCategory, vDDDTypes, vInt, vText, vUri
 
 from core.countries import country_name
 
+from . import ical
 from .models import language_prefix
 
 UID_DOMAIN = "zgcforum"
@@ -33,13 +32,6 @@ class Mark:
 
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
-
-
-@lru_cache(maxsize=8)
-def _vtimezone(tzid: str) -> icalendar.Timezone:
-    """The VTIMEZONE of a zone, worked out once per process (it scans the zone's transitions:
-    a sixth of the time of a whole-forum export). Only ever serialized, never changed."""
-    return icalendar.Timezone.from_tzid(tzid)
 
 
 def translator(language: str):
@@ -68,74 +60,80 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
 
     ``sessions`` and ``people`` are the plain rows of ``selectors.schedule_export`` (no model
     instances); translated fields fall back to the other language as modeltranslation does.
-    Property values are handed to icalendar already typed (as ``Component.add`` would make
-    them), and those many events share (stamp, times, rooms, sections, statuses) made once.
+    Written as content lines by ``events.ical`` (properties in ``icalendar``'s order, so the
+    bytes are those ``icalendar`` would write); what many events share (stamp, times, places,
+    sections) is written once.
     """
     translated = translator(language)
     tz = ZoneInfo(forum.timezone)
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//ZGC Forum//Schedule//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", forum.timezone)
-    cal.add_component(_vtimezone(forum.timezone))  # before the events that name it
-    stamp = vDDDTypes((forum.schedule_changed_at or timezone.now()).astimezone(UTC))
-    status = {False: vText("CONFIRMED"), True: vText("CANCELLED")}
+    zoned = forum.timezone not in ("UTC", "Etc/UTC")
+    out = ical.Writer()
+    line = out.line
+    line("BEGIN:VCALENDAR")
+    line("VERSION:2.0")
+    line("PRODID:-//ZGC Forum//Schedule//EN")
+    line("CALSCALE:GREGORIAN")
+    line(f"X-WR-CALNAME:{ical.text(name)}")
+    line(f"X-WR-TIMEZONE:{ical.text(forum.timezone)}")
+    out.raw(ical.vtimezone(forum.timezone))  # before the events that name it
+    stamp = ical.utc((forum.schedule_changed_at or timezone.now()).astimezone(UTC))
     names = _people_names(people)
     nobody: tuple[list, list] = ([], [])
     site = absolute(language_prefix())
     times: dict = {}
-    sequences: dict = {}
     places: dict = {}
     categories: dict = {}
     for row in sessions:
         start, end, room = row["starts_at"], row["ends_at"], row["room_id"]
-        if start not in times:
-            times[start] = vDDDTypes(start.astimezone(tz))
-        if end not in times:
-            times[end] = vDDDTypes(end.astimezone(tz))
+        for moment in (start, end):
+            if moment not in times:
+                times[moment] = (
+                    f";TZID={forum.timezone}:{ical.local(moment.astimezone(tz))}"
+                    if zoned
+                    else f":{ical.utc(moment.astimezone(UTC))}"
+                )
         if room not in places:
-            places[room] = vText(
+            places[room] = ical.text(
                 f"{translated(row, 'room__name')}, {translated(row, 'room__venue__name')}"
             )
         section = translated(row, "event__section__name")
         if section not in categories:
-            categories[section] = vCategory([section])
-        sequence = row["sequence"]
-        if sequence not in sequences:
-            sequences[sequence] = vInt(sequence)
+            categories[section] = ical.text(section)
         speaking, moderating = names.get(row["pk"], nobody)
         description = translated(row, "event__title")
         if speaking or moderating:
             description += "\n" + ", ".join([*speaking, *moderating])
-        ev = icalendar.Event()
-        ev["UID"] = vText(f"{row['code']}@{UID_DOMAIN}")
-        ev["DTSTAMP"] = stamp
-        ev["DTSTART"] = times[start]
-        ev["DTEND"] = times[end]
-        ev["SUMMARY"] = vText(translated(row, "title"))
+        sequence = row["sequence"]
+        status = "CANCELLED" if row["is_cancelled"] else "CONFIRMED"
+        transparent = False
         mark = row.get("mark")
-        if mark is None:
-            ev["SEQUENCE"] = sequences[sequence]
-            ev["STATUS"] = status[row["is_cancelled"]]
-        else:
-            ev["SEQUENCE"] = vInt(sequence + mark.sequence)
-            ev["STATUS"] = status[True] if row["is_cancelled"] else vText(mark.status)
-            if not mark.busy:
-                ev["TRANSP"] = vText("TRANSPARENT")
-        ev["LOCATION"] = places[room]
-        ev["URL"] = vUri(f"{site}/sessions/{row['code']}/")  # Session.urls.public
-        ev["DESCRIPTION"] = vText(description)
-        ev["CATEGORIES"] = categories[section]
-        cal.add_component(ev)
-    return cal.to_ical()
+        if mark is not None:
+            sequence += mark.sequence
+            status = "CANCELLED" if row["is_cancelled"] else ical.text(mark.status)
+            transparent = not mark.busy
+        line("BEGIN:VEVENT")
+        line(f"SUMMARY:{ical.text(translated(row, 'title'))}")
+        line(f"DTSTART{times[start]}")
+        line(f"DTEND{times[end]}")
+        line(f"DTSTAMP:{stamp}")
+        line(f"UID:{ical.text(row['code'])}@{UID_DOMAIN}")
+        line(f"SEQUENCE:{sequence}")
+        line(f"CATEGORIES:{categories[section]}")
+        line(f"DESCRIPTION:{ical.text(description)}")
+        line(f"LOCATION:{places[room]}")
+        line(f"STATUS:{status}")
+        if transparent:
+            line("TRANSP:TRANSPARENT")
+        line(f"URL:{site}/sessions/{row['code']}/")  # Session.urls.public
+        line("END:VEVENT")
+    line("END:VCALENDAR")
+    return bytes(out)
 
 
-def sessions_ical(forum, sessions, *, name: str, marks: dict | None = None) -> bytes:
-    """``schedule_ical`` of Session instances (``event__section`` and ``room__venue`` selected,
-    speakers and moderators prefetched): the delegates' agenda feed. ``marks`` (session id:
-    ``Mark``) say how the caller's person holds each session; without one, as the programme."""
+def session_rows(sessions, marks: dict | None = None) -> tuple[list[dict], list[tuple]]:
+    """The ``selectors.schedule_export`` rows (sessions, people) of Session instances
+    (``event__section`` and ``room__venue`` selected, speakers and moderators prefetched),
+    each session row with its ``mark`` (session id: ``Mark``; None: as the programme)."""
     rows, people = [], []
     marks = marks or {}
     for s in sessions:
@@ -167,6 +165,14 @@ def sessions_ical(forum, sessions, *, name: str, marks: dict | None = None) -> b
                  p.affiliation_zh_hans, p.country, moderates)
                 for p in persons
             )  # fmt: skip
+    return rows, people
+
+
+def sessions_ical(forum, sessions, *, name: str, marks: dict | None = None) -> bytes:
+    """``schedule_ical`` of Session instances (see ``session_rows``): the delegates' agenda
+    feed. ``marks`` (session id: ``Mark``) say how the caller's person holds each session;
+    without one, as the programme."""
+    rows, people = session_rows(sessions, marks)
     language = get_language() or settings.LANGUAGE_CODE
     return schedule_ical(forum, rows, people, name=name, language=language)
 
@@ -276,6 +282,12 @@ def schedule_json(
         "speakers": list(speakers.values()),
         "sessions": rows,
     }
+
+
+def dumps(document) -> bytes:
+    """``document`` as compact UTF-8 JSON: byte for byte ``json.dumps(document,
+    ensure_ascii=False, separators=(",", ":")).encode()``, written by orjson."""
+    return orjson.dumps(document)
 
 
 CSV_COLUMNS = [

@@ -371,7 +371,7 @@ def schedule_json(request):
             language=get_language(),
             releases=selectors.releases(forum),
         )
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        return exports.dumps(document)
 
     # "json4": the document with its releases gets other keys and ETags than the ones before it
     # (json3 added speakers' country names, json2 normalized rooms and speakers to the top).

@@ -371,3 +371,25 @@ def test_pages_must_name_days_of_the_forum_seeded():
     assert "/schedule/?day=2021-09-24" in str(refused.value)
     with pytest.raises(run.BenchError, match="did not say"):
         run.forum_days(["Demo forum loaded at scale 1."])
+
+
+def test_the_bench_environment_passes_the_system_checks():
+    """``make bench`` migrates with DEBUG=0: every setting production requires (the visa key
+    included, visa.E001) comes from the bench's environment, not from the shell's."""
+    import subprocess
+    import sys
+
+    env = run.bench_env()
+    env.pop("VISA_FERNET_KEYS")
+    refused = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=run.ROOT, env=env, capture_output=True
+    )
+    assert refused.returncode and b"visa.E001" in refused.stderr
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=run.ROOT,
+        env=run.bench_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr

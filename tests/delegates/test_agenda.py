@@ -173,9 +173,9 @@ def _agenda_of(person, n):
             services.reserve_seat(seat, user=person)  # waitlisted: a position to compute
 
 
-# session, user, approved?, feed, sessions, then the cards' state: category, sessions with
-# seats taken, invitations, stars, RSVPs with positions
-AGENDA_QUERIES = 10
+# session, user, approved?, feed, sessions, then the cards' state in one statement (category,
+# sessions with seats taken, invitations, stars, RSVPs with positions)
+AGENDA_QUERIES = 6
 FEED_QUERIES = 4  # feed, sessions, speakers, moderators
 
 

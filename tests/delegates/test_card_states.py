@@ -166,9 +166,10 @@ def test_the_shared_day_fragment_holds_no_viewer(client):
     assert "Log in to add to your agenda" in page
 
 
-# forum; day fragment from the cache; session, user (+flags); the cards' state: category,
-# sessions with seats taken, invitations, stars, RSVPs with positions; messages are not read
-DAY_QUERIES_LOGGED_IN = 9
+# forum; day fragment from the cache; session, user (+flags); the cards' state in one statement
+# (category, sessions with seats taken, invitations, stars, RSVPs with positions); messages are
+# not read
+DAY_QUERIES_LOGGED_IN = 5
 
 
 @pytest.mark.parametrize("rsvps", [0, 10])

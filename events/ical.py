@@ -1,0 +1,91 @@
+"""A lean RFC 5545 writer for the schedule's exports: content lines written as text, escaped and
+folded here, instead of a tree of ``icalendar`` components serialized property by property
+(``icalendar``'s ``to_ical`` took most of a whole-forum export's time).
+
+Only what the exports write: TEXT values (RFC 5545 §3.3.11 escaping), DATE-TIME values in UTC or
+in a named zone, and the zone's VTIMEZONE, which ``icalendar`` still works out from the zone
+database. Lines are folded at 75 octets (§3.1) as ``icalendar`` folds them, so the output is the
+same as the one ``tests/events/ical_oracle.py`` builds with ``icalendar``.
+"""
+
+from datetime import datetime
+from functools import lru_cache
+
+import icalendar
+
+CRLF = b"\r\n"
+FOLD = b"\r\n "
+LIMIT = 75  # octets of a content line, the line break excluded (RFC 5545 §3.1)
+_BACKSLASH, _CARET = 0x5C, 0x5E  # never split from what they escape
+
+
+def text(value: str) -> str:
+    """A TEXT value escaped (§3.3.11): backslash, semicolon, comma; any line break as ``\\n``."""
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: bytes) -> bytes:
+    """``line`` (UTF-8, no line break) folded into pieces of at most 74 octets, continuation
+    lines led by a space; never inside a character's bytes nor right after a backslash."""
+    if len(line) < LIMIT:
+        return line
+    pieces = []
+    start, end = 0, len(line)
+    while end - start >= LIMIT:
+        cut = start + LIMIT - 1
+        while line[cut] & 0xC0 == 0x80:  # a continuation byte: back to the character's start
+            cut -= 1
+        if line[cut - 1] in (_BACKSLASH, _CARET) and cut - 1 > start:
+            cut -= 1
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return FOLD.join(pieces)
+
+
+def utc(moment: datetime) -> str:
+    """A DATE-TIME in UTC (form 2), e.g. ``20210830T010000Z``."""
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def local(moment: datetime) -> str:
+    """A DATE-TIME with a TZID parameter (form 3): the wall time, e.g. ``20210924T090000``."""
+    return moment.strftime("%Y%m%dT%H%M%S")
+
+
+@lru_cache(maxsize=8)
+def _timezone(tzid: str) -> icalendar.Timezone:
+    """The zone's VTIMEZONE component, worked out once per process (it scans the zone's
+    transitions); serialized on every export."""
+    return icalendar.Timezone.from_tzid(tzid)
+
+
+def vtimezone(tzid: str) -> bytes:
+    """The VTIMEZONE of ``tzid`` as content lines, each ending in CRLF."""
+    return _timezone(tzid).to_ical()
+
+
+class Writer:
+    """Content lines, each folded and ended with CRLF; ``bytes(writer)`` is the object."""
+
+    def __init__(self):
+        self.lines: list[bytes] = []
+
+    def line(self, content: str) -> None:
+        """One content line, ``NAME[;PARAM=…]:value``, its value already escaped."""
+        self.lines.append(fold(content.encode()))
+
+    def raw(self, block: bytes) -> None:
+        """Content lines already written (each ending in CRLF), e.g. a VTIMEZONE."""
+        self.lines.append(block.removesuffix(CRLF))
+
+    def __bytes__(self) -> bytes:
+        return CRLF.join(self.lines) + CRLF
