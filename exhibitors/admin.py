@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ServiceBackedAdmin
+from core.admin import ServiceBackedAdmin, confirmation_page, confirmed
 from core.registries import WorkQueue, work_queues
 
 from . import services
@@ -486,8 +485,30 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
             level = messages.SUCCESS if outcome.ok else messages.WARNING
             self.message_user(request, f"{outcome.application}: {outcome.message}", level)
 
+    def _applicant(self, application) -> str:
+        return (
+            f"{application.organization} · {application.section} · "
+            f"{services.m2(application.area_m2)} m² · {application.get_status_display()}"
+        )
+
     @admin.action(description=_("Approve selected applications"), permissions=["change"])
     def approve_selected(self, request, queryset):
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                self,
+                title=_("Approve applications"),
+                effects=[
+                    _(
+                        "Each application is approved while its section has floor area left, "
+                        "otherwise it goes on the waiting list."
+                    ),
+                    _("Each applicant is mailed the decision; a decision is not undone here."),
+                ],
+                rows=queryset.select_related("organization", "section"),
+                describe=self._applicant,
+                button=_("Approve"),
+            )
         self._report(request, services.review_many(queryset, "approve", by=request.user))
 
     @admin.action(
@@ -511,7 +532,7 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
         description=_("Reject selected applications (with a reason)"), permissions=["change"]
     )
     def reject_selected(self, request, queryset):
-        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        form = ReasonForm(request.POST if confirmed(request) else None)
         if form.is_valid():
             self._report(
                 request,
@@ -520,18 +541,21 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
                 ),
             )
             return None
-        return TemplateResponse(
+        return confirmation_page(
             request,
-            "exhibitors/admin/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject applications"),
-                "opts": self.model._meta,
-                "applications": queryset.select_related("organization", "section"),
-                "form": form,
-                "action": "reject_selected",
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            self,
+            title=_("Reject applications"),
+            effects=[
+                _(
+                    "Each application is rejected; an approved one gives up its booths and its "
+                    "floor area goes to the waiting list."
+                ),
+                _("The applicant reads the reason in the mail and on the application page."),
+            ],
+            rows=queryset.select_related("organization", "section"),
+            describe=self._applicant,
+            form=form,
+            button=_("Reject"),
         )
 
 
