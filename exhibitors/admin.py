@@ -245,6 +245,32 @@ class ApplicationAdminForm(forms.ModelForm):
             self.add_error(field, str(exc))
 
 
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """The status filter of the review list, which opens on what awaits review.
+
+    "All" is a value of its own (``all``), so the list without a status can be asked for while
+    the bare address leads to the applications submitted (``ApplicationAdmin.changelist_view``).
+    """
+
+    title = _("status")
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("All")), *Application.Status.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value in (None, "all") else queryset.filter(status=value)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
 @admin.register(Application)
 class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     form = ApplicationAdminForm
@@ -270,10 +296,15 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
         "exhibit_field",
         "submitted_at",
     ]
-    list_filter = ["section", "status", "booth_type", "exhibit_field"]
+    list_filter = [ReviewStatusFilter, "section", "booth_type", "exhibit_field"]
+    date_hierarchy = "submitted_at"
     # The queue shows organization and section names: fetch them with the page, not per row.
     list_select_related = ["organization", "section"]
-    search_fields = ["organization__name_en", "organization__name_zh_hans"]
+    search_fields = [
+        "organization__name_en",
+        "organization__name_zh_hans",
+        "organization__credit_code",
+    ]
     raw_id_fields = ["organization", "applicant"]
     # Status only moves through the services: the form cannot bypass the transition table.
     readonly_fields = [
@@ -301,6 +332,12 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
         ("reopen_selected", _("Reopen"), Application.Status.SUBMITTED),
         ("withdraw_selected", _("Withdraw"), Application.Status.WITHDRAWN),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The bare list opens on what awaits review; actions post to it with their own query.
+        if request.method == "GET" and not request.GET:
+            return redirect(f"{request.path}?status__exact={Application.Status.SUBMITTED}")
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -483,7 +483,7 @@ def test_exhibition_team_reviews_exhibitors_and_nothing_else(client, section, te
     application = ApplicationFactory(section=section, status=S.SUBMITTED)
     client.force_login(team_member)
     url = reverse("admin:exhibitors_application_changelist")
-    assert client.get(url).status_code == 200
+    assert client.get(url, follow=True).status_code == 200  # opens on the submitted ones
     selected = {"action": "approve_selected", ACTION_CHECKBOX_NAME: [application.pk]}
     confirm = text(client.post(url, selected))
     assert "Approve applications" in confirm and "To whom: 1 row" in confirm
