@@ -200,3 +200,71 @@ class CleanAutocompleteAdmin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+# --- Confirmation before irreversible or mass changes ------------------------------------------
+CONFIRM_LISTED = 30  # rows named on the page; the rest are counted
+
+
+def confirmed(request) -> bool:
+    """The POST comes from the confirmation page (``confirm=1``): act now."""
+    return request.method == "POST" and request.POST.get("confirm") == "1"
+
+
+def confirmation_page(
+    request,
+    model_admin,
+    *,
+    title,
+    effects,
+    rows,
+    button,
+    describe=str,
+    form=None,
+    cancel_url="",
+):
+    """The page asking before an irreversible or mass change, posting the same request again.
+
+    It says what will happen (``effects``, sentences) and to whom: the first rows of ``rows`` (a
+    queryset or list), each as ``describe(row)``, and how many there are in all (two queries for
+    a queryset, whatever its size). Every field of the POST that led here is posted again (an
+    admin action's ``action``, ``_selected_action``, ``select_across``, ``index``), with
+    ``confirm=1`` and the fields of ``form`` (a reason), so the view or action acts only on the
+    second POST (``confirmed(request)``). Nothing is changed by showing it.
+    """
+    from django.template.response import TemplateResponse
+
+    if hasattr(rows, "count") and not isinstance(rows, list):
+        total = rows.count()
+        listed = list(rows[:CONFIRM_LISTED])
+    else:
+        rows = list(rows)
+        total, listed = len(rows), rows[:CONFIRM_LISTED]
+    own = {"csrfmiddlewaretoken", "confirm", *(form.fields if form is not None else ())}
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in own
+        for value in values
+    ]
+    opts = model_admin.model._meta
+    return TemplateResponse(
+        request,
+        "admin/confirm_action.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "opts": opts,
+            "effects": effects,
+            "listed": [describe(row) for row in listed],
+            "total": total,
+            "more": total - len(listed),
+            "carried": carried,
+            "form": form,
+            "button": button,
+            "cancel_url": cancel_url
+            or reverse(
+                f"{model_admin.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist"
+            ),
+        },
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ServiceBackedAdmin
+from core.admin import ServiceBackedAdmin, confirmation_page, confirmed
 from core.registries import WorkQueue, work_queues
 from core.storage import private_file_response
 from events import services as events_services
@@ -188,8 +188,34 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
     def _changelist(self):
         return reverse("admin:delegates_registration_changelist")
 
+    @staticmethod
+    def _delegate(registration) -> str:
+        email = registration.user.email if registration.user_id else "—"
+        return (
+            f"{registration} · {email} · {registration.category} · "
+            f"{registration.get_status_display()}"
+        )
+
+    def _confirm_approval(self, request, queryset):
+        return confirmation_page(
+            request,
+            self,
+            title=_("Approve registrations"),
+            effects=[
+                _(
+                    "Each registration is approved: the delegate may collect a badge and book seats."
+                ),
+                _("Each delegate is mailed the approval in their language."),
+            ],
+            rows=queryset.select_related("category", "user"),
+            describe=self._delegate,
+            button=_("Approve"),
+        )
+
     @admin.action(description=_("Approve selected registrations"), permissions=["review"])
     def approve_selected(self, request, queryset):
+        if not confirmed(request):
+            return self._confirm_approval(request, queryset)
         done = 0
         for registration in queryset:
             try:
@@ -201,13 +227,14 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
             self.message_user(
                 request, _("%(n)d registrations approved.") % {"n": done}, messages.SUCCESS
             )
+        return None
 
     @admin.action(description=_("Reject selected registrations…"), permissions=["review"])
     def reject_selected(self, request, queryset):
         return self._reject(request, queryset, action=True)
 
     def _reject(self, request, queryset, *, action):
-        form = RejectForm(request.POST if "reason" in request.POST else None)
+        form = RejectForm(request.POST if confirmed(request) else None)
         if form.is_valid():
             done = 0
             for registration in queryset:
@@ -223,18 +250,19 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
                     request, _("%(n)d registrations rejected.") % {"n": done}, messages.SUCCESS
                 )
             return None if action else redirect(self._changelist())
-        return TemplateResponse(
+        return confirmation_page(
             request,
-            "admin/delegates/registration/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Reject registrations"),
-                "registrations": list(queryset.select_related("category")),
-                "form": form,
-                "action": action,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            self,
+            title=_("Reject registrations"),
+            effects=[
+                _(
+                    "Each registration is rejected and its delegate mailed the reason in their language."
+                ),
+            ],
+            rows=queryset.select_related("category", "user"),
+            describe=self._delegate,
+            form=form,
+            button=_("Reject"),
         )
 
     @admin.action(
@@ -257,6 +285,8 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
         if request.method != "POST" or not self.has_review_permission(request):
             raise PermissionDenied
         registration = get_object_or_404(Registration, pk=pk)
+        if not confirmed(request):
+            return self._confirm_approval(request, Registration.objects.filter(pk=registration.pk))
         try:
             services.approve_registration(registration, by=request.user)
             self.message_user(request, _("Registration approved."), messages.SUCCESS)

@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ServiceBackedAdmin
+from core.admin import ServiceBackedAdmin, confirmation_page, confirmed
 from core.registries import WorkQueue, work_queues
 
 from . import services
@@ -246,6 +245,32 @@ class ApplicationAdminForm(forms.ModelForm):
             self.add_error(field, str(exc))
 
 
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """The status filter of the review list, which opens on what awaits review.
+
+    "All" is a value of its own (``all``), so the list without a status can be asked for while
+    the bare address leads to the applications submitted (``ApplicationAdmin.changelist_view``).
+    """
+
+    title = _("status")
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("All")), *Application.Status.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value in (None, "all") else queryset.filter(status=value)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
 @admin.register(Application)
 class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     form = ApplicationAdminForm
@@ -271,10 +296,15 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
         "exhibit_field",
         "submitted_at",
     ]
-    list_filter = ["section", "status", "booth_type", "exhibit_field"]
+    list_filter = [ReviewStatusFilter, "section", "booth_type", "exhibit_field"]
+    date_hierarchy = "submitted_at"
     # The queue shows organization and section names: fetch them with the page, not per row.
     list_select_related = ["organization", "section"]
-    search_fields = ["organization__name_en", "organization__name_zh_hans"]
+    search_fields = [
+        "organization__name_en",
+        "organization__name_zh_hans",
+        "organization__credit_code",
+    ]
     raw_id_fields = ["organization", "applicant"]
     # Status only moves through the services: the form cannot bypass the transition table.
     readonly_fields = [
@@ -302,6 +332,12 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
         ("reopen_selected", _("Reopen"), Application.Status.SUBMITTED),
         ("withdraw_selected", _("Withdraw"), Application.Status.WITHDRAWN),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The bare list opens on what awaits review; actions post to it with their own query.
+        if request.method == "GET" and not request.GET:
+            return redirect(f"{request.path}?status__exact={Application.Status.SUBMITTED}")
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -486,8 +522,30 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
             level = messages.SUCCESS if outcome.ok else messages.WARNING
             self.message_user(request, f"{outcome.application}: {outcome.message}", level)
 
+    def _applicant(self, application) -> str:
+        return (
+            f"{application.organization} · {application.section} · "
+            f"{services.m2(application.area_m2)} m² · {application.get_status_display()}"
+        )
+
     @admin.action(description=_("Approve selected applications"), permissions=["change"])
     def approve_selected(self, request, queryset):
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                self,
+                title=_("Approve applications"),
+                effects=[
+                    _(
+                        "Each application is approved while its section has floor area left, "
+                        "otherwise it goes on the waiting list."
+                    ),
+                    _("Each applicant is mailed the decision; a decision is not undone here."),
+                ],
+                rows=queryset.select_related("organization", "section"),
+                describe=self._applicant,
+                button=_("Approve"),
+            )
         self._report(request, services.review_many(queryset, "approve", by=request.user))
 
     @admin.action(
@@ -511,7 +569,7 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
         description=_("Reject selected applications (with a reason)"), permissions=["change"]
     )
     def reject_selected(self, request, queryset):
-        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        form = ReasonForm(request.POST if confirmed(request) else None)
         if form.is_valid():
             self._report(
                 request,
@@ -520,18 +578,21 @@ class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
                 ),
             )
             return None
-        return TemplateResponse(
+        return confirmation_page(
             request,
-            "exhibitors/admin/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject applications"),
-                "opts": self.model._meta,
-                "applications": queryset.select_related("organization", "section"),
-                "form": form,
-                "action": "reject_selected",
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            self,
+            title=_("Reject applications"),
+            effects=[
+                _(
+                    "Each application is rejected; an approved one gives up its booths and its "
+                    "floor area goes to the waiting list."
+                ),
+                _("The applicant reads the reason in the mail and on the application page."),
+            ],
+            rows=queryset.select_related("organization", "section"),
+            describe=self._applicant,
+            form=form,
+            button=_("Reject"),
         )
 
 

@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from core.registries import WorkQueue, work_queues
+
 from . import services
 from .models import Document, Exhibit, Fapiao, FeeLine, Requirement
 
@@ -163,3 +165,15 @@ class FapiaoAdmin(admin.ModelAdmin):
     list_select_related = ["organization"]
     search_fields = ["company_name", "taxpayer_id", "organization__name_en"]
     raw_id_fields = ["organization"]
+
+
+# The admin index's work queues (core.registries.work_queues).
+work_queues.register(
+    WorkQueue(
+        "exhibitors-documents",
+        _("Documents to review"),
+        "exhibitors.Document",
+        {"status__exact": Document.Status.SUBMITTED},
+        order=40,
+    )
+)

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.admin import confirmation_page, confirmed
 from core.registries import WorkQueue, work_queues
 
 from . import selectors, services
@@ -255,13 +256,43 @@ class AnnouncementAdmin(admin.ModelAdmin):
         if not request.user.has_perm("notifications.send_announcement"):
             raise PermissionDenied
         announcement = get_object_or_404(Announcement, pk=pk)
+        change = reverse("admin:notifications_announcement_change", args=[pk])
+        # A draft is sent after the confirmation; anything else goes to the service, which says why.
+        if announcement.status == Announcement.Status.DRAFT and not confirmed(request):
+            try:
+                recipients = services.announcement_recipients(announcement)
+                shown = confirmation_page(
+                    request,
+                    self,
+                    title=_("Send the announcement"),
+                    effects=[
+                        _("“%(subject)s” is mailed to: %(segment)s.")
+                        % {
+                            "subject": announcement.subject,
+                            "segment": services.segment_label(announcement.segment),
+                        },
+                        _(
+                            "Each recipient gets it in their language; users who opted out of "
+                            "announcements are left out."
+                        ),
+                        _("A sent announcement cannot be recalled."),
+                    ],
+                    rows=recipients,
+                    describe=lambda user: user.email,
+                    button=_("Send now"),
+                    cancel_url=change,
+                )
+            except services.NotificationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return redirect(change)
+            return shown
         try:
             services.send_announcement(announcement, by=request.user)
         except services.NotificationError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             self.message_user(request, _("The announcement is being sent."), messages.SUCCESS)
-        return redirect(reverse("admin:notifications_announcement_change", args=[pk]))
+        return redirect(change)
 
 
 # The admin index's work queues (core.registries.work_queues).

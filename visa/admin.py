@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
+from core.registries import WorkQueue, work_queues
+
 from . import services
 from .forms import ReviewForm
 from .models import LetterRequest, PassportAccess
@@ -170,3 +172,16 @@ class PassportAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The admin index's work queues (core.registries.work_queues): letter requests the desk decides.
+work_queues.register(
+    WorkQueue(
+        "visa-submitted",
+        _("Visa letter requests to review"),
+        "visa.LetterRequest",
+        {"status__exact": LetterRequest.Status.SUBMITTED},
+        permission="visa.review_request",
+        order=50,
+    )
+)

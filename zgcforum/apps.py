@@ -10,11 +10,26 @@ class SiteConfig(AppConfig):
     verbose_name = _("ZGC Forum")
 
     def ready(self):
-        from core.registries import Landing, landings
+        from core.registries import DashboardPanel, Landing, dashboard_panels, landings
 
         from . import checks, lookups, services  # noqa: F401  (checks and lookups register)
 
         # Organizers, hosts and desk staff work in the admin.
         landings.register(Landing("staff", "admin:index", lambda user: user.is_staff, order=10))
+        # The forum's state after the work queues; each panel checks what the user may see.
+        for order, (key, title) in enumerate(
+            [
+                ("programme", _("Programme")),
+                ("exhibition", _("Exhibition")),
+                ("delegates", _("Delegates")),
+                ("fullest", _("Fullest sessions")),
+                ("today", _("Today")),
+            ]
+        ):
+            dashboard_panels.register(
+                DashboardPanel(
+                    f"state-{key}", title, f"admin/dashboard/_{key}.html", order=order - 5
+                )
+            )
         # The privacy notice and the terms exist from the first migrate on, in both languages.
         post_migrate.connect(services.ensure_legal_pages_after_migrate, sender=self)

@@ -58,6 +58,8 @@ def test_delegate_registers_in_chinese_and_is_approved_by_the_desk(page, roles, 
     page.wait_for_url("**/admin/delegates/registration/")
     page.get_by_role("link", name="Zhao Min").click()
     page.get_by_role("button", name="Approve").click()
+    assert "zhao.min@example.org" in page.locator("#confirm-rows").inner_text()
+    page.get_by_role("button", name="Approve").click()
     page.wait_for_url("**/admin/delegates/registration/")
     assert "Registration approved." in page.locator("body").inner_text()
     assert Registration.objects.get().status == Registration.Status.APPROVED

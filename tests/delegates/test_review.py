@@ -40,11 +40,13 @@ def test_bulk_approval_mails_each_delegate_in_their_language(
 ):
     client.force_login(desk)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            CHANGELIST,
-            {"action": "approve_selected", "_selected_action": [r.pk for r in pending]},
-            follow=True,
-        )
+        selected = {"action": "approve_selected", "_selected_action": [r.pk for r in pending]}
+        page = client.post(CHANGELIST, selected).content.decode()
+        # First the confirmation: what will happen, to whom; nothing approved yet.
+        assert "Approve registrations" in page and "To whom: 2 rows" in page
+        assert "wang.fang@example.org" in page and "emily.miller@example.org" in page
+        assert set(Registration.objects.values_list("status", flat=True)) == {"pending"}
+        response = client.post(CHANGELIST, {**selected, "confirm": "1"}, follow=True)
     assert "2 registrations approved" in response.content.decode()
     assert set(Registration.objects.values_list("status", flat=True)) == {"approved"}
     smtp_sink.wait_for(2)
@@ -60,7 +62,11 @@ def test_single_approval_from_the_change_page(client, desk, pending, mailoutbox)
     page = client.get(f"{CHANGELIST}{registration.pk}/change/").content.decode()
     assert f"{CHANGELIST}{registration.pk}/approve/" in page
     assert client.get(f"{CHANGELIST}{registration.pk}/approve/").status_code == 403  # POST only
-    client.post(f"{CHANGELIST}{registration.pk}/approve/")
+    confirm = client.post(f"{CHANGELIST}{registration.pk}/approve/").content.decode()
+    assert "To whom: 1 row" in confirm and "emily.miller@example.org" in confirm
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING
+    client.post(f"{CHANGELIST}{registration.pk}/approve/", {"confirm": "1"})
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED
     assert registration.reviewed_by == desk
@@ -77,7 +83,8 @@ def test_rejection_needs_a_reason_from_the_intermediate_form(
     assert set(Registration.objects.values_list("status", flat=True)) == {"pending"}
     # An empty reason is a form error; nothing changes.
     response = client.post(
-        CHANGELIST, {"action": "reject_selected", "_selected_action": ids, "reason": " "}
+        CHANGELIST,
+        {"action": "reject_selected", "_selected_action": ids, "reason": " ", "confirm": "1"},
     )
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
@@ -89,6 +96,7 @@ def test_rejection_needs_a_reason_from_the_intermediate_form(
                 "action": "reject_selected",
                 "_selected_action": ids,
                 "reason": "The organization could not be verified.",
+                "confirm": "1",
             },
         )
     assert set(Registration.objects.values_list("status", flat=True)) == {"rejected"}
@@ -103,7 +111,7 @@ def test_single_rejection_page(client, desk, pending):
     client.force_login(desk)
     url = f"{CHANGELIST}{pending[0].pk}/reject/"
     assert client.get(url).status_code == 200
-    client.post(url, {"reason": "Closed."})
+    client.post(url, {"reason": "Closed.", "confirm": "1"})
     pending[0].refresh_from_db()
     assert pending[0].status == Registration.Status.REJECTED
     assert pending[0].rejection_reason == "Closed."

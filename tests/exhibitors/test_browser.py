@@ -75,6 +75,7 @@ def test_sign_up_register_apply_approve_listed(page, live_server, mailoutbox):
     page.locator("input[name=_selected_action]").first.check()
     page.locator("select[name=action]").select_option("approve_selected")
     page.locator("button[name=index]").click()
+    page.get_by_role("button", name="Approve", exact=True).click()
     assert "approved" in page.locator(".messagelist").inner_text()
 
     # The organization is in the public directory.

@@ -20,8 +20,9 @@ PORTAL_QUERIES = 7  # login, organization, membership, applications, their booth
 APPLICATION_QUERIES = 6  # login, organization, membership, application, history
 # login, organization, membership (admin check), members, invitations
 MEMBERS_QUERIES = 6
-# login session, user, sections to filter by, count shown and in all, the page of applications
-REVIEW_QUEUE_QUERIES = 6
+# login session, user, sections to filter by, count shown and in all, the page of applications,
+# the date hierarchy's span and its years (submitted_at)
+REVIEW_QUEUE_QUERIES = 8
 
 
 def sections(n):

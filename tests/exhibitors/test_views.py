@@ -68,7 +68,7 @@ def test_the_whole_journey(client, section, organizer):
     client.force_login(organizer)
     client.post(
         reverse("admin:exhibitors_application_changelist"),
-        {"action": "approve_selected", ACTION_CHECKBOX_NAME: [application.pk]},
+        {"action": "approve_selected", ACTION_CHECKBOX_NAME: [application.pk], "confirm": "1"},
     )
     application.refresh_from_db()
     assert application.status == S.APPROVED
@@ -483,8 +483,13 @@ def test_exhibition_team_reviews_exhibitors_and_nothing_else(client, section, te
     application = ApplicationFactory(section=section, status=S.SUBMITTED)
     client.force_login(team_member)
     url = reverse("admin:exhibitors_application_changelist")
-    assert client.get(url).status_code == 200
-    client.post(url, {"action": "approve_selected", ACTION_CHECKBOX_NAME: [application.pk]})
+    assert client.get(url, follow=True).status_code == 200  # opens on the submitted ones
+    selected = {"action": "approve_selected", ACTION_CHECKBOX_NAME: [application.pk]}
+    confirm = text(client.post(url, selected))
+    assert "Approve applications" in confirm and "To whom: 1 row" in confirm
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    client.post(url, {**selected, "confirm": "1"})
     application.refresh_from_db()
     assert application.status == S.APPROVED
     assert client.get(reverse("admin:exhibitors_organization_changelist")).status_code == 200
@@ -510,7 +515,14 @@ def test_admin_withdraws_an_approved_booth_and_promotes(client, organizer):
     waiting = ApplicationFactory(section=section, status=S.SUBMITTED)
     client.force_login(organizer)
     url = reverse("admin:exhibitors_application_changelist")
-    client.post(url, {"action": "approve_selected", ACTION_CHECKBOX_NAME: [booth.pk, waiting.pk]})
+    client.post(
+        url,
+        {
+            "action": "approve_selected",
+            ACTION_CHECKBOX_NAME: [booth.pk, waiting.pk],
+            "confirm": "1",
+        },
+    )
     assert dict(Application.objects.values_list("pk", "status")) == {
         booth.pk: S.APPROVED,
         waiting.pk: S.WAITLISTED,

@@ -22,6 +22,11 @@ EXHIBITOR = "exhibitor00001@demo.zgcforum.example"
 VISITOR = "visitor00001@demo.zgcforum.example"
 
 
+def confirmation(page):
+    """The confirmation page's form (it posts the action again with ``confirm=1``)."""
+    return next(form for form in page.forms() if ("confirm", "1") in form.fields)
+
+
 def test_the_readme_journeys_over_http(live_server, roles):
     call_command("seed_demo", "--anchor", timezone.localdate(timezone=TZ).isoformat(), verbosity=0)
     base = live_server.url
@@ -62,6 +67,8 @@ def test_the_readme_journeys_over_http(live_server, roles):
         action="approve_selected",
         _selected_action=[application.pk],
     )
+    assert "To whom: 1 row" in page.body, page.body[:2000]
+    page = organizer.submit(confirmation(page))
     application.refresh_from_db()
     assert application.status == Application.Status.APPROVED, page.body[:2000]
     assert application.get_status_display() in exhibitor.get(application.urls.portal).body
@@ -89,11 +96,12 @@ def test_the_readme_journeys_over_http(live_server, roles):
     desk = Visitor(base)
     desk.log_in("desk1@zgcforum.example", DEMO_PASSWORD)
     changelist = desk.get("/admin/delegates/registration/?status__exact=pending")
-    desk.submit(
+    page = desk.submit(
         changelist.form(action="", containing="Action"),
         action="approve_selected",
         _selected_action=[registration.pk],
     )
+    desk.submit(confirmation(page))
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED
     schedule = delegate.get("/schedule/")

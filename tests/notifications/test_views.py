@@ -194,8 +194,11 @@ def test_compose_preview_and_send_an_announcement(
     assert "注册现已开放" in page and "Registration is open" in page
     assert "中关村论坛秘书处" in page and "Zhongguancun Forum secretariat" in page
     send = reverse("admin:notifications_announcement_send", args=[announcement.pk])
+    confirm = client.post(send).content.decode()
+    assert "cannot be recalled" in confirm and "To whom: 2 rows" in confirm
+    assert not mailoutbox and Announcement.objects.get().status == "draft"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(send)
+        client.post(send, {"confirm": "1"})
     assert sorted(m.subject for m in mailoutbox) == ["注册现已开放", "注册现已开放"]
     page = client.get(add["Location"]).content.decode()
     assert "Final tally" in page

@@ -267,7 +267,9 @@ def test_announcement_reaches_exactly_its_segment_in_each_language(
     )
     assert response.status_code == 302
     announcement = Announcement.objects.get()
-    client.post(reverse("admin:notifications_announcement_send", args=[announcement.pk]))
+    send = reverse("admin:notifications_announcement_send", args=[announcement.pk])
+    assert "To whom: 2 rows" in client.post(send).content.decode()
+    client.post(send, {"confirm": "1"})
     smtp_sink.wait_for(2)
     assert wait_until(lambda: OutboundMessage.objects.filter(status=Status.SENT).count() == 2)
     time.sleep(0.5)

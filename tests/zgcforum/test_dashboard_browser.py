@@ -48,6 +48,12 @@ def test_secretariat_follows_the_queue_and_approves_an_application(page, languag
     page.wait_for_selector("#company")
     assert_accessible(page)
     page.get_by_role("button", name=approve, exact=True).click()
+    # The confirmation: what will happen and to whom; nothing approved until confirmed.
+    page.wait_for_selector("#confirm-rows")
+    assert page.locator("#confirm-rows li").count() == 1
+    assert Application.objects.filter(status=Application.Status.APPROVED).count() == 0
+    assert_accessible(page)
+    page.get_by_role("button", name=approve, exact=True).click()
     page.wait_for_load_state()
     assert Application.objects.filter(status=Application.Status.APPROVED).count() == 1
     assert approved in page.content()

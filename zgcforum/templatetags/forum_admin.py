@@ -29,6 +29,14 @@ def work_queues(context) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
+def forum_state(context, name: str):
+    """One panel of the forum's state for this user (``zgcforum.dashboard``), or None."""
+    from zgcforum.dashboard import PANELS
+
+    return PANELS[name](context["request"])
+
+
+@register.simple_tag(takes_context=True)
 def login_languages(context) -> list[dict]:
     """The admin login page in each language: its code, its own name, and the address to come
     back to, whose ``next`` (where the login leads) is in that language too."""

@@ -1,0 +1,52 @@
+"""The review list opens on what awaits review, says "All" when asked, searches both languages
+and the credit code, and is ordered by date too; an event's form fits 1280 px (browser test)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from exhibitors.models import Application
+from tests.factories.accounts import UserFactory
+from tests.factories.exhibitors import ApplicationFactory, OrganizationFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Application.Status
+URL = "/admin/exhibitors/application/"
+
+
+def shown(response) -> int:
+    return int(re.search(r'<p class="paginator">\s*(\d+) ', response.content.decode())[1])
+
+
+@pytest.fixture
+def organizer(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_review_list_opens_on_what_awaits_review(organizer):
+    section = SectionFactory()
+    for status in (S.SUBMITTED, S.SUBMITTED, S.APPROVED, S.DRAFT, S.WAITLISTED):
+        ApplicationFactory(section=section, status=status)
+    bare = organizer.get(reverse("admin:exhibitors_application_changelist"))
+    assert bare.status_code == 302 and bare["Location"] == f"{URL}?status__exact=submitted"
+    page = organizer.get(bare["Location"])
+    assert shown(page) == 2
+    html = page.content.decode()
+    assert 'href="?status__exact=all"' in html  # "All" stays reachable
+    assert shown(organizer.get(URL, {"status__exact": "all"})) == 5
+    assert shown(organizer.get(URL, {"status__exact": "waitlisted"})) == 1
+    assert organizer.get(URL, {"status__exact": "nonsense"}).status_code == 200
+    assert 'class="toplinks"' in html  # the date hierarchy over submitted_at
+
+
+def test_the_review_list_searches_both_languages_and_the_credit_code(organizer):
+    organization = OrganizationFactory(
+        name_en="Beijing Qingneng New Energy", name_zh_hans="北京清能新能源有限公司"
+    )
+    ApplicationFactory(organization=organization, status=S.SUBMITTED)
+    ApplicationFactory(status=S.SUBMITTED)
+    for query in ("清能", "Qingneng", organization.credit_code):
+        assert shown(organizer.get(URL, {"status__exact": "all", "q": query})) == 1, query
