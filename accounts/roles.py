@@ -65,3 +65,41 @@ def ensure_roles() -> dict[str, Group]:
 
 def ensure_roles_after_migrate(sender, **kwargs):
     ensure_roles()
+
+
+def role_matrix() -> str:
+    """The role × permission matrix as a Markdown table: a row per model, a column per role.
+
+    A cell lists what the role may do with the model: ``view``, ``add``, ``change``, ``delete``
+    and the model's own permissions by codename. Wildcards (``"events.*"``) are expanded, so the
+    table says exactly what each group holds after ``ensure_roles()``.
+    """
+    roles = declared_roles()
+    names = sorted(roles)
+    cells: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name in names:
+        for permission in _resolve(roles[name]):
+            ct = permission.content_type
+            cells[f"{ct.app_label}.{ct.model}"][name].append(_action(permission))
+    lines = [
+        "| model | " + " | ".join(names) + " |",
+        "|---|" + "|".join("---" for _ in names) + "|",
+    ]
+    for model in sorted(cells):
+        row = " | ".join(" ".join(sorted(cells[model][name], key=_order)) for name in names)
+        lines.append(f"| `{model}` | {row} |")
+    return "\n".join(lines)
+
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+def _action(permission: Permission) -> str:
+    for action in ACTIONS:
+        if permission.codename == f"{action}_{permission.content_type.model}":
+            return action
+    return permission.codename
+
+
+def _order(action: str) -> tuple[int, str]:
+    return (ACTIONS.index(action) if action in ACTIONS else len(ACTIONS), action)

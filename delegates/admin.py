@@ -414,7 +414,7 @@ class DelegationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):
+class BadgeAdmin(SimpleHistoryAdmin):
     list_display = ["registration", "issued_at", "revoked_at", "revoke_reason"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "revoke_reason"]
     list_select_related = ["registration"]  # each row names its person

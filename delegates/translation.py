@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Category, Registration
+from .models import RSVP, Badge, Category, Registration
 
 
 @register(Category)
@@ -17,3 +17,8 @@ simple_history.register(
     app=__package__,
     excluded_fields=["updated_at", "photo", "dietary_needs", "accessibility_needs"],
 )
+
+# Who reserved, was promoted or cancelled, and when a badge was issued or revoked. A badge's code
+# (its QR secret) stays out of history: a revoked code must not live on in a copy.
+simple_history.register(RSVP, app=__package__)
+simple_history.register(Badge, app=__package__, excluded_fields=["code"])

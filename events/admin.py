@@ -7,6 +7,7 @@ permissions of ``events.rules``; an id outside the scope answers 404, never a re
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -36,7 +37,7 @@ from .models import (
     Venue,
     WorkingChange,
 )
-from .rules import is_programme_team
+from .rules import is_programme_reader, is_programme_team
 
 # The row of a session in its event's page: its name, type and slot.
 SESSION_INLINE_FIELDS = [
@@ -109,7 +110,7 @@ class ScopedAdmin(ProgrammeAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_programme_team(request.user):
+        if is_programme_reader(request.user):
             return queryset
         return self.scoped(request, queryset)
 
@@ -118,6 +119,16 @@ class ScopedAdmin(ProgrammeAdmin):
         if obj is None:
             raise Http404(_("No such object, or not one of yours."))
         return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the history rows of an object the queryset hides: out of
+        # scope answers 404 here too, as on the change page.
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _perm(self, request, action, obj):
         opts = self.opts

@@ -12,13 +12,19 @@ EVENT_HOSTS = "event hosts"
 
 ROLES = {
     PROGRAMME_TEAM: ["events.*"],  # with events.release_schedule
-    # The secretariat releases the schedule too (urgent changes on the day).
+    # The secretariat reads the whole programme and releases the schedule too (urgent changes
+    # on the day); it edits nothing in it.
     FORUM_SECRETARIAT: [
         "events.release_schedule",
         "events.view_forum",
         "events.view_release",
-        "events.view_session",
+        "events.view_section",
+        "events.view_venue",
+        "events.view_room",
+        "events.view_theme",
         "events.view_event",
+        "events.view_session",
+        "events.view_speaker",
     ],
     EVENT_HOSTS: [
         "events.view_event",

@@ -2,7 +2,7 @@
 
 import rules
 
-from .roles import PROGRAMME_TEAM
+from .roles import FORUM_SECRETARIAT, PROGRAMME_TEAM
 
 
 @rules.predicate
@@ -28,11 +28,18 @@ def is_event_host(user, obj=None):
     return False
 
 
-may_edit_programme = is_programme_team | is_event_host
+@rules.predicate
+def is_programme_reader(user):
+    """The programme team, and the secretariat, which reads the whole programme (and edits none)."""
+    return is_programme_team(user) or rules.is_group_member(FORUM_SECRETARIAT)(user)
 
-for action in ("view", "change"):
-    for model in ("event", "session", "speaker"):
-        rules.add_perm(f"events.{action}_{model}", may_edit_programme)
+
+may_edit_programme = is_programme_team | is_event_host
+may_read_programme = is_programme_reader | is_event_host
+
+for model in ("event", "session", "speaker"):
+    rules.add_perm(f"events.view_{model}", may_read_programme)
+    rules.add_perm(f"events.change_{model}", may_edit_programme)
 rules.add_perm("events.delete_event", is_programme_team)
 rules.add_perm("events.delete_session", is_programme_team)
 rules.add_perm("events.delete_speaker", is_programme_team)

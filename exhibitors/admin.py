@@ -272,7 +272,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
+class ApplicationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
     form = ApplicationAdminForm
     service_errors = (services.ApplicationError,)
     # The model's order, read-only fields in their place.
@@ -663,7 +663,7 @@ class BoothAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Booth)
-class BoothAdmin(ImportExportMixin, admin.ModelAdmin):
+class BoothAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """The plan's booths. Import from CSV or XLSX: each row checked and shown, nothing saved until
     confirmed; export the plan or the occupancy (who stands where)."""
 

@@ -5,8 +5,10 @@ import hashlib
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import Group
 from django.utils.text import slugify
 
+from accounts.demo import upsert_user
 from core import monograms
 
 from .models import (
@@ -19,6 +21,7 @@ from .models import (
     Membership,
     Organization,
 )
+from .roles import EXHIBITION_TEAM
 from .services import APPLICATION_FIELDS, refresh_listing
 from .validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
@@ -107,6 +110,16 @@ def seed(ctx) -> None:
                 "staff_due_on": ctx.on(date(2021, 9, 17)),
             },
         )
+    # The exhibition team's login: exhibitors, applications, halls and booths in the admin.
+    team = upsert_user(
+        ctx,
+        "exhibition@zgcforum.example",
+        name="Exhibition Team",
+        name_zh="展览部",
+        language="zh-hans",
+        is_staff=True,
+    )
+    team.groups.set([Group.objects.get(name=EXHIBITION_TEAM)])
     organization_ids = seed_organizations(ctx)
     seed_floor(ctx, organization_ids)
     from .demo_portal import seed_portal

@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Exhibit, ExhibitionSection, Hall, Organization, Requirement
+from .models import Application, Booth, Exhibit, ExhibitionSection, Hall, Organization, Requirement
 
 
 @register(ExhibitionSection)
@@ -37,3 +37,10 @@ class ExhibitTranslation(TranslationOptions):
 @register(Requirement)
 class RequirementTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+# The audit trail of the floor: an application's fields as the applicant or the team edit them
+# (its status changes are ApplicationEvents too), and each booth as the plan changes.
+simple_history.register(Application, app=__package__)
+# area_m2 is a generated column: computed from width and depth, which history keeps.
+simple_history.register(Booth, app=__package__, excluded_fields=["area_m2"])

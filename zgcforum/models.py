@@ -40,3 +40,18 @@ class LegalPage(models.Model):
         """English lives at the root, Chinese under /zh-hans/ (i18n_patterns)."""
         language = get_language() or settings.LANGUAGE_CODE
         return "" if language == settings.LANGUAGE_CODE else f"/{language}"
+
+
+class AuditTrail(models.Model):
+    """No table: holds the permission to read the whole forum's recent changes (the audit trail
+    of every model with history, ``/admin/recent-changes/``)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("view_audit_trail", _("Can read the recent changes of the whole forum"))]
+        verbose_name = _("audit trail")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

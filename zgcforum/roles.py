@@ -7,5 +7,7 @@ ROLES = {
         "zgcforum.view_legalpage",
         "zgcforum.change_legalpage",
         "zgcforum.view_historicallegalpage",
+        # /admin/recent-changes/: every model's history, old and new values.
+        "zgcforum.view_audit_trail",
     ],
 }

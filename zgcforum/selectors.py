@@ -83,3 +83,117 @@ def work_queues(request) -> list[dict]:
             }
         )
     return rows
+
+
+def recent_changes(*, model: str = "", limit: int = 50) -> dict:
+    """The latest ``limit`` history rows across every model with history, newest first, each
+    with its changes as (field, old, new) against the row before it.
+
+    At most two queries per history model (its latest rows with their authors; the rows before
+    them), whatever ``limit`` is. ``model`` ("app_label.model_name") narrows to one model.
+    """
+    sources = _history_sources()
+    chosen = [s for s in sources if not model or s["key"] == model]
+    rows = []
+    for source in chosen:
+        history = source["history"]
+        latest = list(
+            history.objects.select_related("history_user").order_by("-history_date", "-pk")[:limit]
+        )
+        rows += [(record, source) for record in latest]
+    # The rows before them, for every model's latest rows (not only those the merge keeps): one
+    # query per model with history rows, however many of its rows make the page.
+    previous = _previous_records(rows)
+    rows.sort(key=lambda row: (row[0].history_date, row[0].pk), reverse=True)
+    rows = rows[:limit]
+    changes = []
+    for record, source in rows:
+        before = previous.get((source["key"], record.pk))
+        changes.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "kind": record.get_history_type_display(),
+                "type": record.history_type,
+                "model": source["label"],
+                "object": f"{source['label']} #{record.id}",
+                "url": source["history_url"].replace("/0/", f"/{record.id}/", 1),
+                "fields": _delta(source["fields"], before, record),
+            }
+        )
+    return {
+        "changes": changes,
+        "models": [(s["key"], s["label"]) for s in sources],
+        "model": model if any(s["key"] == model for s in sources) else "",
+    }
+
+
+def _history_sources() -> list[dict]:
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+    from simple_history.models import registered_models
+
+    sources = []
+    for model in registered_models.values():
+        opts = model._meta
+        history = getattr(model, opts.simple_history_manager_attribute).model
+        try:
+            history_url = (
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[0])
+                if model in admin.site._registry
+                else ""
+            )
+        except NoReverseMatch:
+            history_url = ""
+        tracked = {f.name for f in history.tracked_fields}
+        fields = [
+            (f.attname, str(f.verbose_name))
+            for f in opts.concrete_fields
+            if f.name in tracked and f.editable and not f.primary_key
+        ]
+        sources.append(
+            {
+                "key": f"{opts.app_label}.{opts.model_name}",
+                "label": str(opts.verbose_name),
+                "history": history,
+                "history_url": history_url,
+                "fields": fields,
+            }
+        )
+    sources.sort(key=lambda s: s["key"])
+    return sources
+
+
+def _previous_records(rows) -> dict:
+    """(model key, history pk) → the history row just before it for the same object."""
+    by_source: dict[str, tuple] = {}
+    for record, source in rows:
+        entry = by_source.setdefault(source["key"], (source, set(), []))
+        entry[1].add(record.id)
+        entry[2].append(record)
+    previous = {}
+    for key, (source, ids, records) in by_source.items():
+        pk_name = source["history"]._meta.pk.attname
+        earlier = (
+            source["history"]
+            .objects.filter(id__in=ids, **{f"{pk_name}__lt": max(r.pk for r in records)})
+            .order_by("id", pk_name)
+        )
+        per_object: dict = {}
+        for row in earlier:
+            per_object.setdefault(row.id, []).append(row)
+        for record in records:
+            before = [r for r in per_object.get(record.id, []) if r.pk < record.pk]
+            if before:
+                previous[(key, record.pk)] = before[-1]
+    return previous
+
+
+def _delta(fields, before, after) -> list[dict]:
+    if after.history_type != "~" or before is None:
+        return []
+    return [
+        {"field": label, "old": getattr(before, attname), "new": getattr(after, attname)}
+        for attname, label in fields
+        if getattr(before, attname) != getattr(after, attname)
+    ]

@@ -290,6 +290,13 @@ LOGOUT_REDIRECT_URL = "home"
 EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
+# django-import-export: importing needs the model's add permission, exporting its view
+# permission (without these, any staff member could export or import any admin's rows).
+# History is read, never replayed: a revert would bypass the services (and their mail and locks).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 # Keyed on username + IP: one venue's NAT is not locked out by one person's typos.

@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -83,3 +86,17 @@ def error_403(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+@require_safe
+def recent_changes(request):
+    """The audit trail: the forum's latest changes with old and new values (the secretariat)."""
+    if not request.user.has_perm("zgcforum.view_audit_trail"):
+        raise PermissionDenied
+    data = selectors.recent_changes(model=request.GET.get("model", ""))
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Recent changes"),
+        **data,
+    }
+    return render(request, "admin/recent_changes.html", context)
