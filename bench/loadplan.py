@@ -14,9 +14,12 @@ from dataclasses import asdict, dataclass, field
 STEPS = (10, 25, 50, 75, 100, 150)
 STEP_SECONDS = 15
 P99_LIMIT_MS = 500
-# A step whose p99 is this many times over the limit ends the target's run: bigger steps only
-# queue more (and the whole run must stay within five minutes).
+# Two steps in a row whose p99 is this many times over the limit end the target's climb: bigger
+# steps would only queue more (and the whole run must stay within five minutes). One such step
+# alone does not: on a shared machine a burst of other work can spoil one.
 GIVE_UP_FACTOR = 2
+# Seconds of load before the first step, not measured: caches filled, connections open.
+WARM_UP_SECONDS = 5
 # Each simulated user waits between these many seconds between two of its tasks (think time).
 WAIT_SECONDS = (1.0, 3.0)
 # The share of simulated users of each kind (weights, locust's ``weight``).
@@ -67,9 +70,10 @@ class Step:
         return self.total.requests > 0 and self.total.p99_ms <= P99_LIMIT_MS
 
 
-def keep_going(step: Step) -> bool:
-    """Whether a bigger step is worth running after this one."""
-    return step.total.p99_ms <= P99_LIMIT_MS * GIVE_UP_FACTOR
+def keep_going(steps: list[Step]) -> bool:
+    """Whether a bigger step is worth running after these."""
+    over = [step.total.p99_ms > P99_LIMIT_MS * GIVE_UP_FACTOR for step in steps[-2:]]
+    return not (len(over) == 2 and all(over))
 
 
 def best_step(steps: list[Step]) -> Step | None:

@@ -28,6 +28,7 @@ from bench.loadplan import (  # noqa: E402
     STEP_SECONDS,
     TOTAL,
     WAIT_SECONDS,
+    WARM_UP_SECONDS,
     Endpoint,
     Step,
     keep_going,
@@ -251,6 +252,8 @@ def run_steps(host: str, steps: list[int], seconds: float) -> list[Step]:
     runner = env.create_local_runner()
     results = []
     try:
+        runner.start(steps[0], spawn_rate=50)
+        gevent.sleep(WARM_UP_SECONDS)  # not measured: the first step starts on warm caches
         for users in steps:
             runner.start(users, spawn_rate=50)
             while runner.user_count < users:
@@ -275,7 +278,7 @@ def run_steps(host: str, steps: list[int], seconds: float) -> list[Step]:
                 f"p99 {step.total.p99_ms:.0f} ms, {step.total.failures} errors",
                 flush=True,
             )
-            if not keep_going(step):
+            if not keep_going(results):
                 break
     finally:
         runner.quit()

@@ -14,7 +14,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-keepalive = 5
+keepalive = 5  # longer than nginx's upstream keepalive_timeout (4 s, deploy/nginx.conf)
 # A worker is replaced after this many requests (a leak cannot grow without bound).
 max_requests = 5000
 max_requests_jitter = 500

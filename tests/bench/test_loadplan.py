@@ -38,9 +38,12 @@ def test_the_highest_step_within_the_limit_is_kept_even_after_a_slower_one():
     assert best_step([]) is None
 
 
-def test_a_step_far_over_the_limit_ends_the_climb():
-    assert keep_going(step(50, 900))
-    assert not keep_going(step(75, 1001))
+def test_two_steps_in_a_row_far_over_the_limit_end_the_climb():
+    assert keep_going([step(10, 80)])
+    assert keep_going([step(10, 1300)])  # one spoilt step alone does not
+    assert keep_going([step(10, 1300), step(25, 900)])
+    assert keep_going([step(10, 1300), step(25, 400), step(50, 1100)])
+    assert not keep_going([step(10, 80), step(50, 1001), step(75, 1500)])
 
 
 def test_the_table_shows_every_endpoint_of_the_kept_step_and_the_total_last():
