@@ -451,7 +451,9 @@ def check_days(pages: list[Page], days: tuple[date, date]) -> None:
         )
 
 
-def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, list[str]]:
+def bench_scale(
+    scale: int, pages: list[Page], *, quick: bool, scripts: bool = True
+) -> tuple[str, list[str]]:
     """Seed, serve and measure one scale: (the report, failures)."""
     mode = QUICK if quick else FULL
     print(f"scale {scale}: seed_demo --flush --as-held --scale {scale}", file=sys.stderr)
@@ -474,7 +476,7 @@ def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, lis
                     page: measure(nocache_base, page, cookies=cookies, **mode) for page in off
                 }
         load_after = load_average()
-        extras, failures = run_scripts(base, scale=scale, quick=quick)
+        extras, failures = run_scripts(base, scale=scale, quick=quick) if scripts else ([], [])
     ordered = [results[page] for page in pages]
     failures = [
         f"{result.page.label} ({result.page.path}): {result.failure}"
@@ -499,7 +501,9 @@ def bench_scale(scale: int, pages: list[Page], *, quick: bool) -> tuple[str, lis
     return render_report(scale=scale, meta=meta, table=table, extras=extras), failures
 
 
-def bench_all(scales: list[int], pages: list[Page], *, quick: bool, fresh_db: bool) -> list[str]:
+def bench_all(
+    scales: list[int], pages: list[Page], *, quick: bool, fresh_db: bool, scripts: bool = True
+) -> list[str]:
     """Prepare the database once, then bench each scale and write its report: the failures."""
     prepare_database(fresh=fresh_db)
     print(f"migrate, collectstatic ({DATABASE_URL})", file=sys.stderr)
@@ -507,7 +511,7 @@ def bench_all(scales: list[int], pages: list[Page], *, quick: bool, fresh_db: bo
     manage("collectstatic", "--noinput")
     failures = []
     for scale in scales:
-        report, failed = bench_scale(scale, pages, quick=quick)
+        report, failed = bench_scale(scale, pages, quick=quick, scripts=scripts)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
         path = RESULTS / f"{stamp}-scale{scale}.md"
         path.write_text(report)
@@ -524,6 +528,9 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--only", metavar="TEXT", help="only the pages whose label contains TEXT (and the floor)"
     )
+    parser.add_argument(
+        "--no-scripts", action="store_true", help="pages only: skip the bench/*_bench.py scripts"
+    )
     args = parser.parse_args(argv)
     try:
         pages = load_pages()
@@ -533,7 +540,13 @@ def main(argv=None) -> int:
             if not shutil.which(tool):
                 raise BenchError(f"{tool} is missing (see scripts/system-deps.sh, make install)")
         with exclusive_run():
-            failures = bench_all(args.scales, pages, quick=args.quick, fresh_db=args.fresh_db)
+            failures = bench_all(
+                args.scales,
+                pages,
+                quick=args.quick,
+                fresh_db=args.fresh_db,
+                scripts=not args.no_scripts,
+            )
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,9 @@ PAGES = [
     ("speakers", "/speakers/"),
     ("schedule.ics", "/schedule.ics"),
     ("schedule.json", "/api/schedule.json"),
+    # Exports built on every request (issue 27's cold path; `--only export`).
+    ("export schedule.ics, cache off", "/schedule.ics", {"cache": "off"}),
+    ("export schedule.json, cache off", "/api/schedule.json", {"cache": "off"}),
     # As browsers and calendar clients ask for them: stored gzipped, sent as stored.
     ("schedule day warm, gzip", "/schedule/?day=2021-09-24", {"gzip": True}),
     ("schedule.ics, gzip", "/schedule.ics", {"gzip": True}),

@@ -383,7 +383,9 @@ def filter_choices(forum: Forum) -> dict:
 
 
 def releases(forum: Forum) -> list[Release]:
-    return list(forum.releases.order_by("-number"))
+    """The forum's releases, newest first, without their snapshots (every session's times and
+    room per release: most of the rows' bytes, read by no page or export)."""
+    return list(forum.releases.defer("snapshot").order_by("-number"))
 
 
 def release_snapshot(forum: Forum) -> dict:
