@@ -50,3 +50,13 @@ def test_the_review_list_searches_both_languages_and_the_credit_code(organizer):
     ApplicationFactory(status=S.SUBMITTED)
     for query in ("清能", "Qingneng", organization.credit_code):
         assert shown(organizer.get(URL, {"status__exact": "all", "q": query})) == 1, query
+
+
+def test_the_recipient_picker_is_grouped_and_searchable(organizer):
+    html = organizer.get("/zh-hans/admin/notifications/announcement/add/").content.decode()
+    select = html[html.index('<select name="segment"') :]
+    select = select[: select.index("</select>")]
+    assert "searchable-select" in select and 'data-language="zh-CN"' in select
+    assert "<optgroup" in select  # segments with parameters are groups of their own
+    assert "select2.full.min.js" in html and "admin-searchable-select.js" in html
+    assert "select2/i18n/zh-CN.js" in html
