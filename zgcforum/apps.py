@@ -12,7 +12,7 @@ class SiteConfig(AppConfig):
     def ready(self):
         from core.registries import DashboardPanel, Landing, dashboard_panels, landings
 
-        from . import checks, lookups, services  # noqa: F401  (checks and lookups register)
+        from . import admin_dates, checks, lookups, services  # noqa: F401  (they register)
 
         # Organizers, hosts and desk staff work in the admin.
         landings.register(Landing("staff", "admin:index", lambda user: user.is_staff, order=10))
