@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
@@ -268,3 +269,37 @@ def confirmation_page(
             ),
         },
     )
+
+
+# --- A searchable picker over a long list of choices --------------------------------------------
+class SearchableSelect(forms.Select):
+    """A select of many (grouped) choices that the admin shows as a searchable picker: Django's
+    vendored select2 over the options on the page, no request per keystroke (a few hundred
+    choices: an announcement's recipients)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        from django.contrib.admin.widgets import get_select2_language
+
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["class"] = f"{attrs.get('class', '')} searchable-select".strip()
+        attrs["data-language"] = get_select2_language() or "en"
+        return attrs
+
+    @property
+    def media(self):
+        from django.contrib.admin.widgets import get_select2_language
+
+        language = get_select2_language()
+        i18n = [f"admin/js/vendor/select2/i18n/{language}.js"] if language else []
+        return forms.Media(
+            js=[
+                "admin/js/vendor/jquery/jquery.min.js",
+                "admin/js/vendor/select2/select2.full.min.js",
+                *i18n,
+                "admin/js/jquery.init.js",
+                "js/admin-searchable-select.js",
+            ],
+            css={
+                "screen": ["admin/css/vendor/select2/select2.min.css", "admin/css/autocomplete.css"]
+            },
+        )

@@ -10,8 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.admin import confirmation_page, confirmed
-from core.registries import WorkQueue, work_queues
+from core.admin import SearchableSelect, confirmation_page, confirmed
+from core.registries import WorkQueue, mail_segments, work_queues
 
 from . import selectors, services
 from .models import Announcement, OutboundMessage
@@ -113,8 +113,21 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(n)d messages cancelled.") % {"n": n}, messages.SUCCESS)
 
 
+def grouped(choices):
+    """Segment choices grouped by segment (one group per segment with parameters), in order."""
+    groups: dict[str, list] = {}
+    for value, label in choices:
+        groups.setdefault(value.partition("?")[0], []).append((value, label))
+    return [
+        options[0]
+        if len(options) == 1 and "?" not in options[0][0]
+        else (str(mail_segments[key].label) if key in mail_segments else key, options)
+        for key, options in groups.items()
+    ]
+
+
 class AnnouncementForm(forms.ModelForm):
-    segment = forms.ChoiceField(label=_("recipients"))
+    segment = forms.ChoiceField(label=_("recipients"), widget=SearchableSelect)
     segment_params = forms.CharField(
         label=_("recipient parameters"),
         required=False,
@@ -133,7 +146,7 @@ class AnnouncementForm(forms.ModelForm):
         if "segment" not in self.fields:  # read-only once sent
             return
         choices = services.segment_choices()
-        self.fields["segment"].choices = choices
+        self.fields["segment"].choices = grouped(choices)
         stored = self.instance.segment if self.instance.pk else ""
         if stored and stored not in dict(choices):
             key, _sep, query = stored.partition("?")

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,7 @@ class SiteConfig(AppConfig):
     def ready(self):
         from core.registries import DashboardPanel, Landing, dashboard_panels, landings
 
-        from . import checks, lookups, services  # noqa: F401  (checks and lookups register)
+        from . import admin_dates, checks, lookups, services  # noqa: F401  (they register)
 
         # Organizers, hosts and desk staff work in the admin.
         landings.register(Landing("staff", "admin:index", lambda user: user.is_staff, order=10))
@@ -31,5 +31,8 @@ class SiteConfig(AppConfig):
                     f"state-{key}", title, f"admin/dashboard/_{key}.html", order=order - 5
                 )
             )
+        # django-axes names its app after itself and ships no Chinese: the site names it, and
+        # translates its model names in the site's catalogue (zgcforum.admin.THIRD_PARTY_NAMES).
+        apps.get_app_config("axes").verbose_name = _("Login protection")
         # The privacy notice and the terms exist from the first migrate on, in both languages.
         post_migrate.connect(services.ensure_legal_pages_after_migrate, sender=self)

@@ -22,7 +22,8 @@
   }
 
   function nameSelect2() {
-    document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+    var pickers = "select.admin-autocomplete, select.searchable-select";
+    document.querySelectorAll(pickers).forEach(function (select) {
       var box = select.nextElementSibling;
       if (!box || !box.classList.contains("select2")) return;
       var label = labelOf(select) || columnOf(select);

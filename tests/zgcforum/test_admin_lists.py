@@ -50,3 +50,35 @@ def test_the_review_list_searches_both_languages_and_the_credit_code(organizer):
     ApplicationFactory(status=S.SUBMITTED)
     for query in ("清能", "Qingneng", organization.credit_code):
         assert shown(organizer.get(URL, {"status__exact": "all", "q": query})) == 1, query
+
+
+def test_the_recipient_picker_is_grouped_and_searchable(organizer):
+    html = organizer.get("/zh-hans/admin/notifications/announcement/add/").content.decode()
+    select = html[html.index('<select name="segment"') :]
+    select = select[: select.index("</select>")]
+    assert "searchable-select" in select and 'data-language="zh-CN"' in select
+    assert "<optgroup" in select  # segments with parameters are groups of their own
+    assert "select2.full.min.js" in html and "admin-searchable-select.js" in html
+    assert "select2/i18n/zh-CN.js" in html
+
+
+def test_a_mass_approval_across_the_filtered_list_is_confirmed_first(organizer):
+    section = SectionFactory(capacity_m2=10_000)
+    submitted = [ApplicationFactory(section=section, status=S.SUBMITTED) for _ in range(33)]
+    ApplicationFactory(section=section, status=S.REJECTED)  # outside the filter: untouched
+    url = f"{URL}?status__exact=submitted"
+    chosen = {
+        "action": "approve_selected",
+        "select_across": "1",
+        "index": "0",
+        "_selected_action": [submitted[0].pk],
+    }
+    page = organizer.post(url, chosen).content.decode()
+    assert "To whom: 33 rows" in page
+    assert page.count("<li>", page.index('id="confirm-rows"')) >= 30
+    assert "… and 3 more." in page
+    assert '<input type="hidden" name="select_across" value="1">' in page
+    assert not Application.objects.filter(status=S.APPROVED).exists()
+    organizer.post(url, {**chosen, "confirm": "1"})
+    assert Application.objects.filter(status=S.APPROVED).count() == 33
+    assert Application.objects.filter(status=S.REJECTED).count() == 1

@@ -148,3 +148,5 @@ def test_the_admin_speaks_chinese_under_zh_hans(organizer, forum):
     assert "论坛管理" in html  # index title
     assert "待处理" in html and "待审核的参会报名" in html  # the queues
     assert "ZGC Forum · organizers" not in html
+    # django-axes ships no Chinese: the site names its app and models.
+    assert "登录防护" in html and "登录尝试" in html and "Access attempts" not in html

@@ -91,3 +91,49 @@ def test_an_organizer_abroad_reads_the_time_zone_warning_once(browser, live_serv
     assert page.locator(".timezone-note").count() == 1
     assert "behind server time" in page.locator(".timezone-note").inner_text()
     context.close()
+
+
+COMPOSE = {
+    "en": ("Simplified", "Send now", "The announcement is being sent."),
+    "zh-hans": ("简体", "立即发送", "公告正在发送。"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_secretariat_composes_an_announcement_picking_recipients_by_search(page, language):
+    from notifications.models import Announcement
+
+    search, send, sending = COMPOSE[language]
+    UserFactory(email="organizer@example.org", is_staff=True, is_superuser=True)
+    UserFactory(email="wang@example.org", language="zh-hans")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    prefix = "" if language == "en" else f"/{language}"
+    add = f"{prefix}/admin/notifications/announcement/add/"
+    page.goto(f"{prefix}/admin/login/?next={add}")
+    page.locator("input[name=username]").fill("organizer@example.org")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form:has(input[name=password]) input[type=submit]").click()
+    page.wait_for_selector(".field-segment .select2-selection")
+    assert_accessible(page)
+    # The recipients: typed into the picker's search, chosen from the group it finds.
+    page.locator(".field-segment .select2-selection").click()
+    page.locator(".select2-search__field").fill(search)
+    page.locator(".select2-results__option--highlighted").click()
+    assert page.locator("#id_segment").input_value() == "language?language=zh-hans"
+    page.locator("#id_subject_en").fill("Registration is open")
+    page.locator("#id_body_en").fill("Register now.")
+    page.locator("#id_subject_zh_hans").fill("注册现已开放")
+    page.locator("#id_body_zh_hans").fill("现在就注册。")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_selector("#recipient-count")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    # Send: first what will happen and to whom, then the sending.
+    page.get_by_role("button", name=send, exact=True).click()
+    page.wait_for_selector("#confirm-rows")
+    assert page.locator("#confirm-rows li").all_inner_texts() == ["wang@example.org"]
+    assert Announcement.objects.get().status == Announcement.Status.DRAFT
+    assert_accessible(page)
+    page.get_by_role("button", name=send, exact=True).click()
+    page.wait_for_selector(".messagelist")
+    assert sending in page.locator(".messagelist").inner_text()
+    assert Announcement.objects.get().status != Announcement.Status.DRAFT
