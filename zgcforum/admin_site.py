@@ -177,7 +177,10 @@ class ForumAdminSite(admin.AdminSite):
             "form": form,
             "next_url": next_url,
             "setting_up": not has_device,
-            "has_permission": False,  # no navigation to pages the user cannot open yet
+            # No navigation (nor the list of models) before the second factor.
+            "has_permission": False,
+            "is_nav_sidebar_enabled": False,
+            "available_apps": [],
         }
         if device is not None:
             context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(

@@ -79,6 +79,7 @@ def test_a_superuser_without_a_device_reaches_only_the_device_set_up(client, sec
     page = client.get("/admin/second-factor/")
     html = page.content.decode()
     assert "<svg" in html and "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "/admin/events/" not in html  # no list of models before the second factor
     device = TOTPDevice.objects.get(user=superuser, confirmed=False)
     # A wrong code: a clear message, still not in.
     wrong = client.post(
