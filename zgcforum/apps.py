@@ -1,12 +1,16 @@
 from django.apps import AppConfig, apps
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static import apps as static_apps
+from django_otp.plugins.otp_totp import apps as totp_apps
 
 
 class SiteConfig(AppConfig):
     """The site at the top: settings, URLs, the home page, the admin index, ``seed_demo``."""
 
     name = "zgcforum"
+    default = True  # the other configs here stand in for django.contrib.admin and django-otp
     verbose_name = _("ZGC Forum")
 
     def ready(self):
@@ -36,3 +40,24 @@ class SiteConfig(AppConfig):
         apps.get_app_config("axes").verbose_name = _("Login protection")
         # The privacy notice and the terms exist from the first migrate on, in both languages.
         post_migrate.connect(services.ensure_legal_pages_after_migrate, sender=self)
+
+
+class ForumAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the organizers' site as ``admin.site``."""
+
+    default = False
+    default_site = "zgcforum.admin_site.ForumAdminSite"
+
+
+class TOTPConfig(totp_apps.DefaultConfig):
+    """django-otp's TOTP plugin, named in the forum's languages in the admin."""
+
+    default = False
+    verbose_name = _("Authenticator apps")
+
+
+class RecoveryCodesConfig(static_apps.DefaultConfig):
+    """django-otp's static plugin: the recovery codes."""
+
+    default = False
+    verbose_name = _("Recovery codes")

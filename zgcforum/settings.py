@@ -22,6 +22,7 @@
 | footer filings     | ICP_FILING, PUBLIC_SECURITY_FILING | empty: not shown            |
 | badge print sweep  | BADGE_PRINT_STUCK_AFTER | 600: seconds without progress before a running job starts again |
 | retention (days)   | DELEGATES_PURGE_SENSITIVE_AFTER_DAYS, SERVER_LOG_RETENTION_DAYS | 30, 180 |
+| organizers' site   | ADMIN_URL, ADMIN_SECOND_FACTOR, STAFF_IDLE_TIMEOUT | admin/; on unless DEBUG; 1800 s |
 | visa letters       | VISA_FERNET_KEYS (comma-separated, newest first), VISA_PURGE_AFTER_DAYS, VISA_LETTERHEAD_* | a key derived from SECRET_KEY only while DEBUG; 30 |
 """
 
@@ -66,7 +67,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").
 INSTALLED_APPS = [
     # modeltranslation patches the admin: it must come before django.contrib.admin.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin, with the organizers' site (verified staff, a second factor).
+    "zgcforum.apps.ForumAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +80,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    # The organizers' second factor: authenticator apps (TOTP) and recovery codes (static).
+    "django_otp",
+    "zgcforum.apps.TOTPConfig",
+    "zgcforum.apps.RecoveryCodesConfig",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_countries",
@@ -105,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sessions end after STAFF_IDLE_TIMEOUT idle seconds.
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -292,6 +300,16 @@ PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 # django-import-export: importing needs the model's add permission, exporting its view
 # permission (without these, any staff member could export or import any admin's rows).
+# --- The organizers' site ----------------------------------------------------------------
+# Its path (behind i18n_patterns: /zh-hans/<ADMIN_URL> too); "admin/" unless moved.
+ADMIN_URL = (os.environ.get("ADMIN_URL") or "admin").strip("/") + "/"
+# A staff session idle this long (seconds) ends; 0 keeps it to the session's own age.
+STAFF_IDLE_TIMEOUT = int(os.environ.get("STAFF_IDLE_TIMEOUT", "1800"))
+# A TOTP second factor for superusers and the visa desk (optional for other staff); on unless
+# DEBUG (tests turn it on where they test it).
+ADMIN_SECOND_FACTOR = env_bool("ADMIN_SECOND_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = "ZGC Forum"
+
 # History is read, never replayed: a revert would bypass the services (and their mail and locks).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

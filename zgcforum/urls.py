@@ -49,11 +49,11 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("notifications.urls")),
     # The audit trail, inside the admin (its login, its chrome) but across every app.
     path(
-        "admin/recent-changes/",
+        f"{settings.ADMIN_URL}recent-changes/",
         admin.site.admin_view(views.recent_changes),
         name="recent_changes",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     prefix_default_language=False,
 )
 

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import _resolve, declared_roles, role_matrix
@@ -137,7 +138,10 @@ class Sweep:
             "events.speaker": own_speakers.order_by("pk").first().pk,
         }
         superuser = User.objects.create_user(
-            email="sweep-superuser@zgcforum.example", is_staff=True, is_superuser=True
+            email="sweep-superuser@zgcforum.example",
+            is_staff=True,
+            is_superuser=True,
+            email_verified_at=timezone.now(),
         )
         request = RequestFactory().get("/admin/")
         request.user = superuser
@@ -213,7 +217,9 @@ def test_a_superuser_meets_no_error_anywhere(sweep):
 @pytest.mark.parametrize("role", sorted(declared_roles()))
 def test_each_role_opens_exactly_what_it_holds(sweep, role):
     user = User.objects.create_user(
-        email=f"sweep-{role.replace(' ', '-')}@zgcforum.example", is_staff=role != CHECKIN_DESK
+        email=f"sweep-{role.replace(' ', '-')}@zgcforum.example",
+        is_staff=role != CHECKIN_DESK,
+        email_verified_at=timezone.now(),
     )
     user.groups.set([Group.objects.get(name=role)])
     if role == EVENT_HOSTS:
