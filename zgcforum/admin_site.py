@@ -122,8 +122,15 @@ class ForumAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def get_urls(self):
+        from .views import recent_changes
+
         view = never_cache(csrf_protect(self.second_factor_view))
-        return [path("second-factor/", view, name="second_factor"), *super().get_urls()]
+        return [
+            path("second-factor/", view, name="second_factor"),
+            # The audit trail across every app (zgcforum.selectors.recent_changes).
+            path("recent-changes/", self.admin_view(recent_changes), name="recent_changes"),
+            *super().get_urls(),
+        ]
 
     def second_factor_view(self, request):
         """Set up an authenticator app (QR code, then a code to confirm it, then recovery codes)

@@ -47,12 +47,6 @@ urlpatterns += i18n_patterns(
     path("delegates/", include("delegates.urls")),
     path("visa/", include("visa.urls")),
     path("notifications/", include("notifications.urls")),
-    # The audit trail, inside the admin (its login, its chrome) but across every app.
-    path(
-        f"{settings.ADMIN_URL}recent-changes/",
-        admin.site.admin_view(views.recent_changes),
-        name="recent_changes",
-    ),
     path(settings.ADMIN_URL, admin.site.urls),
     prefix_default_language=False,
 )
