@@ -46,7 +46,15 @@ from .badges import (
     run_badge_print,
     sweep_badge_print_jobs,
 )
-from .checkin import ScanResult, scan_badge
+from .checkin import (
+    TYPED_CODE_LIMIT,
+    TYPED_CODE_WINDOW,
+    CodeThrottled,
+    ScanResult,
+    find_badge,
+    scan_badge,
+    typed_code_rule,
+)
 from .delegations import (
     DelegationError,
     accept_membership,
@@ -132,6 +140,11 @@ __all__ = [
     "sweep_badge_print_jobs",
     # checkin
     "ScanResult",
+    "TYPED_CODE_LIMIT",
+    "TYPED_CODE_WINDOW",
+    "CodeThrottled",
+    "find_badge",
+    "typed_code_rule",
     "scan_badge",
     # agenda
     "AgendaError",
