@@ -246,6 +246,10 @@ class Registration(BilingualName, models.Model):
     sensitive_consent_at = models.DateTimeField(
         _("consent to sensitive data given at"), null=True, blank=True
     )
+    # Lead capture: whether exhibitors whose staff scan the badge may read the contact (PIPL art. 23).
+    lead_consent_at = models.DateTimeField(
+        _("consent to share contact with exhibitors given at"), null=True, blank=True
+    )
     sensitive_purged_at = models.DateTimeField(_("sensitive data purged at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     reviewed_by = models.ForeignKey(
@@ -294,6 +298,7 @@ class Registration(BilingualName, models.Model):
         export = "{mine}export.json"
         delete = "{mine}delete/"
         badge = "{mine}badge.pdf"
+        lead_consent = "{mine}lead-consent/"
 
     @property
     def is_anonymised(self) -> bool:

@@ -30,6 +30,7 @@ from .forms import (
     DelegationForm,
     DetailsForm,
     InviteMemberForm,
+    LeadConsentForm,
     RegistrationForm,
     ScanForm,
     SensitiveDataForm,
@@ -113,6 +114,23 @@ class _OwnRegistrationMixin(LoginRequiredMixin):
         if registration is None or registration.is_anonymised:
             raise Http404
         return registration
+
+
+class LeadConsentView(_OwnRegistrationMixin, View):
+    """The delegate's choice to share their contact with exhibitors who scan the badge."""
+
+    def post(self, request):
+        form = LeadConsentForm(request.POST)
+        form.is_valid()  # a lone checkbox: absent means no
+        consent = bool(form.cleaned_data.get("consents_to_leads"))
+        services.set_lead_consent(self.get_registration(), consent=consent)
+        if consent:
+            messages.success(request, _("Exhibitors who scan your badge now receive your contact."))
+        else:
+            messages.success(
+                request, _("Exhibitors who scan your badge no longer receive your contact.")
+            )
+        return redirect("delegates:mine")
 
 
 class EditRegistrationView(_OwnRegistrationMixin, View):

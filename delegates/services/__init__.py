@@ -88,6 +88,7 @@ from .registration import (
     register_exhibitor_staff,
     register_speakers,
     reject_registration,
+    set_lead_consent,
     speaker_category_slug,
     update_registration,
     update_sensitive_data,
@@ -114,6 +115,7 @@ __all__ = [
     "reject_registration",
     "speaker_category_slug",
     "update_registration",
+    "set_lead_consent",
     "update_sensitive_data",
     # delegations
     "DelegationError",
