@@ -204,6 +204,7 @@ def bench_env(settings: str = "zgcforum.settings") -> dict:
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
         CACHE_URL=CACHE_URL,
+        VISA_FERNET_KEYS=os.environ.get("VISA_FERNET_KEYS", SECRET_KEY[:43] + "="),  # visa.E001
     )
     return env
 
