@@ -140,3 +140,26 @@ def test_finding_people_is_for_the_desk_only(client):
     client.force_login(UserFactory())
     response = client.get(reverse("delegates:desk"), {"q": "Private"})
     assert response.status_code == 403
+
+
+DESK_LOOKUP_QUERIES = 10  # the desk's own (session, user, permissions, scope picker) + 2 lookup
+
+
+def test_desk_lookup_queries_do_not_grow(client, desk_user):
+    import itertools
+
+    from tests.queries import assert_queries_do_not_grow
+
+    people = itertools.count()
+    client.force_login(desk_user)
+
+    def more(n):
+        for _i in range(n):
+            services.badge_for(approved_registration(name=f"Lookup Person {next(people)}"))
+
+    pages = assert_queries_do_not_grow(
+        lambda: client.get(reverse("delegates:desk"), {"q": "Lookup Person"}),
+        more,
+        budget=DESK_LOOKUP_QUERIES,
+    )
+    assert pages[1].content.decode().count("desk-person border") == 6
