@@ -42,7 +42,8 @@ class Booth(Desk):
 
         body = urlencode({"csrfmiddlewaretoken": self.csrf_form, "token": token})
         status, _data, _cookies = self.request("POST", body)
-        return status, status == 302
+        # A capture answers with the redirect to the lead: counted as run_scans' 200 + accepted.
+        return (200, True) if status == 302 else (status, False)
 
 
 def booth_session():

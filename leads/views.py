@@ -1,13 +1,12 @@
 """The Leads tab of the exhibitor portal, the delegate's withdrawal, the organizers' counts."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_safe
 
 from delegates import services as delegate_services
 from delegates.models import Registration
@@ -105,7 +104,6 @@ class LeadView(_StaffMixin, View):
         return self.render_page(request, row, form)
 
 
-@method_decorator(require_safe, name="dispatch")
 class ExportView(_StaffMixin, View):
     def get(self, request, code, fmt):
         if fmt not in ("csv", "xlsx"):
@@ -154,9 +152,10 @@ class WithdrawView(LoginRequiredMixin, View):
         return redirect("delegates:mine")
 
 
-class StatisticsView(PermissionRequiredMixin, View):
-    permission_required = "leads.view_lead_statistics"
-    raise_exception = True
+class StatisticsView(LoginRequiredMixin, View):
+    """Counts for the organizers (anonymous visitors are sent to log in, others refused)."""
 
     def get(self, request):
+        if not request.user.has_perm("leads.view_lead_statistics"):
+            raise PermissionDenied
         return render(request, "leads/statistics.html", {"statistics": selectors.lead_statistics()})
