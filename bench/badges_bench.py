@@ -135,12 +135,12 @@ def time_badges() -> dict:
 class Desk:
     """One keep-alive connection per worker thread, posting scans to the desk page."""
 
-    def __init__(self, base_url: str, session_key: str):
+    def __init__(self, base_url: str, session_key: str, path: str = "/delegates/desk/"):
         from django.conf import settings
 
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port or 80
-        self.path = "/delegates/desk/"
+        self.path = path
         self.local = threading.local()
         self.session_cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
         status, body, cookies = self.request("GET", "")

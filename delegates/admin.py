@@ -31,6 +31,7 @@ from .models import (
     Registration,
     Scan,
     SessionSeats,
+    WrongCode,
 )
 
 
@@ -418,8 +419,15 @@ class BadgeAdmin(SimpleHistoryAdmin):
     list_display = ["registration", "issued_at", "revoked_at", "revoke_reason"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "revoke_reason"]
     list_select_related = ["registration"]  # each row names its person
-    search_fields = ["registration__name", "registration__name_zh", "code"]
-    readonly_fields = ["registration", "code", "issued_at", "revoked_at", "revoke_reason"]
+    search_fields = ["registration__name", "registration__name_zh", "code", "short_code"]
+    readonly_fields = [
+        "registration",
+        "code",
+        "short_code",
+        "issued_at",
+        "revoked_at",
+        "revoke_reason",
+    ]
     actions = ["revoke_lost", "reissue_selected"]
     change_form_template = "admin/delegates/badge/change_form.html"
 
@@ -531,6 +539,26 @@ class CheckInAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WrongCode)
+class WrongCodeAdmin(admin.ModelAdmin):
+    """Typed codes that matched no badge: who typed what, where and when (guessing shows here)."""
+
+    list_display = ["typed_at", "text", "place", "scanned_by"]
+    list_filter = ["place"]
+    list_select_related = ["scanned_by"]
+    search_fields = ["text", "scanned_by__email"]
+    date_hierarchy = "typed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -56,6 +56,7 @@ def badge_html(badges: Iterable[Badge]) -> str:
                 "country": country_name(r.country.code),
                 "photo": _photo_data_uri(r),
                 "qr": qr_data_uri(token_for(badge)),
+                "short_code": badge.printed_code,
             }
         )
     return render_to_string("delegates/badge.html", {"pages": pages})

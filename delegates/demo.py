@@ -12,6 +12,7 @@ from core.demo import DEMO_DOMAIN, TZ, chinese_name, international_name
 
 from .models import (
     RSVP,
+    SHORT_CODE_ALPHABET,
     Badge,
     Category,
     CheckIn,
@@ -192,9 +193,16 @@ def _badges_and_check_ins(ctx) -> None:
         code = "demo" + "".join(rng.choice(alphabet) for _ in range(12))
         checked_in = rng.random() < 0.35
         plan.append((pk, code, checked_in, rng.randrange(2), rng.randrange(180)))
+    # Short codes from their own generator: the plan's draws (who checked in) stay as they were.
+    short = ctx.rng("badge-short-codes")
     Badge.objects.bulk_create(
         [
-            Badge(registration_id=pk, code=code, issued_at=ctx.epoch + timedelta(days=90))
+            Badge(
+                registration_id=pk,
+                code=code,
+                short_code="".join(short.choice(SHORT_CODE_ALPHABET) for _ in range(10)),
+                issued_at=ctx.epoch + timedelta(days=90),
+            )
             for pk, code, *_ in plan
         ],
         batch_size=500,

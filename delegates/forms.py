@@ -34,6 +34,20 @@ class PhotoField(forms.FileField):
             raise forms.ValidationError(str(exc)) from exc
 
 
+LEAD_CONSENT_LABEL = _(
+    "Let exhibitors I allow to scan my badge receive my name, organization, title, country "
+    "and e-mail (optional)."
+)
+LEAD_CONSENT_HELP = _(
+    "You can change this at any time on My registration, and withdraw it from one exhibitor or "
+    "from all."
+)
+
+
+class LeadConsentForm(forms.Form):
+    consents_to_leads = forms.BooleanField(required=False, label=LEAD_CONSENT_LABEL)
+
+
 class DetailsMixin(forms.Form):
     name = forms.CharField(label=_("Name in Latin script"), max_length=150)
     name_zh = forms.CharField(label=_("Name in Chinese (optional)"), max_length=60, required=False)
@@ -62,6 +76,7 @@ class RegistrationForm(DetailsMixin, forms.Form):
     )
     accepts_terms = forms.BooleanField(required=True)
     consents_to_sensitive_data = forms.BooleanField(required=False)
+    consents_to_leads = forms.BooleanField(required=False)
 
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,6 +96,8 @@ class RegistrationForm(DetailsMixin, forms.Form):
                 "participation</a>)."
             )
         )
+        self.fields["consents_to_leads"].label = LEAD_CONSENT_LABEL
+        self.fields["consents_to_leads"].help_text = LEAD_CONSENT_HELP
         self.helper = _helper(
             _("Register"),
             Fieldset(_("Category"), "category", "code"),
@@ -91,7 +108,9 @@ class RegistrationForm(DetailsMixin, forms.Form):
                 "dietary_needs",
                 "accessibility_needs",
             ),
-            Fieldset(_("Consents"), "accepts_terms", "consents_to_sensitive_data"),
+            Fieldset(
+                _("Consents"), "accepts_terms", "consents_to_sensitive_data", "consents_to_leads"
+            ),
         )
         self.helper.form_id = "registration-form"
         self.helper.attrs = {"enctype": "multipart/form-data"}
@@ -128,6 +147,7 @@ class RegistrationForm(DetailsMixin, forms.Form):
             photo=c["photo"] or None,
             accepts_terms=c["accepts_terms"],
             consents_to_sensitive_data=c["consents_to_sensitive_data"],
+            consents_to_leads=c["consents_to_leads"],
         )
 
 

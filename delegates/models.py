@@ -246,6 +246,10 @@ class Registration(BilingualName, models.Model):
     sensitive_consent_at = models.DateTimeField(
         _("consent to sensitive data given at"), null=True, blank=True
     )
+    # Lead capture: whether exhibitors whose staff scan the badge may read the contact (PIPL art. 23).
+    lead_consent_at = models.DateTimeField(
+        _("consent to share contact with exhibitors given at"), null=True, blank=True
+    )
     sensitive_purged_at = models.DateTimeField(_("sensitive data purged at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     reviewed_by = models.ForeignKey(
@@ -294,6 +298,7 @@ class Registration(BilingualName, models.Model):
         export = "{mine}export.json"
         delete = "{mine}delete/"
         badge = "{mine}badge.pdf"
+        lead_consent = "{mine}lead-consent/"
 
     @property
     def is_anonymised(self) -> bool:
@@ -306,6 +311,29 @@ class Registration(BilingualName, models.Model):
 def new_badge_code() -> str:
     """The random part of a badge token: nothing about the person."""
     return secrets.token_urlsafe(12)
+
+
+# The printed short code: Crockford's base 32 (no I, L, O, U), 10 characters = 50 random bits,
+# so guessing one of 100 000 badges takes ~10^10 tries; typed attempts are rate-limited too.
+SHORT_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHORT_CODE_LENGTH = 10
+_SHORT_CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def normalise_short_code(text: str) -> str:
+    """What a person typed, as stored: upper case, no hyphens or spaces, O→0, I/L→1."""
+    cleaned = "".join(ch for ch in text.upper() if ch not in "- \t")
+    return cleaned.translate(_SHORT_CODE_LOOKALIKES)
+
+
+def format_short_code(code: str) -> str:
+    """``XXXXX-XXXXX``, as printed on the badge."""
+    half = SHORT_CODE_LENGTH // 2
+    return f"{code[:half]}-{code[half:]}" if code else ""
 
 
 class Badge(models.Model):
@@ -323,6 +351,14 @@ class Badge(models.Model):
         verbose_name=_("registration"),
     )
     code = models.CharField(_("code"), max_length=32, unique=True, default=new_badge_code)
+    short_code = models.CharField(
+        _("short code"),
+        max_length=SHORT_CODE_LENGTH,
+        unique=True,
+        default=new_short_code,
+        editable=False,
+        help_text=_("Printed beside the QR code, for typing when a camera fails."),
+    )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.CharField(
@@ -347,6 +383,10 @@ class Badge(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def printed_code(self) -> str:
+        return format_short_code(self.short_code)
 
 
 class CheckIn(models.Model):
@@ -475,6 +515,34 @@ class Scan(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.result == self.Result.ACCEPTED
+
+
+class WrongCode(models.Model):
+    """A typed badge code that matched no badge: the trail of anyone guessing codes."""
+
+    class Place(models.TextChoices):
+        DESK = "desk", _("check-in desk")
+        LEADS = "leads", _("lead scanner")
+
+    text = models.CharField(_("typed code"), max_length=40)
+    place = models.CharField(_("where"), max_length=8, choices=Place)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("typed by"),
+    )
+    typed_at = models.DateTimeField(_("typed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("wrong badge code")
+        verbose_name_plural = _("wrong badge codes")
+        ordering = ["-typed_at", "pk"]
+        indexes = [models.Index(fields=["scanned_by", "typed_at"], name="wrongcode_by_time")]
+
+    def __str__(self):
+        return f"{self.text} · {self.typed_at:%Y-%m-%d %H:%M:%S}"
 
 
 def print_job_path(instance, filename):

@@ -21,6 +21,7 @@ ROLES = {
         "delegates.add_badgeprintjob",
         "delegates.view_checkin",
         "delegates.view_scan",
+        "delegates.view_wrongcode",
         "delegates.view_statistics",
         "delegates.view_sessionseats",
         "delegates.view_rsvp",

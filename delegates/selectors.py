@@ -16,6 +16,7 @@ from events.models import Event, Forum, Session
 from .models import (
     RSVP,
     AgendaFeed,
+    Badge,
     Category,
     CheckIn,
     Delegation,
@@ -212,6 +213,33 @@ def delegation_choices() -> list[tuple[str, str]]:
 
 def badge_registration(registration_id: int) -> Registration:
     return Registration.objects.select_related("category").get(pk=registration_id)
+
+
+DESK_LOOKUP_LIMIT = 10
+
+
+def desk_lookup(query: str) -> list[Registration]:
+    """Approved people whose name or e-mail holds ``query`` (at most ``DESK_LOOKUP_LIMIT``), with
+    their valid badge (``valid_badges``), for the desk when a badge is missing or unreadable."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    return list(
+        Registration.objects.approved()
+        .filter(anonymised_at__isnull=True)
+        .filter(
+            Q(name__icontains=query) | Q(name_zh__icontains=query) | Q(user__email__icontains=query)
+        )
+        .select_related("category", "user")
+        .prefetch_related(
+            Prefetch(
+                "badges",
+                queryset=Badge.objects.filter(revoked_at__isnull=True),
+                to_attr="valid_badges",
+            )
+        )
+        .order_by("name", "pk")[:DESK_LOOKUP_LIMIT]
+    )
 
 
 def desk_scopes():

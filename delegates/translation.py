@@ -19,6 +19,6 @@ simple_history.register(
 )
 
 # Who reserved, was promoted or cancelled, and when a badge was issued or revoked. A badge's code
-# (its QR secret) stays out of history: a revoked code must not live on in a copy.
+# (its QR secret) and its short code stay out of history: a revoked code must not live on in a copy.
 simple_history.register(RSVP, app=__package__)
-simple_history.register(Badge, app=__package__, excluded_fields=["code"])
+simple_history.register(Badge, app=__package__, excluded_fields=["code", "short_code"])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/", views.MyRegistrationView.as_view(), name="mine"),
     path("me/edit/", views.EditRegistrationView.as_view(), name="edit"),
     path("me/export.json", views.ExportView.as_view(), name="export"),
+    path("me/lead-consent/", views.LeadConsentView.as_view(), name="lead_consent"),
     path("me/delete/", views.RequestDeletionView.as_view(), name="delete"),
     path("delegations/new/", views.DelegationCreateView.as_view(), name="delegation_new"),
     path("delegations/<int:pk>/", views.DelegationDetailView.as_view(), name="delegation"),

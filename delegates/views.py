@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
+from django.utils.http import quote_etag, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -23,12 +24,13 @@ from events.exports import sessions_ical
 from events.models import Session
 
 from . import selectors, services
-from .badges import badge_pdf
+from .badges import badge_pdf, token_for
 from .cards import render_states
 from .forms import (
     DelegationForm,
     DetailsForm,
     InviteMemberForm,
+    LeadConsentForm,
     RegistrationForm,
     ScanForm,
     SensitiveDataForm,
@@ -112,6 +114,23 @@ class _OwnRegistrationMixin(LoginRequiredMixin):
         if registration is None or registration.is_anonymised:
             raise Http404
         return registration
+
+
+class LeadConsentView(_OwnRegistrationMixin, View):
+    """The delegate's choice to share their contact with exhibitors who scan the badge."""
+
+    def post(self, request):
+        form = LeadConsentForm(request.POST)
+        form.is_valid()  # a lone checkbox: absent means no
+        consent = bool(form.cleaned_data.get("consents_to_leads"))
+        services.set_lead_consent(self.get_registration(), consent=consent)
+        if consent:
+            messages.success(request, _("Exhibitors who scan your badge now receive your contact."))
+        else:
+            messages.success(
+                request, _("Exhibitors who scan your badge no longer receive your contact.")
+            )
+        return redirect("delegates:mine")
 
 
 class EditRegistrationView(_OwnRegistrationMixin, View):
@@ -379,6 +398,28 @@ class _PermissionMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+DESK_PHOTO_SALT = "delegates.desk-photo"
+DESK_PHOTO_MAX_AGE = 3600
+
+
+def desk_photo_url(user, registration) -> str:
+    """The photo of a person the desk found by name, signed for this desk person."""
+    key = signing.TimestampSigner(salt=DESK_PHOTO_SALT).sign(f"{user.pk}:{registration.pk}")
+    return f"{reverse('delegates:desk_photo', args=[registration.pk])}?{urlencode({'k': key})}"
+
+
+def desk_photo_allowed(user, pk: int, key: str) -> bool:
+    if not key:
+        return False
+    try:
+        value = signing.TimestampSigner(salt=DESK_PHOTO_SALT).unsign(
+            key, max_age=DESK_PHOTO_MAX_AGE
+        )
+    except signing.BadSignature:
+        return False
+    return value == f"{user.pk}:{pk}"
+
+
 class DeskView(_PermissionMixin, View):
     """The check-in desk: a text field for USB scanners (and the camera), one result at a time."""
 
@@ -396,6 +437,7 @@ class DeskView(_PermissionMixin, View):
         return None, None
 
     def render_page(self, request, event, session, form, result=None, status=200):
+        query = request.GET.get("q", "").strip()[:100] if request.method == "GET" else ""
         return render(
             request,
             self.template_name,
@@ -404,6 +446,20 @@ class DeskView(_PermissionMixin, View):
                 "session": session,
                 "form": form,
                 "result": result,
+                "typed_code_rule": services.typed_code_rule(),
+                "query": query,
+                "found": (
+                    [
+                        {
+                            "registration": r,
+                            "token": token_for(r.valid_badges[0]) if r.valid_badges else "",
+                            "photo_url": desk_photo_url(request.user, r) if r.photo else "",
+                        }
+                        for r in selectors.desk_lookup(query)
+                    ]
+                    if query
+                    else None
+                ),
                 # The picker lists every session: only on the desk's first page, not per scan.
                 "scopes": selectors.desk_scopes() if request.method == "GET" else None,
             },
@@ -419,9 +475,13 @@ class DeskView(_PermissionMixin, View):
         form = ScanForm(request.POST)
         if not form.is_valid():
             return self.render_page(request, event, session, form)
-        result = services.scan_badge(
-            form.cleaned_data["token"], by=request.user, event=event, session=session
-        )
+        try:
+            result = services.scan_badge(
+                form.cleaned_data["token"], by=request.user, event=event, session=session
+            )
+        except services.CodeThrottled as exc:
+            form.add_error("token", str(exc))
+            return self.render_page(request, event, session, form, status=429)
         return self.render_page(request, event, session, ScanForm(), result)
 
 
@@ -446,10 +506,13 @@ class DeskPhotoView(_PermissionMixin, View):
     permission = "delegates.scan_badges"
 
     def get(self, request, pk):
-        # Only the people this desk has just scanned: the role browses no one else's photo.
-        registration = get_object_or_404(
-            selectors.photos_scanned_by(request.user), pk=pk, anonymised_at__isnull=True
-        )
+        # Only the people this desk has just scanned or found by name: the role browses no one
+        # else's photo (a found person's link is signed for this desk person, for an hour).
+        if desk_photo_allowed(request.user, pk, request.GET.get("k", "")):
+            rows = Registration.objects.all()
+        else:
+            rows = selectors.photos_scanned_by(request.user)
+        registration = get_object_or_404(rows, pk=pk, anonymised_at__isnull=True)
         if not registration.photo:
             raise Http404
         return private_file_response(registration.photo, content_type="image/jpeg")

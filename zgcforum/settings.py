@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "exhibitors",
     "delegates",
     "visa",
+    "leads",
     # The site at the top: home page, admin index, seed_demo. Last, so its templates are found
     # after the apps' (it overrides only what no app provides).
     "zgcforum",

@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("exhibitors/", include("exhibitors.urls")),
     path("delegates/", include("delegates.urls")),
     path("visa/", include("visa.urls")),
+    path("leads/", include("leads.urls")),
     path("notifications/", include("notifications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     prefix_default_language=False,

@@ -46,7 +46,15 @@ from .badges import (
     run_badge_print,
     sweep_badge_print_jobs,
 )
-from .checkin import ScanResult, scan_badge
+from .checkin import (
+    TYPED_CODE_LIMIT,
+    TYPED_CODE_WINDOW,
+    CodeThrottled,
+    ScanResult,
+    find_badge,
+    scan_badge,
+    typed_code_rule,
+)
 from .delegations import (
     DelegationError,
     accept_membership,
@@ -80,6 +88,7 @@ from .registration import (
     register_exhibitor_staff,
     register_speakers,
     reject_registration,
+    set_lead_consent,
     speaker_category_slug,
     update_registration,
     update_sensitive_data,
@@ -106,6 +115,7 @@ __all__ = [
     "reject_registration",
     "speaker_category_slug",
     "update_registration",
+    "set_lead_consent",
     "update_sensitive_data",
     # delegations
     "DelegationError",
@@ -132,6 +142,11 @@ __all__ = [
     "sweep_badge_print_jobs",
     # checkin
     "ScanResult",
+    "TYPED_CODE_LIMIT",
+    "TYPED_CODE_WINDOW",
+    "CodeThrottled",
+    "find_badge",
+    "typed_code_rule",
     "scan_badge",
     # agenda
     "AgendaError",

@@ -1,13 +1,81 @@
 """Check-in: a badge scanned at the desk, once per scope (forum, event or session)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..badges import code_from_token
-from ..models import Badge, CheckIn, Registration, Scan
+from ..models import (
+    SHORT_CODE_ALPHABET,
+    SHORT_CODE_LENGTH,
+    Badge,
+    CheckIn,
+    Registration,
+    Scan,
+    WrongCode,
+    normalise_short_code,
+)
+
+# Typed codes, per scanner (a desk person, an exhibitor's staff member): this many wrong ones in
+# this window, then typing pauses until the oldest of them leaves the window. QR tokens are
+# signed, so they cannot be guessed and are never throttled.
+TYPED_CODE_LIMIT = 10
+TYPED_CODE_WINDOW = timedelta(minutes=10)
+
+
+class CodeThrottled(Exception):
+    """Too many wrong typed codes from one scanner lately: the message says until when."""
+
+
+def typed_code_rule() -> str:
+    """The limit in words, for the pages that accept typed codes."""
+    minutes = int(TYPED_CODE_WINDOW.total_seconds() // 60)
+    return ngettext(
+        "After %(limit)s wrong codes within %(minutes)s minute, typing pauses for a while.",
+        "After %(limit)s wrong codes within %(minutes)s minutes, typing pauses for a while.",
+        minutes,
+    ) % {"limit": TYPED_CODE_LIMIT, "minutes": minutes}
+
+
+def _check_typed_attempts(by) -> None:
+    now = timezone.now()
+    recent = list(
+        WrongCode.objects.filter(scanned_by=by, typed_at__gte=now - TYPED_CODE_WINDOW)
+        .order_by("-typed_at")
+        .values_list("typed_at", flat=True)[:TYPED_CODE_LIMIT]
+    )
+    if len(recent) >= TYPED_CODE_LIMIT:
+        until = recent[-1] + TYPED_CODE_WINDOW
+        raise CodeThrottled(
+            _(
+                "Too many wrong codes: typing a code is paused until %(time)s. "
+                "Scan the QR code, or ask the person for their badge."
+            )
+            % {"time": timezone.localtime(until).strftime("%H:%M")}
+        )
+
+
+def find_badge(text: str, *, by, place: str) -> Badge | None:
+    """The badge a scanned QR token or a typed short code names, or None.
+
+    A typed code that names no badge is recorded (``WrongCode``) and counts against the scanner:
+    past ``TYPED_CODE_LIMIT`` in ``TYPED_CODE_WINDOW`` this raises ``CodeThrottled``.
+    """
+    badges = Badge.objects.select_related("registration__category")
+    if code := code_from_token(text):
+        return badges.filter(code=code).first()
+    _check_typed_attempts(by)
+    short = normalise_short_code(text)
+    badge = None
+    if len(short) == SHORT_CODE_LENGTH and all(ch in SHORT_CODE_ALPHABET for ch in short):
+        badge = badges.filter(short_code=short).first()
+    if badge is None:
+        WrongCode.objects.create(text=text.strip()[:40], place=place, scanned_by=by)
+    return badge
 
 
 @dataclass
@@ -48,12 +116,7 @@ def scan_badge(token: str, *, by, event=None, session=None) -> ScanResult:
     """Check a badge in once per scope (forum, event or session); record every scan."""
     if session is not None:
         event = session.event
-    code = code_from_token(token)
-    badge = (
-        Badge.objects.select_related("registration__category").filter(code=code).first()
-        if code
-        else None
-    )
+    badge = find_badge(token, by=by, place=WrongCode.Place.DESK)
     scan = Scan(token=token.strip()[:120], badge=badge, event=event, session=session, scanned_by=by)
     registration = badge.registration if badge else None
     result = ScanResult(scan=scan, registration=registration)

@@ -81,6 +81,7 @@ class RegistrationData:
     photo: ContentFile | None = None
     accepts_terms: bool = False
     consents_to_sensitive_data: bool = False
+    consents_to_leads: bool = False
 
 
 def _check_consents(data: RegistrationData) -> None:
@@ -152,6 +153,7 @@ def register(
         accessibility_needs=data.accessibility_needs.strip(),
         terms_accepted_at=now,
         sensitive_consent_at=now if data.consents_to_sensitive_data else None,
+        lead_consent_at=now if data.consents_to_leads else None,
     )
     if data.photo:
         registration.photo.save(data.photo.name, data.photo, save=False)
@@ -181,6 +183,18 @@ def register(
             key=f"registration:{registration.pk}:received",
             related=registration,
         )
+    return registration
+
+
+@transaction.atomic
+def set_lead_consent(registration: Registration, *, consent: bool) -> Registration:
+    """Let exhibitors whose staff scan the badge read the contact, or stop it at once."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if consent and registration.lead_consent_at is None:
+        registration.lead_consent_at = timezone.now()
+    elif not consent:
+        registration.lead_consent_at = None
+    registration.save(update_fields=["lead_consent_at", "updated_at"])
     return registration
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # Every page starts with the login: the session row and its user (2 queries).
 REGISTER_QUERIES = 4  # login, the user's registration, the categories to choose from
-MY_REGISTRATION_QUERIES = 5  # login, the registration, the delegation memberships, its visa request
+MY_REGISTRATION_QUERIES = 6  # login, the registration, delegation memberships, visa request, leads
 # login, no registration, memberships, invited places to join
 MY_REGISTRATION_BEFORE_REGISTERING_QUERIES = 5
 EDIT_QUERIES = 3  # login, the registration
