@@ -1,25 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from delegates.forms import ScanForm as DeskScanForm
+
 from .models import Lead
 
 
-class ScanForm(forms.Form):
-    """What a USB scanner types (it ends with Enter), the camera fills in, or staff type."""
+class ScanForm(DeskScanForm):
+    """The desk's scan field: a USB scanner's Enter submits; typed short codes in capitals."""
 
-    token = forms.CharField(
-        label=_("Badge code"),
-        max_length=120,
-        widget=forms.TextInput(
-            attrs={
-                "autofocus": True,
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "spellcheck": "false",
-                "class": "form-control form-control-lg",
-            }
-        ),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].widget.attrs["autocapitalize"] = "characters"
 
 
 class LeadForm(forms.Form):
