@@ -158,8 +158,9 @@ def test_statistics_queries_do_not_grow(client, organizer):
 
 def figure(html: str, slug: str) -> str:
     """The number shown in one headline figure, without its link."""
-    box = html.split(f'id="figure-{slug}"', 1)[1].split("</dd>", 1)[0]
-    return re.sub(r"<[^>]+>", "", box.split("<dd", 1)[1].split(">", 1)[1]).strip()
+    box = html.split(f'id="figure-{slug}"', 1)[1].split("</li>", 1)[0]
+    value = box.split('figure-value">', 1)[1].split("</span>", 1)[0]
+    return re.sub(r"<[^>]+>", "", value).strip()
 
 
 def seed_exhibitors(n: int):
