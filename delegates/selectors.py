@@ -243,7 +243,8 @@ def desk_lookup(query: str) -> list[Registration]:
 
 
 def desk_scopes():
-    """The latest forum's events with their sessions, for the desk's scope picker."""
+    """The latest forum's events with their sessions (by start), for the desk's scope picker: one
+    group per event, each session named with its day and time."""
     from events.models import Event, Forum, Session
 
     forum = Forum.objects.order_by("-edition").first()
@@ -255,7 +256,7 @@ def desk_scopes():
             Prefetch(
                 "sessions",
                 queryset=Session.objects.filter(is_cancelled=False)
-                .only("pk", "code", "title", "event_id")
+                .only("pk", "code", "title", "starts_at", "event_id")
                 .order_by("starts_at", "pk"),
             )
         )
