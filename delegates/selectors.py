@@ -243,7 +243,8 @@ def desk_lookup(query: str) -> list[Registration]:
 
 
 def desk_scopes():
-    """The latest forum's events with their sessions, for the desk's scope picker."""
+    """The latest forum's events with their sessions (by start), for the desk's scope picker: one
+    group per event, each session named with its day and time."""
     from events.models import Event, Forum, Session
 
     forum = Forum.objects.order_by("-edition").first()
@@ -255,7 +256,7 @@ def desk_scopes():
             Prefetch(
                 "sessions",
                 queryset=Session.objects.filter(is_cancelled=False)
-                .only("pk", "code", "title", "event_id")
+                .only("pk", "code", "title", "starts_at", "event_id")
                 .order_by("starts_at", "pk"),
             )
         )
@@ -526,6 +527,62 @@ def check_ins_per_day() -> Table:
         _bars(rows),
         chart="n",
     )
+
+
+@dataclass
+class Figure:
+    """One headline figure: a label, its value and, when one matches it exactly, its admin list."""
+
+    slug: str
+    label: str
+    value: int
+    url: str = ""
+
+
+def headline_figures() -> list[Figure]:
+    """The forum's headline figures, the statistics page's opening: four queries at any size."""
+    from events.models import Session
+    from exhibitors.models import Application
+
+    today = timezone.localdate()
+    people = Registration.objects.order_by().aggregate(
+        registered=Count("pk"),
+        approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
+        countries=Count("country", distinct=True),
+    )
+    check_ins = CheckIn.objects.order_by().aggregate(
+        people=Count(
+            "registration",
+            filter=Q(event__isnull=True, session__isnull=True),
+            distinct=True,
+        ),
+        today=Count("pk", filter=Q(created_at__date=today)),
+    )
+    sessions = Session.objects.filter(is_cancelled=False).count()
+    exhibitors = (
+        Application.objects.approved().order_by().aggregate(n=Count("organization", distinct=True))
+    )["n"]
+    return [
+        Figure(
+            "registered", _("Delegates registered"), people["registered"], _admin("registration")
+        ),
+        Figure(
+            "approved",
+            _("Delegates approved"),
+            people["approved"],
+            _admin("registration", status__exact=Registration.Status.APPROVED),
+        ),
+        Figure("checked-in", _("Delegates checked in at the forum"), check_ins["people"]),
+        Figure("countries", _("Countries and territories"), people["countries"], "#countries"),
+        Figure("sessions", _("Sessions in the programme"), sessions),
+        Figure("exhibitors", _("Exhibitors approved"), exhibitors),
+        Figure(
+            "today",
+            _("Check-ins today"),
+            check_ins["today"],
+            _admin("checkin", created_at__date=today.isoformat()),
+        ),
+    ]
 
 
 TABLES = {

@@ -585,7 +585,11 @@ class StatisticsView(_PermissionMixin, View):
     permission = "delegates.view_statistics"
 
     def get(self, request):
-        return render(request, "delegates/statistics.html", {"tables": selectors.statistics()})
+        return render(
+            request,
+            "delegates/statistics.html",
+            {"figures": selectors.headline_figures(), "tables": selectors.statistics()},
+        )
 
 
 class StatisticsCSVView(_PermissionMixin, View):

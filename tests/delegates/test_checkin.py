@@ -1,6 +1,7 @@
 """The check-in desk: one check-in per scope, every scan recorded, refusals with their reason."""
 
 import itertools
+import re
 import threading
 
 import pytest
@@ -289,3 +290,41 @@ def test_anonymised_person_badge_is_revoked(client, desk_user, organizer):
     client.force_login(desk_user)
     page = scan(client, token)
     assert "Unknown badge" in page and "Leaving Person" not in page
+
+
+def test_scope_picker_groups_sessions_by_event_with_their_day(client, desk_user):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    beijing = ZoneInfo("Asia/Shanghai")
+    late = SessionFactory(
+        title_en="Late Panel", starts_at=datetime(2021, 9, 25, 14, 30, tzinfo=beijing)
+    )
+    early = SessionFactory(
+        event=late.event,
+        title_en="Early Keynote",
+        starts_at=datetime(2021, 9, 24, 9, 0, tzinfo=beijing),
+    )
+    SessionFactory(event=late.event, title_en="Cancelled Talk", is_cancelled=True)
+    other = SessionFactory(event=EventFactory(forum=late.event.forum, title_en=late.event.title))
+    client.force_login(desk_user)
+    page = client.get(reverse("delegates:desk")).content.decode()
+    picker = page.split('id="desk-scope-select"', 1)[1].split("</select>", 1)[0]
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', picker, re.S)
+    assert len(groups) == 2  # one per event, both titled alike but for their first day
+    label, options = groups[0]
+    assert label == f"09-24 · {late.event.title}"
+    titles = re.findall(r'<option value="session:[^"]+">([^<]*)</option>', options)
+    assert titles == ["09-24 09:00 · Early Keynote", "09-25 14:30 · Late Panel"]
+    assert f'value="event:{late.event.pk}"' in options
+    assert f'value="session:{other.code}"' in groups[1][1]
+    # The filter box is for script only; the select, its label and button work without it.
+    assert 'id="desk-scope-filter-box" hidden' in page
+    assert (
+        '<label class="form-label" for="desk-scope-filter">Find an event or session</label>' in page
+    )
+    assert '<label class="form-label" for="desk-scope-select">Desk for</label>' in page
+    response = client.get(reverse("delegates:desk_scope"), {"scope": f"session:{early.code}"})
+    assert response["Location"] == reverse("delegates:desk_session", args=[early.code])
+    page = client.get(response["Location"]).content.decode()
+    assert "Session: Early Keynote" in page

@@ -63,3 +63,26 @@ def test_statistics_page_is_accessible(page, roles):
     assert_accessible(page)
     page.goto("/zh-hans/delegates/statistics/")
     assert_accessible(page)
+
+
+def test_desk_scope_picker_filters_by_typing(page, roles):
+    desk = UserFactory(email="door@zgcforum.example", name="Door Volunteer")
+    desk.groups.add(Group.objects.get(name=CHECKIN_DESK))
+    keynote = SessionFactory(title_en="Opening Keynote")
+    SessionFactory(event=keynote.event, title_en="Quantum Panel")
+    SessionFactory(title_en="Robotics Workshop")
+
+    log_in(page, "door@zgcforum.example", "/accounts/login/?next=/delegates/desk/")
+    page.wait_for_url("**/delegates/desk/")
+    page.locator("summary").click()
+    box = page.get_by_label("Find an event or session")
+    box.fill("quantum")
+    visible = page.locator("#desk-scope-select option:not([hidden])").all_inner_texts()
+    assert [t for t in visible if "Panel" in t or "Keynote" in t or "Workshop" in t] == [
+        t for t in visible if "Quantum Panel" in t
+    ]
+    assert any("Quantum Panel" in t for t in visible)
+    assert_accessible(page)
+    page.get_by_role("button", name="Switch desk").click()
+    page.wait_for_url("**/delegates/desk/sessions/**")
+    assert "Quantum Panel" in page.locator("#desk-scope").inner_text()

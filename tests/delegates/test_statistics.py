@@ -11,17 +11,21 @@ from django.urls import reverse
 from delegates import services
 from delegates.badges import token_for
 from delegates.models import RSVP, CheckIn, Registration
+from events.models import Session
+from exhibitors.models import Application
 from tests.delegates.conftest import approved_registration
 from tests.factories.accounts import UserFactory
 from tests.factories.delegates import CategoryFactory, RegistrationFactory
 from tests.factories.events import SessionFactory
+from tests.factories.exhibitors import ApplicationFactory
 from tests.queries import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
 # login session, user, permissions, groups; events, sessions with check-ins and seats,
-# registrations by country and status, categories, registrations by category, check-ins by day
-STATISTICS_QUERIES = 10
+# registrations by country and status, categories, registrations by category, check-ins by day;
+# headline figures: registrations, check-ins, sessions, exhibitors
+STATISTICS_QUERIES = 14
 
 
 def seed(n: int, desk):
@@ -146,7 +150,68 @@ def test_statistics_queries_do_not_grow(client, organizer):
     for response, in_china in [(first, 2), (second, 6)]:  # one approved, one pending per n
         assert response.status_code == 200
         html = response.content.decode()
-        assert len(re.findall(r"<section", html)) == 6
+        assert len(re.findall(r"<section", html)) == 7
         assert f'<a href="{changelist}?country__exact=CN">{in_china}</a>' in cells(
             html, "countries"
         )
+
+
+def figure(html: str, slug: str) -> str:
+    """The number shown in one headline figure, without its link."""
+    box = html.split(f'id="figure-{slug}"', 1)[1].split("</li>", 1)[0]
+    value = box.split('figure-value">', 1)[1].split("</span>", 1)[0]
+    return re.sub(r"<[^>]+>", "", value).strip()
+
+
+def seed_exhibitors(n: int):
+    """n approved applications (one organization applying twice), and some that are not."""
+    for _i in range(n):
+        approved = ApplicationFactory(status=Application.Status.APPROVED)
+        ApplicationFactory(
+            status=Application.Status.APPROVED,
+            organization=approved.organization,
+        )
+        ApplicationFactory(status=Application.Status.SUBMITTED)
+        SessionFactory(is_cancelled=True)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_statistics_open_on_the_forums_headline_figures(client, organizer, n):
+    seed(n, UserFactory())
+    seed_exhibitors(n)
+    client.force_login(organizer)
+    html = client.get(reverse("delegates:statistics")).content.decode()
+    assert html.index('id="headline"') < html.index('id="events"')
+
+    regs = list(Registration.objects.values("country", "status"))
+    at_entrance = CheckIn.objects.filter(event=None, session=None)
+    expected = {
+        "registered": len(regs),
+        "approved": sum(r["status"] == "approved" for r in regs),
+        "checked-in": len({c.registration_id for c in at_entrance}),
+        "countries": len({r["country"] for r in regs}),
+        "sessions": sum(not s.is_cancelled for s in Session.objects.all()),
+        "exhibitors": len(
+            {a.organization_id for a in Application.objects.filter(status="approved")}
+        ),
+        "today": CheckIn.objects.count(),  # every scan of the seed happened today
+    }
+    assert expected["registered"] == 5 * n
+    assert expected["checked-in"] == (3 * n + 1) // 2
+    assert expected["exhibitors"] == n
+    assert expected["sessions"] == 2
+    for slug, value in expected.items():
+        assert figure(html, slug) == str(value), slug
+
+    approved_list = reverse("admin:delegates_registration_changelist") + "?status__exact=approved"
+    assert f'<a href="{approved_list}">{expected["approved"]}</a>' in html
+    assert client.get(approved_list).context["cl"].result_count == expected["approved"]
+
+
+def test_headline_figures_in_chinese(client, organizer):
+    seed(1, UserFactory())
+    client.force_login(organizer)
+    html = client.get("/zh-hans" + reverse("delegates:statistics")).content.decode()
+    headline = cells(html, "headline")
+    assert "论坛概况" in headline
+    assert "今日签到" in headline
