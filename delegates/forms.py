@@ -34,10 +34,17 @@ class PhotoField(forms.FileField):
             raise forms.ValidationError(str(exc)) from exc
 
 
-LEAD_CONSENT_LABEL = _(
-    "Let exhibitors I allow to scan my badge receive my name, organization, title, country "
-    "and e-mail (optional)."
-)
+def lead_consent_label():
+    """The optional consent to share one's contact with exhibitors, linking to both pages."""
+    return consent_label(
+        _(
+            "Let exhibitors I allow to scan my badge receive my name, organization, title, "
+            'country and e-mail (optional; <a href="{privacy}">privacy notice</a>, '
+            '<a href="{terms}">terms of participation</a>).'
+        )
+    )
+
+
 LEAD_CONSENT_HELP = _(
     "You can change this at any time on My registration, and withdraw it from one exhibitor or "
     "from all."
@@ -45,7 +52,11 @@ LEAD_CONSENT_HELP = _(
 
 
 class LeadConsentForm(forms.Form):
-    consents_to_leads = forms.BooleanField(required=False, label=LEAD_CONSENT_LABEL)
+    consents_to_leads = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consents_to_leads"].label = lead_consent_label()
 
 
 class DetailsMixin(forms.Form):
@@ -96,7 +107,7 @@ class RegistrationForm(DetailsMixin, forms.Form):
                 "participation</a>)."
             )
         )
-        self.fields["consents_to_leads"].label = LEAD_CONSENT_LABEL
+        self.fields["consents_to_leads"].label = lead_consent_label()
         self.fields["consents_to_leads"].help_text = LEAD_CONSENT_HELP
         self.helper = _helper(
             _("Register"),

@@ -38,9 +38,9 @@ def test_delegate_registers_in_chinese_and_is_approved_by_the_desk(page, roles, 
     assert page.locator("h1").inner_text() == "报名参会"
     assert_accessible(page)
     page.get_by_label("类别").select_option(label="参会代表")
-    page.get_by_label("单位").fill("清华大学")
+    page.get_by_role("textbox", name="单位").fill("清华大学")
     page.get_by_label("职务或职称").fill("教授")
-    page.get_by_label("国家或地区").select_option(value="CN")
+    page.get_by_role("combobox", name="国家或地区").select_option(value="CN")
     page.get_by_label("饮食需求").fill("素食")
     page.get_by_label("我接受参会条款和隐私声明。").check()
     page.get_by_role("button", name="注册").click()

@@ -124,7 +124,7 @@ def test_every_consent_checkbox_links_to_both_pages(language, privacy, terms):
             for name, field in form.fields.items()
             if name.startswith(("accepts_", "consents_"))
         ]
-    assert len(labels) == 3
+    assert len(labels) == 4  # terms, sensitive data, sharing the contact with exhibitors
     for label in labels:
         assert f'href="{privacy}"' in label and f'href="{terms}"' in label
 
