@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ServiceBackedAdmin, confirmation_page, confirmed
+from core.imports import AllOrNothingImportMixin
 from core.registries import WorkQueue, work_queues
 
 from . import services
@@ -678,7 +677,7 @@ class BoothAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Booth)
-class BoothAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class BoothAdmin(AllOrNothingImportMixin, ServiceBackedAdmin, SimpleHistoryAdmin):
     """The plan's booths. Import from CSV or XLSX: each row checked and shown, nothing saved until
     confirmed; export the plan or the occupancy (who stands where)."""
 
@@ -704,8 +703,7 @@ class BoothAdmin(ImportExportMixin, SimpleHistoryAdmin):
     readonly_fields = ["application"]
     inlines = [BoothAssignmentInline]
     resource_classes = [BoothResource, OccupancyResource]
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    service_errors = (services.ExhibitorError,)
     ordering = ["hall__position", "hall", "code"]
 
     def get_import_resource_classes(self, request):
@@ -725,7 +723,7 @@ class BoothAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        services.save_booth(obj)
         section = obj.section
         covered = services.booth_area(section)
         self.message_user(

@@ -4,36 +4,29 @@ checked row by row and shown before anything is saved; occupancy out."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
+from core.imports import RefWidget, ServiceResource
+
+from . import services
 from .models import Booth, ExhibitionSection, Hall
 
 IMPORTABLE_STATUSES = {Booth.Status.AVAILABLE, Booth.Status.HELD, Booth.Status.BLOCKED}
 
 
-class SlugWidget(widgets.ForeignKeyWidget):
-    """A hall or section named by its slug; an unknown one is the row's error, in words."""
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row=row, **kwargs)
-        except self.model.DoesNotExist as exc:
-            raise ValueError(
-                _("No %(what)s with the slug “%(slug)s”.")
-                % {"what": self.model._meta.verbose_name, "slug": value}
-            ) from exc
-
-
-class BoothResource(resources.ModelResource):
+class BoothResource(ServiceResource):
     """One row a booth, keyed by hall and stand number: a second import updates the plan.
-    Assigned booths are changed through their application, never by a sheet."""
+    Assigned booths are changed through their application, never by a sheet. Each row is saved
+    by ``services.save_booth``."""
 
-    hall = fields.Field(attribute="hall", column_name="hall", widget=SlugWidget(Hall, field="slug"))
+    hall = fields.Field(attribute="hall", column_name="hall", widget=RefWidget(Hall, field="slug"))
     section = fields.Field(
         attribute="section",
         column_name="section",
-        widget=SlugWidget(ExhibitionSection, field="slug"),
+        widget=RefWidget(ExhibitionSection, field="slug"),
     )
+    service_errors = (services.ExhibitorError,)
+    required_columns = ("hall", "code", "section", "width_m", "depth_m")
 
     class Meta:
         model = Booth
@@ -69,6 +62,9 @@ class BoothResource(resources.ModelResource):
                 "code": instance.code
             }
         super().validate_instance(instance, errors, validate_unique)
+
+    def save_row(self, instance, is_create, row):
+        services.save_booth(instance)
 
 
 class OccupancyResource(resources.ModelResource):

@@ -790,6 +790,22 @@ def booth_area(section: ExhibitionSection):
     return Booth.objects.filter(section=section).aggregate(m2=Sum("area_m2"))["m2"] or 0
 
 
+@transaction.atomic
+def save_booth(booth: Booth) -> Booth:
+    """A booth of the plan created or changed (the admin's form, a sheet's row): checked as the
+    model checks it (stand number, size, the section's floor area), under the section's lock so
+    two saves cannot both take its last square metres. Tenancy is never set here: see
+    ``assign_booth``, ``move_booth``, ``vacate_booth``."""
+    ExhibitionSection.objects.select_for_update().filter(pk=booth.section_id).first()
+    if booth.pk and Booth.objects.filter(pk=booth.pk, application__isnull=False).exists():
+        raise BoothError(
+            _("Booth %(code)s is assigned: vacate it before changing it.") % {"code": booth.code}
+        )
+    booth.full_clean()
+    booth.save()
+    return booth
+
+
 def _lock_booth(booth: Booth) -> Booth:
     return Booth.objects.select_for_update(of=("self",)).select_related("hall").get(pk=booth.pk)
 
