@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ImportForm
+from import_export.forms import ExportForm, ImportForm
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -176,6 +176,7 @@ class AllOrNothingImportMixin(ImportExportMixin):
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     import_form_class = BoundedImportForm
+    export_form_class = ExportForm  # every column: an export imports back as it is
     import_template_name = "admin/core/import.html"
     import_error_display = ("message",)
 

@@ -22,6 +22,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import CleanAutocompleteAdmin, ServiceBackedAdmin
+from core.imports import AllOrNothingImportMixin
 from core.registries import WorkQueue, work_queues
 
 from . import exports, selectors, services
@@ -37,6 +38,7 @@ from .models import (
     Venue,
     WorkingChange,
 )
+from .resources import SessionResource, SpeakerResource
 from .rules import is_programme_reader, is_programme_team
 
 # The row of a session in its event's page: its name, type and slot.
@@ -467,9 +469,10 @@ class ThemeAdmin(ProgrammeAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ScopedAdmin):
+class SpeakerAdmin(AllOrNothingImportMixin, ScopedAdmin):
     list_display = ["name", "name_zh", "affiliation", "country"]
     list_filter = ["country"]
+    resource_classes = [SpeakerResource]
     search_fields = ["name", "name_zh", "affiliation_en", "affiliation_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -477,10 +480,7 @@ class SpeakerAdmin(ScopedAdmin):
         return queryset.filter(pk__in=selectors.speakers_for_host(request.user).values("pk"))
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.added_by = request.user
-        super().save_model(request, obj, form, change)
-        services.touch_for_speaker(obj)
+        services.save_speaker(obj, by=request.user)
 
 
 @admin.register(Event)
@@ -624,8 +624,10 @@ class UnreleasedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(ServiceBackedAdmin, ScopedAdmin):
+class SessionAdmin(AllOrNothingImportMixin, ServiceBackedAdmin, ScopedAdmin):
     form = SessionAdminForm
+    resource_classes = [SessionResource]
+    skip_admin_log = True  # an imported session exists once released; its working change says who
     service_errors = (services.ScheduleError,)
     list_display = [
         "title",

@@ -333,6 +333,18 @@ def save_event(event: Event) -> Event:
     return event
 
 
+@transaction.atomic
+def save_speaker(speaker: Speaker, *, by=None) -> Speaker:
+    """A speaker's profile created or changed (the admin's form, a sheet's row). Profiles are live,
+    not versioned: the pages showing them go stale at once. A new speaker records who added it
+    (an event host may edit the speakers they added)."""
+    if speaker.pk is None and by is not None:
+        speaker.added_by = by
+    speaker.save()
+    touch_for_speaker(speaker)
+    return speaker
+
+
 def touch_for_speaker(speaker: Speaker) -> None:
     for forum_id in (
         Forum.objects.filter(
