@@ -22,7 +22,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm, ImportForm
 
@@ -120,6 +120,17 @@ class ServiceResource(resources.ModelResource):
             )
         dataset.headers = headers
 
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        error = result.validation_error
+        if error is not None and hasattr(error, "error_dict"):
+            # Errors by the column the reader sees in their file, not by the model's attribute.
+            columns = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
+            result.validation_error = ValidationError(
+                {columns.get(key, key): value for key, value in error.error_dict.items()}
+            )
+        return result
+
     def save_row(self, instance, is_create: bool, row: dict):
         raise NotImplementedError
 
@@ -166,24 +177,28 @@ class ImportRefused(Exception):
     """A file the import cannot take at all (columns missing); shown as its message alone."""
 
 
-class AllOrNothingImportMixin(ImportExportMixin):
-    """A ModelAdmin's import (preview, then all or nothing on confirm) and export (CSV, XLSX).
+class SpreadsheetExportMixin(ExportMixin):
+    """A ModelAdmin's export (CSV, XLSX, every column of the resource). The rows come from the
+    admin's ``get_queryset`` (with the list's filters): a user exports what their role lets them
+    see, and nothing else."""
 
-    The export's rows come from the admin's ``get_queryset`` (with the list's filters): a user
-    exports what their role lets them see, and nothing else.
-    """
-
-    import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
-    import_form_class = BoundedImportForm
     export_form_class = ExportForm  # every column: an export imports back as it is
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"request": request}
+
+
+class AllOrNothingImportMixin(ImportMixin, SpreadsheetExportMixin):
+    """A ModelAdmin's import (a preview, then all or nothing on confirm) and export."""
+
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    import_formats = [CSV, XLSX]
+    import_form_class = BoundedImportForm
     import_template_name = "admin/core/import.html"
     import_error_display = ("message",)
 
     def get_import_resource_kwargs(self, request, **kwargs):
-        return {"request": request}
-
-    def get_export_resource_kwargs(self, request, **kwargs):
         return {"request": request}
 
     def get_import_data_kwargs(self, **kwargs):

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +11,14 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ServiceBackedAdmin, confirmation_page, confirmed
+from core.imports import AllOrNothingImportMixin, SpreadsheetExportMixin
 from core.registries import WorkQueue, work_queues
 from core.storage import private_file_response
 from events import services as events_services
 
 from . import selectors, services
 from .badges import badge_pdf
-from .forms import InvitationImportForm, RejectForm
+from .forms import RejectForm
 from .models import (
     RSVP,
     Badge,
@@ -33,6 +33,7 @@ from .models import (
     SessionSeats,
     WrongCode,
 )
+from .resources import InvitationResource, RegistrationResource
 
 
 @admin.register(Category)
@@ -46,7 +47,7 @@ class CategoryAdmin(TranslationAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
+class RegistrationAdmin(SpreadsheetExportMixin, ServiceBackedAdmin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "name_zh",
@@ -111,6 +112,7 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
     ]
     change_form_template = "admin/delegates/registration/change_form.html"
     service_errors = (services.RegistrationError,)
+    resource_classes = [RegistrationResource]  # export only: a registration is the person's act
 
     @admin.display(description=_("photo"))
     def photo_link(self, obj):
@@ -304,75 +306,14 @@ class RegistrationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin):
         return self._reject(request, queryset, action=False)
 
 
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
-
-
-class InvitationImportMixin:
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="delegates_invitation_import",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import an invitation list"),
-        }
-        if request.method == "POST" and "confirm" in request.POST:
-            text = request.POST.get("csv", "")
-            try:
-                rows = services.parse_invitation_csv(text)
-                invitations = services.import_invitations(rows)
-            except services.InvitationError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-                return redirect("admin:delegates_invitation_import")
-            self.message_user(
-                request,
-                _("%(n)d invitations created.") % {"n": len(invitations)},
-                messages.SUCCESS,
-            )
-            return redirect("admin:delegates_invitation_changelist")
-        form = InvitationImportForm(request.POST or None, request.FILES or None)
-        if form.is_valid() and form.cleaned_data["file"].size > IMPORT_MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is too large: at most %(mb)d MB.") % {"mb": IMPORT_MAX_BYTES // 2**20},
-            )
-        if form.is_valid():
-            try:
-                text = form.cleaned_data["file"].read().decode("utf-8-sig")
-                rows = services.parse_invitation_csv(text)
-            except UnicodeDecodeError:
-                form.add_error("file", _("The file must be UTF-8 text."))
-            except services.InvitationError as exc:
-                form.add_error("file", str(exc))
-            else:
-                context.update(
-                    rows=rows,
-                    csv=text,
-                    has_errors=any(row.errors for row in rows),
-                    title=_("Preview the invitation list"),
-                )
-        context["form"] = form
-        return TemplateResponse(request, "admin/delegates/invitation/import.html", context)
-
-
 @admin.register(Invitation)
-class InvitationAdmin(ServiceBackedAdmin, InvitationImportMixin, admin.ModelAdmin):
+class InvitationAdmin(AllOrNothingImportMixin, ServiceBackedAdmin, admin.ModelAdmin):
     list_display = ["code", "category", "email", "name", "uses", "max_uses", "expires_at"]
     list_filter = ["category"]
     list_select_related = ["category"]
     search_fields = ["code", "email", "name"]
     readonly_fields = ["uses", "created_at"]
-    change_list_template = "admin/delegates/invitation/change_list.html"
+    resource_classes = [InvitationResource]
     service_errors = (services.InvitationError,)
 
     def save_model(self, request, obj, form, change):

@@ -241,16 +241,6 @@ class RejectForm(forms.Form):
     )
 
 
-class InvitationImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
-            "Columns: email, name, category (slug), max_uses, expires (YYYY-MM-DD), "
-            "language (en or zh-hans)."
-        ),
-    )
-
-
 class ScanForm(forms.Form):
     """What a USB scanner types (it ends with Enter, which submits), or the camera fills in."""
 

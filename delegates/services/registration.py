@@ -3,7 +3,6 @@
 Also the registrations the forum makes itself, for its speakers and exhibitors' staff.
 """
 
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -363,111 +362,6 @@ def create_invitation(
             related=invitation,
         )
     return invitation
-
-
-@dataclass
-class InvitationRow:
-    line: int
-    email: str
-    name: str
-    category: Category | None
-    max_uses: int
-    expires_at: object
-    errors: list
-    language: str = "en"
-
-
-def parse_invitation_csv(text: str) -> list[InvitationRow]:
-    """Rows of an invitation list (email,name,category,max_uses,expires,language), with errors."""
-    import csv
-
-    try:
-        return _parse_invitation_rows(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    except csv.Error as exc:
-        raise InvitationError(_("The file is not a readable CSV file.")) from exc
-
-
-def _parse_invitation_rows(reader) -> list[InvitationRow]:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-    from django.utils.dateparse import parse_date, parse_datetime
-
-    categories = {c.slug: c for c in Category.objects.all()}
-    rows = []
-    missing = {"email", "category"} - set(reader.fieldnames or [])
-    if missing:
-        raise InvitationError(
-            _("The file needs the columns %(columns)s.") % {"columns": ", ".join(sorted(missing))}
-        )
-    seen = set()
-    for line, raw in enumerate(reader, start=2):
-        errors = []
-        email = (raw.get("email") or "").strip().lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(_("not a valid email address"))
-        if email in seen:
-            errors.append(_("email listed twice"))
-        seen.add(email)
-        category = categories.get((raw.get("category") or "").strip())
-        if category is None:
-            errors.append(_("unknown category"))
-        try:
-            max_uses = int((raw.get("max_uses") or "1").strip())
-            if max_uses < 1:
-                raise ValueError
-        except ValueError:
-            max_uses = 1
-            errors.append(_("use limit must be a whole number of at least 1"))
-        expires_at = None
-        expires = (raw.get("expires") or "").strip()
-        if expires:
-            expires_at = parse_datetime(expires)
-            if expires_at is None and (day := parse_date(expires)):
-                expires_at = timezone.make_aware(
-                    timezone.datetime.combine(day, timezone.datetime.max.time())
-                )
-            if expires_at is None:
-                errors.append(_("expiry must be a date (YYYY-MM-DD)"))
-            elif timezone.is_naive(expires_at):
-                expires_at = timezone.make_aware(expires_at)
-        language = (raw.get("language") or "en").strip().lower().replace("_", "-")
-        if language not in dict(settings.LANGUAGES):
-            errors.append(_("language must be en or zh-hans"))
-        rows.append(
-            InvitationRow(
-                line,
-                email,
-                (raw.get("name") or "").strip(),
-                category,
-                max_uses,
-                expires_at,
-                errors,
-                language,
-            )
-        )
-    return rows
-
-
-@transaction.atomic
-def import_invitations(rows: list[InvitationRow]) -> list[Invitation]:
-    """Create one personal invitation per valid row; refuses a list with any error."""
-    if not rows or any(row.errors for row in rows):
-        raise InvitationError(_("Correct the list first: it has errors or no rows."))
-    invitations = [
-        create_invitation(
-            row.category,
-            email=row.email,
-            name=row.name,
-            max_uses=row.max_uses,
-            expires_at=row.expires_at,
-            note=_("imported"),
-            language=row.language,
-        )
-        for row in rows
-    ]
-    return invitations
 
 
 # --- Speakers and exhibitor staff become registrations ------------------------------------------
