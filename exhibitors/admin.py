@@ -29,7 +29,7 @@ from .models import (
     Membership,
     Organization,
 )
-from .resources import BoothResource, OccupancyResource
+from .resources import BoothResource, OccupancyResource, OrganizationResource
 
 
 @admin.register(ExhibitionSection)
@@ -98,7 +98,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin, TranslationAdmin):
+class OrganizationAdmin(
+    AllOrNothingImportMixin, ServiceBackedAdmin, SimpleHistoryAdmin, TranslationAdmin
+):
     list_display = ["name", "name_zh_hans", "country", "is_published", "n_applications"]
     list_filter = ["is_published", "country"]
     # Both languages explicitly: modeltranslation would search only the admin's language.
@@ -108,6 +110,7 @@ class OrganizationAdmin(ServiceBackedAdmin, SimpleHistoryAdmin, TranslationAdmin
     readonly_fields = ["code", "created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     service_errors = (services.ExhibitorError,)
+    resource_classes = [OrganizationResource]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_applications=Count("applications"))

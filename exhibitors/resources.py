@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
+from accounts.models import User
 from core.imports import RefWidget, ServiceResource
 
 from . import services
-from .models import Booth, ExhibitionSection, Hall
+from .models import Booth, ExhibitionSection, Hall, Organization
 
 IMPORTABLE_STATUSES = {Booth.Status.AVAILABLE, Booth.Status.HELD, Booth.Status.BLOCKED}
 
@@ -149,3 +150,73 @@ def exhibitor_status_export(fmt: str) -> tuple[bytes, str]:
             fmt
         ]  # BOM: Excel reads UTF-8
     return dataset.xlsx, EXPORT_FORMATS[fmt]
+
+
+class OrganizationResource(ServiceResource):
+    """One row an exhibitor, keyed by slug: a known slug updates its profile
+    (``services.update_organization``); a row without one registers a new organization
+    (``services.create_organization``) with ``contact`` (an account's e-mail) as its admin and
+    main contact. Logos, members and applications are not in the sheet."""
+
+    slug = fields.Field(attribute="slug", column_name="slug")
+    contact = fields.Field(
+        attribute="main_contact",
+        column_name="contact",
+        widget=RefWidget(User, field="email"),
+    )
+    service_errors = (services.ExhibitorError,)
+    required_columns = ("name_en", "country")
+
+    class Meta:
+        model = Organization
+        name = gettext_lazy("Exhibitors (organizations)")
+        fields = ("slug", *sorted(services.ORGANIZATION_FIELDS), "contact")
+        export_order = fields
+        import_id_fields = ("slug",)
+        skip_unchanged = True
+        report_skipped = False
+
+    def before_import_row(self, row, **kwargs):
+        if row.get("contact"):
+            row["contact"] = str(row["contact"]).strip().lower()
+        if row.get("country"):
+            row["country"] = str(row["country"]).strip().upper()
+
+    def get_instance(self, instance_loader, row):
+        if not str(row.get("slug") or "").strip():
+            return None
+        instance = super().get_instance(instance_loader, row)
+        if instance is None:
+            raise ValidationError(
+                {"slug": [_("No exhibitor with the slug “%(slug)s”.") % {"slug": row["slug"]}]}
+            )
+        return instance
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if (
+            instance.pk is None
+            and "main_contact" not in errors
+            and instance.main_contact_id is None
+        ):
+            errors["main_contact"] = [
+                _("A new exhibitor needs a contact: the e-mail of their account.")
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def save_row(self, instance, is_create, row):
+        values = {name: getattr(instance, name) for name in services.ORGANIZATION_FIELDS}
+        values = {name: value if value is not None else "" for name, value in values.items()}
+        if is_create:
+            saved = services.create_organization(by=instance.main_contact, **values)
+            instance.pk, instance.slug = saved.pk, saved.slug
+        else:
+            services.update_organization(
+                instance, by=self.request.user, main_contact=instance.main_contact, **values
+            )
+
+    def export(self, queryset=None, **kwargs):
+        if queryset is not None:
+            queryset = queryset.select_related("main_contact")
+        return super().export(queryset=queryset, **kwargs)
