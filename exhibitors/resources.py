@@ -179,6 +179,8 @@ class OrganizationResource(ServiceResource):
     def before_import_row(self, row, **kwargs):
         if row.get("contact"):
             row["contact"] = str(row["contact"]).strip().lower()
+        elif str(row.get("slug") or "").strip():
+            row.pop("contact", None)  # an update without a contact keeps the one it has
         if row.get("country"):
             row["country"] = str(row["country"]).strip().upper()
 
@@ -212,8 +214,9 @@ class OrganizationResource(ServiceResource):
             saved = services.create_organization(by=instance.main_contact, **values)
             instance.pk, instance.slug = saved.pk, saved.slug
         else:
+            contact = instance.main_contact if "contact" in row else None
             services.update_organization(
-                instance, by=self.request.user, main_contact=instance.main_contact, **values
+                instance, by=self.request.user, main_contact=contact, **values
             )
 
     def export(self, queryset=None, **kwargs):
