@@ -164,3 +164,23 @@ def test_the_admin_path_comes_from_the_environment(client, settings):
         settings.ADMIN_URL = "admin/"
         importlib.reload(zgcforum.urls)
         clear_url_caches()
+
+
+def test_the_second_factor_page_lets_one_log_out(client, second_factor):
+    superuser = StaffFactory(is_superuser=True)
+    client.force_login(superuser)
+    html = client.get("/admin/second-factor/").content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" class="second-factor-logout">', html)
+    assert form and form.group(1) == reverse("accounts:logout")
+    assert "Log out" in html
+    client.post(form.group(1))
+    assert client.get("/admin/second-factor/")["Location"].startswith(LOGIN)
+
+
+def test_an_object_history_page_has_no_inline_style(client):
+    from tests.factories.events import SpeakerFactory
+
+    speaker = SpeakerFactory()
+    client.force_login(StaffFactory(is_superuser=True))
+    html = client.get(f"/admin/events/speaker/{speaker.pk}/history/").content.decode()
+    assert "history-paginator" in html and "style=" not in html
