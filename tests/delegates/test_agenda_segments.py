@@ -7,10 +7,9 @@ import pytest
 from django.forms.models import model_to_dict
 
 from delegates import services
-from events.admin import SessionAdminForm
-from notifications.services import segment_choices, segment_users
 from delegates.selectors import event_labels
-from notifications.services import segment_options
+from events.admin import SessionAdminForm
+from notifications.services import segment_choices, segment_options, segment_users
 from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from tests.factories.events import (
     EventFactory,
