@@ -558,7 +558,9 @@ def headline_figures() -> list[Figure]:
         ),
         today=Count("pk", filter=Q(created_at__date=today)),
     )
-    sessions = Session.objects.filter(is_cancelled=False).count()
+    # The current forum's programme as the public sees it (the newest published edition).
+    current = Forum.objects.filter(is_published=True).order_by("-edition").values("pk")[:1]
+    sessions = Session.objects.published().active().filter(event__forum=Subquery(current)).count()
     exhibitors = (
         Application.objects.approved().order_by().aggregate(n=Count("organization", distinct=True))
     )["n"]
