@@ -438,6 +438,7 @@ class DeskView(_PermissionMixin, View):
 
     def render_page(self, request, event, session, form, result=None, status=200):
         query = request.GET.get("q", "").strip()[:100] if request.method == "GET" else ""
+        scopes = selectors.desk_scopes() if request.method == "GET" else None
         return render(
             request,
             self.template_name,
@@ -461,7 +462,11 @@ class DeskView(_PermissionMixin, View):
                     else None
                 ),
                 # The picker lists every session: only on the desk's first page, not per scan.
-                "scopes": selectors.desk_scopes() if request.method == "GET" else None,
+                "scopes": scopes,
+                # The filter's help gives a day and time the picker really holds.
+                "scope_example": next(
+                    (s.starts_at for e in scopes or () for s in e.sessions.all()), None
+                ),
             },
             status=status,
         )
