@@ -34,6 +34,7 @@ from .forms import (
     RegistrationForm,
     ScanForm,
     SensitiveDataForm,
+    lead_consent_label,
 )
 from .models import BadgePrintJob, Delegation, DelegationMember, Registration
 
@@ -104,6 +105,8 @@ class MyRegistrationView(LoginRequiredMixin, View):
                 "registration": registration,
                 "membership": membership,
                 "open_places": [] if membership else selectors.open_places_for(request.user),
+                # The same words and links to the privacy notice and terms as on registration.
+                "lead_consent_label": lead_consent_label(),
             },
         )
 
