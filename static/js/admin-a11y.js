@@ -52,8 +52,11 @@
   function nameInlineFields() {
     document.querySelectorAll(".tabular td input, .tabular td select, .tabular td textarea")
       .forEach(function (field) {
-        if (field.type === "hidden" || labelOf(field)) return;
-        name(field, columnOf(field));
+        if (field.type === "hidden") return;
+        var own = labelOf(field);
+        // A split date/time's "Date:" and "Time:" say which part, the column says of what.
+        if (own && field.closest("p.datetime")) name(field, columnOf(field) + " " + own);
+        else if (!own) name(field, columnOf(field));
       });
   }
 
