@@ -42,7 +42,9 @@ class SiteConfig(AppConfig):
         # inputs: the site's template makes them the inputs' labels (axe: form elements need one).
         from django.contrib.admin import widgets as admin_widgets
 
-        admin_widgets.AdminSplitDateTime.template_name = "admin/widgets/split_datetime_labelled.html"
+        admin_widgets.AdminSplitDateTime.template_name = (
+            "admin/widgets/split_datetime_labelled.html"
+        )
         # The privacy notice and the terms exist from the first migrate on, in both languages.
         post_migrate.connect(services.ensure_legal_pages_after_migrate, sender=self)
 

@@ -68,19 +68,23 @@ def test_every_change_page_is_axe_clean(page, language):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_application_review_page_fits_a_phone(page, language):
     prefix = "" if language == "en" else f"/{language}"
-    application = ApplicationFactory(status="submitted")
+    submitted = ApplicationFactory(status="submitted")
+    approved = ApplicationFactory(status="approved")  # with the booth panel
+    BoothFactory(section=approved.section)  # free, in its section: offered to assign
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, prefix)
-    page.goto(f"{prefix}/admin/exhibitors/application/{application.pk}/change/")
-    page.wait_for_selector("#company")
-    page.screenshot(path=f"/tmp/application-390-{language}.png", full_page=True)
-    wide = page.evaluate(
-        """() => [...document.querySelectorAll('#content *')]
-            .filter(el => el.getBoundingClientRect().right > innerWidth + 1)
-            .map(el => el.tagName + '#' + el.id + '.' + el.className).slice(0, 8)"""
-    )
-    assert wide == []
-    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    for application in (submitted, approved):
+        page.goto(f"{prefix}/admin/exhibitors/application/{application.pk}/change/")
+        page.wait_for_selector("#company")
+        shot = f"/tmp/application-390-{language}-{application.status}.png"
+        page.screenshot(path=shot, full_page=True)
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('#content *')]
+                .filter(el => el.getBoundingClientRect().right > innerWidth + 1)
+                .map(el => el.tagName + '#' + el.id + '.' + el.className).slice(0, 8)"""
+        )
+        assert wide == [], application.status
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
 
 
 NOTE = {
