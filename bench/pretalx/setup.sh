@@ -9,7 +9,7 @@
 #
 # Usage:  bash bench/pretalx/setup.sh [--reset]     (--reset: delete the database, seed again)
 # Knobs:  PRETALX_HOME [~/.cache/zgc-bench]  PYTHON [$(pyenv root)/versions/3.13.0/bin/python]
-#         PRETALX_REDIS_PORT [6391]
+#         PRETALX_PORT [8701] (the port bench/side_by_side.py serves it on)  PRETALX_REDIS_PORT [6391]
 # Prints the seed's KEY=value lines last (event slug, a talk code and title, a speaker code and name).
 set -euo pipefail
 
@@ -20,6 +20,7 @@ DATA=$PRETALX_HOME/pretalx-data
 CFG=$DATA/pretalx.cfg
 PYTHON=${PYTHON:-${PYENV_ROOT:-$HOME/.pyenv}/versions/3.13.0/bin/python}
 REDIS_PORT=${PRETALX_REDIS_PORT:-6391}
+PORT=${PRETALX_PORT:-8701}
 HOST=127.0.0.1
 
 log() { printf '[pretalx setup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -49,7 +50,7 @@ static = $DATA/static.dist
 
 [site]
 debug = False
-url = http://$HOST
+url = http://$HOST:$PORT
 
 [database]
 backend = sqlite3
