@@ -279,14 +279,15 @@ def get(base: str, path: str, headers: dict | None = None) -> tuple[int, str]:
 
 
 @contextmanager
-def serve(settings: str = "zgcforum.settings"):
-    """gunicorn on a free port of 127.0.0.1, answering /healthz/ with 200; yields its base URL."""
+def serve(settings: str = "zgcforum.settings", gunicorn: list[str] = GUNICORN):
+    """gunicorn (``GUNICORN`` unless told) on a free port of 127.0.0.1, answering /healthz/ with
+    200; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = RESULTS / "gunicorn.log"
     with open(log_path, "a") as log:
         server = subprocess.Popen(
-            [*GUNICORN, f"--bind=127.0.0.1:{port}"],
+            [*gunicorn, f"--bind=127.0.0.1:{port}"],
             cwd=ROOT,
             env=bench_env(settings),
             stdout=log,
