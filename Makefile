@@ -11,7 +11,7 @@ MANAGE := DEBUG=$(DEBUG) $(BIN)/python manage.py
 PORT     ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run reseed install system-deps messages makemessages migrate seed test test-fast lint format bench worker beat clean stack stack-stop stack-test loadtest
+.PHONY: run reseed install system-deps messages makemessages migrate seed test test-fast lint format bench bench-cold worker beat clean stack stack-stop stack-test loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ format: $(STAMP)
 
 bench: install messages
 	DEBUG=$(DEBUG) $(BIN)/python bench/run.py
+
+# This project with every cache off beside pretalx, same forum, same gunicorn (bench/README.md).
+bench-cold: install messages
+	DEBUG=$(DEBUG) $(BIN)/python bench/side_by_side.py $(BENCH_COLD_ARGS)
 
 worker: $(STAMP)
 	DEBUG=$(DEBUG) $(BIN)/celery -A zgcforum worker -l info -Q $${CELERY_QUEUE:-celery},$${CELERY_QUEUE:-celery}.heavy

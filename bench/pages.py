@@ -8,13 +8,15 @@ An app's module holds ``PAGES``, a list of entries, one per page::
     ]
 
 ``(label, path)`` or ``(label, path, {"cache": "warm" | "off", "gzip": True | False, "session":
-"delegate"})``. The path is a canonical URL that answers 200 to an anonymous GET (a redirect counts
+"delegate", "min_scale": 10})``. The path is a canonical URL that answers 200 to an anonymous GET (a redirect counts
 as a failure); with ``"session"`` every GET carries the session cookie of a person
 ``bench/personas.py`` prepares (a logged-in page: the whole-page cache never answers it).
 ``"warm"`` (the default) measures the page as served, after the warm-up filled the caches; ``"off"``
 measures it on a second server whose Django caches are all ``DummyCache``
 (``bench/nocache_settings.py``). ``"gzip": True`` sends ``Accept-Encoding: gzip`` as browsers and
-calendar clients do (by default wrk sends none, so pages leave uncompressed).
+calendar clients do (by default wrk sends none, so pages leave uncompressed). ``"min_scale": N``
+measures the page only at scale N and above: a day's second page exists only when the day holds
+more sessions than a page shows (at scale 10, not 1, where it rightly redirects).
 """
 
 import importlib
@@ -42,6 +44,7 @@ class Page:
     cache: str = "warm"
     gzip: bool = False
     session: str = ""  # a persona of bench/personas.py: GETs carry their session cookie
+    min_scale: int = 1  # measured only at this scale and above (a page the small demo lacks)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -69,10 +72,11 @@ def parse_entry(entry, *, source: str) -> Page:
         raise PageError(f"{source}: {entry!r}: the label must be a non-empty string")
     if not isinstance(path, str) or not path.startswith("/"):
         raise PageError(f"{source}: {entry!r}: the path must start with '/'")
-    if not isinstance(options, dict) or set(options) - {"cache", "gzip", "session"}:
+    if not isinstance(options, dict) or set(options) - {"cache", "gzip", "session", "min_scale"}:
         raise PageError(
             f"{source}: {entry!r}: options may only be "
-            "{'cache': 'warm' | 'off', 'gzip': True | False, 'session': <persona>}"
+            "{'cache': 'warm' | 'off', 'gzip': True | False, 'session': <persona>, "
+            "'min_scale': <int>}"
         )
     cache = options.get("cache", "warm")
     if cache not in CACHE_MODES:
@@ -85,7 +89,12 @@ def parse_entry(entry, *, source: str) -> Page:
         raise PageError(
             f"{source}: {entry!r}: session must be one of {', '.join(PERSONAS)}, not {session!r}"
         )
-    return Page(label, path, cache, gzip, session)
+    min_scale = options.get("min_scale", 1)
+    if type(min_scale) is not int or min_scale < 1:
+        raise PageError(
+            f"{source}: {entry!r}: min_scale must be a whole number ≥ 1, not {min_scale!r}"
+        )
+    return Page(label, path, cache, gzip, session, min_scale)
 
 
 def load_pages(modules=OPTIONAL_MODULES) -> list[Page]:

@@ -184,6 +184,7 @@ def render_report(*, scale: int, meta: dict, table: str, extras: list[str]) -> s
         f" ({os.cpu_count()} CPUs)",
         f"- gunicorn gthread 4 workers × 8 threads, DEBUG=0, PostgreSQL, Redis cache; "
         f"{meta['method']}",
+        *[f"- not measured at this scale: {skipped}" for skipped in meta.get("skipped", [])],
         "",
         table,
     ]
@@ -279,14 +280,15 @@ def get(base: str, path: str, headers: dict | None = None) -> tuple[int, str]:
 
 
 @contextmanager
-def serve(settings: str = "zgcforum.settings"):
-    """gunicorn on a free port of 127.0.0.1, answering /healthz/ with 200; yields its base URL."""
+def serve(settings: str = "zgcforum.settings", gunicorn: list[str] = GUNICORN):
+    """gunicorn (``GUNICORN`` unless told) on a free port of 127.0.0.1, answering /healthz/ with
+    200; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = RESULTS / "gunicorn.log"
     with open(log_path, "a") as log:
         server = subprocess.Popen(
-            [*GUNICORN, f"--bind=127.0.0.1:{port}"],
+            [*gunicorn, f"--bind=127.0.0.1:{port}"],
             cwd=ROOT,
             env=bench_env(settings),
             stdout=log,
@@ -460,6 +462,8 @@ def bench_scale(
     output = manage("seed_demo", "--flush", "--as-held", "--scale", str(scale)).splitlines()
     seeded = next((line for line in output if line.startswith("Demo forum loaded")), "?")
     check_days(pages, forum_days(output))
+    skipped = [page for page in pages if page.min_scale > scale]
+    pages = [page for page in pages if page.min_scale <= scale]
     empty_cache()
     cookies = {page.session: persona_cookie(page.session) for page in pages if page.session}
     floor_page = Page(*FLOOR)
@@ -496,6 +500,7 @@ def bench_scale(
         "load_before": load_before,
         "load_after": load_after,
         "method": method,
+        "skipped": [f"{page.label} (from scale {page.min_scale})" for page in skipped],
     }
     table = render_table(floor, ordered)
     return render_report(scale=scale, meta=meta, table=table, extras=extras), failures

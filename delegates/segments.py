@@ -43,5 +43,5 @@ def register_segments() -> None:
         "delegates.session_registrants",
         _("Registrants of a session"),
         selectors.users_registered_for_session,
-        params={"status": selectors.REGISTRANT_STATUSES, "session": _("session code")},
+        params={"status": selectors.REGISTRANT_STATUSES, "session": selectors.session_choices},
     )

@@ -558,7 +558,9 @@ def headline_figures() -> list[Figure]:
         ),
         today=Count("pk", filter=Q(created_at__date=today)),
     )
-    sessions = Session.objects.filter(is_cancelled=False).count()
+    # The current forum's programme as the public sees it (the newest published edition).
+    current = Forum.objects.filter(is_published=True).order_by("-edition").values("pk")[:1]
+    sessions = Session.objects.published().active().filter(event__forum=Subquery(current)).count()
     exhibitors = (
         Application.objects.approved().order_by().aggregate(n=Count("organization", distinct=True))
     )["n"]
@@ -626,10 +628,68 @@ def users_registered_for_session(status: str, session: str = ""):
     return _registrants(status, code=session.strip())
 
 
+def _when(moment) -> str:
+    """A session's start as the desk and the pickers show it: "09-25 14:30", forum time."""
+    return timezone.localtime(moment).strftime("%m-%d %H:%M") if moment else ""
+
+
+def event_labels() -> dict[int, str]:
+    """Published events (in programme order) named so that no two read alike.
+
+    The title; where titles repeat, the first session's day and time, then the venue, then the
+    first session's room, and the slug only if all of these are still equal. One query.
+    """
+    first = Session.objects.filter(event=OuterRef("pk")).order_by("starts_at", "pk")
+    events = list(
+        Event.objects.published()
+        .annotate(
+            first_start=Subquery(first.values("starts_at")[:1]),
+            first_room=Subquery(first.values("room__name")[:1]),
+        )
+        .select_related("venue")
+        .only("pk", "title", "slug", "venue__name")
+        .order_by("forum", "position", "pk")
+    )
+    labels = {e.pk: e.title for e in events}
+    tiebreaks = (
+        lambda e: _when(e.first_start),
+        lambda e: e.venue.name if e.venue else "",
+        lambda e: e.first_room or "",
+        lambda e: e.slug,
+    )
+    for tiebreak in tiebreaks:
+        seen: dict[str, int] = {}
+        for label in labels.values():
+            seen[label] = seen.get(label, 0) + 1
+        for e in events:
+            extra = tiebreak(e)
+            if seen[labels[e.pk]] > 1 and extra:
+                labels[e.pk] = f"{labels[e.pk]} · {extra}"
+    return labels
+
+
 def event_choices() -> list[tuple[str, str]]:
-    return [
-        (str(e.pk), e.title) for e in Event.objects.published().order_by("forum", "position", "pk")
-    ]
+    return [(str(pk), label) for pk, label in event_labels().items()]
+
+
+def session_choices() -> list[tuple[str, str, str]]:
+    """Sessions of published events as (code, label, event label): grouped by event in the
+    recipient picker, each named with its day and time (and its event, so a search finds it)."""
+    events = event_labels()
+    sessions = (
+        Session.objects.published()
+        .only("code", "title", "starts_at", "is_cancelled", "event_id")
+        .order_by("starts_at", "pk")
+    )
+    by_event: dict[int, list] = {pk: [] for pk in events}
+    for s in sessions:
+        by_event[s.event_id].append(s)
+    choices = []
+    for pk, event in events.items():
+        for s in by_event[pk]:
+            title = f"{s.title} ({_('cancelled')})" if s.is_cancelled else s.title
+            choices.append((s.code, f"{event} — {_when(s.starts_at)} · {title}", event))
+    return choices
 
 
 # --- My agenda ------------------------------------------------------------------------------

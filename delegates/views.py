@@ -34,6 +34,7 @@ from .forms import (
     RegistrationForm,
     ScanForm,
     SensitiveDataForm,
+    lead_consent_label,
 )
 from .models import BadgePrintJob, Delegation, DelegationMember, Registration
 
@@ -104,6 +105,8 @@ class MyRegistrationView(LoginRequiredMixin, View):
                 "registration": registration,
                 "membership": membership,
                 "open_places": [] if membership else selectors.open_places_for(request.user),
+                # The same words and links to the privacy notice and terms as on registration.
+                "lead_consent_label": lead_consent_label(),
             },
         )
 
@@ -438,6 +441,7 @@ class DeskView(_PermissionMixin, View):
 
     def render_page(self, request, event, session, form, result=None, status=200):
         query = request.GET.get("q", "").strip()[:100] if request.method == "GET" else ""
+        scopes = selectors.desk_scopes() if request.method == "GET" else None
         return render(
             request,
             self.template_name,
@@ -461,7 +465,11 @@ class DeskView(_PermissionMixin, View):
                     else None
                 ),
                 # The picker lists every session: only on the desk's first page, not per scan.
-                "scopes": selectors.desk_scopes() if request.method == "GET" else None,
+                "scopes": scopes,
+                # The filter's help gives a day and time the picker really holds.
+                "scope_example": next(
+                    (s.starts_at for e in scopes or () for s in e.sessions.all()), None
+                ),
             },
             status=status,
         )

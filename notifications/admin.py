@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.admin import SearchableSelect, confirmation_page, confirmed
-from core.registries import WorkQueue, mail_segments, work_queues
+from core.registries import WorkQueue, work_queues
 
 from . import selectors, services
 from .models import Announcement, OutboundMessage
@@ -113,16 +113,15 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(n)d messages cancelled.") % {"n": n}, messages.SUCCESS)
 
 
-def grouped(choices):
-    """Segment choices grouped by segment (one group per segment with parameters), in order."""
+def grouped(options):
+    """Segment options grouped (one group per segment with parameters, a session segment's by
+    event), groups in order of their first option."""
     groups: dict[str, list] = {}
-    for value, label in choices:
-        groups.setdefault(value.partition("?")[0], []).append((value, label))
+    for value, label, group in options:
+        groups.setdefault(group, []).append((value, label))
     return [
-        options[0]
-        if len(options) == 1 and "?" not in options[0][0]
-        else (str(mail_segments[key].label) if key in mail_segments else key, options)
-        for key, options in groups.items()
+        options[0] if len(options) == 1 and "?" not in options[0][0] else (group, options)
+        for group, options in groups.items()
     ]
 
 
@@ -145,8 +144,9 @@ class AnnouncementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "segment" not in self.fields:  # read-only once sent
             return
-        choices = services.segment_choices()
-        self.fields["segment"].choices = grouped(choices)
+        options = services.segment_options()
+        choices = [(value, label) for value, label, _group in options]
+        self.fields["segment"].choices = grouped(options)
         stored = self.instance.segment if self.instance.pk else ""
         if stored and stored not in dict(choices):
             key, _sep, query = stored.partition("?")

@@ -445,14 +445,16 @@ def free_text_params(key: str) -> dict[str, str]:
     return {name: str(desc) for name, desc in segment.params.items() if _is_free_text(desc)}
 
 
-def segment_choices() -> list[tuple[str, str]]:
-    """Every segment with each combination of its listed parameters, as form choices.
+def segment_options() -> list[tuple[str, str, str]]:
+    """Every segment with each combination of its listed parameters: (value, label, group).
 
-    Parameters typed in are left out of the value (``key?listed=…``) and asked for separately.
+    The group is the segment's name, followed by the group a parameter option names when it
+    has a third element (a session's event). Parameters typed in are left out of the value
+    (``key?listed=…``) and asked for separately.
     """
-    choices = []
+    options_out = []
     for segment in mail_segments.values():
-        combos = [({}, [])]
+        combos = [({}, [], [])]
         typed = []
         for name, options in (segment.params or {}).items():
             if _is_free_text(options):
@@ -460,17 +462,23 @@ def segment_choices() -> list[tuple[str, str]]:
                 continue
             options = options() if callable(options) else options
             combos = [
-                ({**values, name: value}, [*labels, str(label)])
-                for values, labels in combos
-                for value, label in options
+                ({**values, name: option[0]}, [*labels, str(option[1])], [*groups, *option[2:]])
+                for values, labels, groups in combos
+                for option in options
             ]
-        for values, labels in combos:
+        for values, labels, groups in combos:
             value = f"{segment.key}?{urlencode(values)}" if values else segment.key
             label = f"{segment.label}: {', '.join(labels)}" if labels else str(segment.label)
             if typed:
                 label = f"{label} ({', '.join(typed)})"
-            choices.append((value, label))
-    return choices
+            group = " — ".join([str(segment.label), *map(str, groups)])
+            options_out.append((value, label, group))
+    return options_out
+
+
+def segment_choices() -> list[tuple[str, str]]:
+    """Every segment with each combination of its listed parameters, as form choices."""
+    return [(value, label) for value, label, _group in segment_options()]
 
 
 def segment_label(value: str, *, choices: dict[str, str] | None = None) -> str:

@@ -38,6 +38,13 @@ class SiteConfig(AppConfig):
         # django-axes names its app after itself and ships no Chinese: the site names it, and
         # translates its model names in the site's catalogue (zgcforum.admin.THIRD_PARTY_NAMES).
         apps.get_app_config("axes").verbose_name = _("Login protection")
+        # Django's split date/time widget writes "Date:" and "Time:" as bare text beside its two
+        # inputs: the site's template makes them the inputs' labels (axe: form elements need one).
+        from django.contrib.admin import widgets as admin_widgets
+
+        admin_widgets.AdminSplitDateTime.template_name = (
+            "admin/widgets/split_datetime_labelled.html"
+        )
         # The privacy notice and the terms exist from the first migrate on, in both languages.
         post_migrate.connect(services.ensure_legal_pages_after_migrate, sender=self)
 

@@ -1,7 +1,8 @@
 /* Every admin page: accessible names where Django's admin and select2 leave none (axe).
    - select2 boxes and their search fields take the label of the select they stand for;
    - a tabular inline's fields take their column's heading;
-   - the browser's time zone warning is said once, not under every date and time field.
+   - one note per form says times are the forum's time zone's, instead of Django's warning
+     under every date and time field.
    Re-applied when select2 or "Add another" changes the page. */
 (function () {
   "use strict";
@@ -51,8 +52,11 @@
   function nameInlineFields() {
     document.querySelectorAll(".tabular td input, .tabular td select, .tabular td textarea")
       .forEach(function (field) {
-        if (field.type === "hidden" || labelOf(field)) return;
-        name(field, columnOf(field));
+        if (field.type === "hidden") return;
+        var own = labelOf(field);
+        // A split date/time's "Date:" and "Time:" say which part, the column says of what.
+        if (own && field.closest("p.datetime")) name(field, columnOf(field) + " " + own);
+        else if (!own) name(field, columnOf(field));
       });
   }
 
@@ -61,21 +65,30 @@
     nameInlineFields();
   }
 
-  // DateTimeShortcuts repeats "You are N hours behind server time" under every date and time
-  // field (the forum's times are Beijing time): say it once, above the form.
-  function oneTimezoneNote() {
-    var warnings = document.querySelectorAll(".timezonewarning");
-    if (!warnings.length) return;
-    var note = document.createElement("p");
-    note.className = "help timezone-note";
-    note.textContent = warnings[0].textContent;
-    warnings.forEach(function (warning) { warning.remove(); });
-    var form = document.querySelector("#content-main form");
-    if (form) form.insertBefore(note, form.firstChild);
+  // DateTimeShortcuts writes "You are N hours behind server time" under every date and time
+  // field, again under each row "Add another" adds. The forum's times are its own time zone's:
+  // say so once per form instead (the words come from the page, in its language).
+  if (window.DateTimeShortcuts) {
+    window.DateTimeShortcuts.addTimezoneWarning = function () {};
+  }
+
+  function timezoneNote() {
+    var meta = document.querySelector('meta[name="forum-time-zone-note"]');
+    var server = document.body.dataset.adminUtcOffset;
+    if (!meta || server === undefined) return;
+    if (Number(server) === new Date().getTimezoneOffset() * -60) return; // same clock
+    document.querySelectorAll("#content-main form").forEach(function (form) {
+      if (form.querySelector(".timezone-note")) return;
+      if (!form.querySelector("input.vDateField, input.vTimeField")) return;
+      var note = document.createElement("p");
+      note.className = "help timezone-note";
+      note.textContent = meta.content;
+      form.insertBefore(note, form.firstChild);
+    });
   }
 
   window.addEventListener("load", function () {
-    oneTimezoneNote();
+    timezoneNote();
     apply();
     new MutationObserver(apply).observe(document.body, { childList: true, subtree: true });
   });

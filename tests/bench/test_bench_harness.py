@@ -264,6 +264,11 @@ def test_the_report_records_scale_commit_load_and_extra_sections():
     assert "- commit 5451861\n" in report
     assert "before 0.21 0.28 0.15, after 1.90 0.80 0.30" in report
     assert report.endswith("| t |\n\n## mail\n\n| m |\n")
+    assert "not measured" not in report
+    skipped = run.render_report(
+        scale=1, meta=meta | {"skipped": ["p2 (from scale 10)"]}, table="| t |", extras=[]
+    )
+    assert "- not measured at this scale: p2 (from scale 10)\n" in skipped
 
 
 # --- the page registry -----------------------------------------------------------------------
@@ -319,11 +324,24 @@ def test_duplicate_labels_are_refused(tmp_path, monkeypatch):
         (("schedule", "/schedule/", {"cache": "cold"}), "cache must be 'warm' or 'off'"),
         (("schedule", "/schedule/", {"gzip": "yes"}), "gzip must be True or False"),
         (("schedule", "/schedule/", {"session": "admin"}), "session must be one of delegate"),
+        (("schedule", "/schedule/", {"min_scale": 0}), "min_scale must be a whole number"),
+        (("schedule", "/schedule/", {"min_scale": "10"}), "min_scale must be a whole number"),
     ],
 )
 def test_malformed_entries_are_refused_with_the_reason(entry, message):
     with pytest.raises(PageError, match=message):
         parse_entry(entry, source="bench/schedule_pages.py")
+
+
+def test_a_day_s_second_page_is_measured_only_where_the_day_has_one():
+    """At scale 1 the day fits on one page and page 2 rightly redirects: the row waits for 10."""
+    page = parse_entry(
+        ("p2", "/schedule/?day=2021-09-24&page=2", {"cache": "off", "min_scale": 10}), source="t"
+    )
+    assert page.min_scale == 10
+    pages = {page.label: page for page in load_pages()}
+    assert pages["schedule day, page 2, cache off"].min_scale == 10
+    assert {p.min_scale for label, p in pages.items() if "page 2" not in label} == {1}
 
 
 def test_cache_off_pages_run_with_every_cache_a_no_op():

@@ -324,6 +324,8 @@ def test_scope_picker_groups_sessions_by_event_with_their_day(client, desk_user)
         '<label class="form-label" for="desk-scope-filter">Find an event or session</label>' in page
     )
     assert '<label class="form-label" for="desk-scope-select">Desk for</label>' in page
+    # Its help's example is a day and time the list holds: the first session's.
+    assert "a day as month-day (09-24) or a time (09:00)" in page
     response = client.get(reverse("delegates:desk_scope"), {"scope": f"session:{early.code}"})
     assert response["Location"] == reverse("delegates:desk_session", args=[early.code])
     page = client.get(response["Location"]).content.decode()

@@ -33,6 +33,10 @@ def test_my_registration_changes_the_choice_any_time(client):
     client.force_login(registration.user)
     page = client.get(reverse("delegates:mine")).content.decode()
     assert "your contact is not shared" in page and LABEL in page
+    # The label links to the privacy notice and the terms, as on registration.
+    label = page.split('for="id_consents_to_leads">', 1)[1].split("</label>", 1)[0]
+    assert f'<a href="{reverse("privacy")}">privacy notice</a>' in label
+    assert f'<a href="{reverse("terms")}">terms of participation</a>' in label
     client.post(reverse("delegates:lead_consent"), {"consents_to_leads": "on"})
     registration.refresh_from_db()
     assert registration.lead_consent_at is not None
@@ -41,6 +45,9 @@ def test_my_registration_changes_the_choice_any_time(client):
     client.post(reverse("delegates:lead_consent"), {})
     registration.refresh_from_db()
     assert registration.lead_consent_at is None
+    zh = client.get("/zh-hans" + reverse("delegates:mine")).content.decode()
+    label = zh.split('for="id_consents_to_leads">', 1)[1].split("</label>", 1)[0]
+    assert 'href="/zh-hans/privacy/"' in label and 'href="/zh-hans/terms/"' in label
 
 
 def test_the_choice_is_only_ones_own(client):

@@ -16,7 +16,7 @@ from exhibitors.models import Application
 from tests.delegates.conftest import approved_registration
 from tests.factories.accounts import UserFactory
 from tests.factories.delegates import CategoryFactory, RegistrationFactory
-from tests.factories.events import SessionFactory
+from tests.factories.events import EventFactory, ForumFactory, SessionFactory
 from tests.factories.exhibitors import ApplicationFactory
 from tests.queries import assert_queries_do_not_grow
 
@@ -173,6 +173,8 @@ def seed_exhibitors(n: int):
         )
         ApplicationFactory(status=Application.Status.SUBMITTED)
         SessionFactory(is_cancelled=True)
+        SessionFactory(event=EventFactory(is_published=False))  # a draft
+        SessionFactory(event=EventFactory(forum=ForumFactory(edition=2020)))  # last year's
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -190,7 +192,10 @@ def test_statistics_open_on_the_forums_headline_figures(client, organizer, n):
         "approved": sum(r["status"] == "approved" for r in regs),
         "checked-in": len({c.registration_id for c in at_entrance}),
         "countries": len({r["country"] for r in regs}),
-        "sessions": sum(not s.is_cancelled for s in Session.objects.all()),
+        "sessions": sum(
+            not s.is_cancelled and s.event.is_published and s.event.forum.edition == 2021
+            for s in Session.objects.select_related("event__forum")
+        ),
         "exhibitors": len(
             {a.organization_id for a in Application.objects.filter(status="approved")}
         ),

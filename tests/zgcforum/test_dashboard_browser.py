@@ -74,25 +74,6 @@ def test_the_event_change_page_is_accessible(page):
     assert_accessible(page)
 
 
-def test_an_organizer_abroad_reads_the_time_zone_warning_once(browser, live_server):
-    from tests.factories.events import SessionFactory
-
-    UserFactory(email="organizer@example.org", is_staff=True, is_superuser=True)
-    session = SessionFactory()
-    context = browser.new_context(base_url=live_server.url, timezone_id="Europe/Berlin")
-    page = context.new_page()
-    page.goto(f"/admin/login/?next=/admin/events/session/{session.pk}/change/")
-    page.locator("input[name=username]").fill("organizer@example.org")
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:has(input[name=password]) input[type=submit]").click()
-    page.wait_for_selector("#session_form")
-    page.wait_for_load_state("load")
-    assert page.locator(".timezonewarning").count() == 0
-    assert page.locator(".timezone-note").count() == 1
-    assert "behind server time" in page.locator(".timezone-note").inner_text()
-    context.close()
-
-
 COMPOSE = {
     "en": ("Simplified", "Send now", "The announcement is being sent."),
     "zh-hans": ("简体", "立即发送", "公告正在发送。"),

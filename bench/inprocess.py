@@ -1,0 +1,152 @@
+"""Time pages in process, one request at a time, with every cache off (issue 27's cold path).
+
+    DATABASE_URL=postgres://…/zgc_x .venv/bin/python bench/inprocess.py [-n 60] [--profile] [PAGE…]
+
+The database must hold the demo (``seed_demo --as-held``). Pages (default: all):
+
+- ``day``: ``/schedule/?day=2021-09-24``, anonymous, every cache off;
+- ``day-zh``: the same day under ``/zh-hans/``;
+- ``session``: the opening ceremony's session page, every cache off;
+- ``speaker``: the first speaker's page, every cache off;
+- ``delegate``: the day page for the bench's delegate (40 stars, 10 seats, ``bench/personas.py``),
+  the shared day fragment cached as in production (a local-memory cache here, Redis there).
+
+Each page is fetched a few times first (imports, templates, connections), then ``-n`` times; the
+median, minimum and 90th percentile go to stdout with the load average. ``--profile`` runs
+cProfile over the timed requests of each page and prints the top 20 functions by their own time
+and by cumulative time. Nothing here is cached for the cold pages: Django's caches are
+``DummyCache`` and the whole-page cache is off, as in ``bench/nocache_settings.py``.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = "2021-09-24"
+
+
+def setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.nocache_settings")
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "in-process-bench-" + "x" * 40)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("SECURE_COOKIES", "0")
+    os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+    import django
+
+    django.setup()
+
+
+def cold_settings():
+    from django.test import override_settings
+
+    return override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+        PUBLIC_PAGE_CACHE=False,
+    )
+
+
+def warm_settings():
+    from django.test import override_settings
+
+    return override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        PUBLIC_PAGE_CACHE=True,
+    )
+
+
+def pages() -> dict:
+    """name → (path, settings context, logged in)."""
+    from events import selectors
+
+    forum = selectors.current_forum()
+    speaker = selectors.public_speakers(forum).order_by("pk").first()
+    return {
+        "day": (f"/schedule/?day={DAY}", cold_settings, False),
+        "day-zh": (f"/zh-hans/schedule/?day={DAY}", cold_settings, False),
+        "session": ("/sessions/opening-ceremony-2/", cold_settings, False),
+        "speaker": (f"/speakers/{speaker.slug}/", cold_settings, False),
+        "delegate": (f"/schedule/?day={DAY}", warm_settings, True),
+    }
+
+
+def client_for(logged_in: bool):
+    from django.test import Client
+
+    client = Client()
+    if logged_in:
+        from django.conf import settings
+
+        import bench.personas as personas
+
+        cookie = personas.delegate()
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie.split("=", 1)[1]
+    return client
+
+
+def measure(name: str, path: str, settings, logged_in: bool, runs: int, profile: bool) -> dict:
+    with settings():
+        client = client_for(logged_in)
+        for _ in range(5):
+            response = client.get(path)
+            assert response.status_code == 200, (name, path, response.status_code)
+        times = []
+        profiler = cProfile.Profile() if profile else None
+        for _ in range(runs):
+            if profiler:
+                profiler.enable()
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            if profiler:
+                profiler.disable()
+    if profiler:
+        print(f"\n## {name}: {path}\n")
+        for order in ("tottime", "cumulative"):
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(20)
+    times.sort()
+    return {
+        "median": statistics.median(times),
+        "min": times[0],
+        "p90": times[int(len(times) * 0.9) - 1],
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", help="day, day-zh, session, speaker, delegate")
+    parser.add_argument("-n", type=int, default=60, help="timed requests per page")
+    parser.add_argument("--profile", action="store_true", help="cProfile top 20 per page")
+    args = parser.parse_args(argv)
+    setup()
+    known = pages()
+    names = args.pages or list(known)
+    unknown = set(names) - set(known)
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average before: {load} ({os.cpu_count()} CPUs); {args.n} requests per page")
+    print("| page | path | median ms | min ms | p90 ms |\n|---|---|---:|---:|---:|")
+    for name in names:
+        path, settings, logged_in = known[name]
+        result = measure(name, path, settings, logged_in, args.n, args.profile)
+        print(
+            f"| {name} | `{path}` | {result['median']:.1f} | {result['min']:.1f} | "
+            f"{result['p90']:.1f} |",
+            flush=True,
+        )
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average after: {load}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
