@@ -177,3 +177,12 @@ def test_a_broken_csv_is_a_form_error(client, desk):
     assert "The file cannot be read as the format chosen" in response.content.decode()
     response = upload(client, b"\xff\xfe\x00bad")
     assert "The file is not UTF-8 text" in response.content.decode()
+
+
+def test_the_documented_example_list_imports(client, desk, invite_category):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "invitations.csv"
+    client.force_login(desk)
+    html = upload(client, example.read_bytes()).content.decode()
+    assert "Confirm import" in html, html[html.find("errorlist") :][:500]

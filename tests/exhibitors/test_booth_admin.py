@@ -226,3 +226,12 @@ def test_the_section_list_shows_approved_and_booth_area_apart(client, team_membe
     html = client.get("/admin/exhibitors/exhibitionsection/").content.decode()
     assert '<td class="field-approved_m2">27</td>' in html
     assert '<td class="field-booths_m2">27</td>' in html
+
+
+def test_the_documented_example_plan_imports(client, team_member, hall, section):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "booths.csv"
+    client.force_login(team_member)
+    html = upload(client, example.read_bytes(), "booths.csv", 0).content.decode()
+    assert 'name="import_file_name"' in html
