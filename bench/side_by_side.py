@@ -259,8 +259,8 @@ HOW = """\
 `--no-scale10` to skip the scale-10 database) serves this project with **every cache a no-op**
 (`bench/nocache_settings.py`, demo seeded `--as-held` into `zgc_sidebyside`) beside **pretalx
 2026.2.1** with its own defaults (`bench/pretalx/setup.sh`: a venv with Python ≥ 3.13 in
-`~/.cache/zgc-bench`, SQLite, a private Redis, the same 2021 forum seeded by `bench/pretalx/seed.py`),
-both under gunicorn with 2 sync workers, and runs `wrk -t2 -c8 -d10s` on each side of each pair,
+`~/.cache/zgc-bench`, SQLite, a private Redis, the same 2021 forum seeded by `bench/pretalx/seed.py`;
+`bash bench/pretalx/setup.sh [--reset]` alone sets it up or seeds it afresh), both under gunicorn with 2 sync workers, and runs `wrk -t2 -c8 -d10s` on each side of each pair,
 pairs interleaved, 3 repeats (medians, ranges in brackets). Both sides send a browser's `Accept`.
 Every page must answer 200 and show the expected talk or speaker before and after its runs.
 Query counts: the second GET through each side's Django test client. The scale-10 table compares
