@@ -491,12 +491,15 @@ def measure_scales(base1: str, base10: str, results: list[ScaleResult], mode: di
 
 
 def wrk_failures(label: str, runs: list[run.WrkRun]) -> list[str]:
-    bad = sum(r.non2xx + r.socket_errors + r.timeouts for r in runs)
-    return (
-        [f"{label}: {bad} errors, non-2xx answers or {WRK_TIMEOUT} s timeouts under wrk"]
-        if bad
-        else []
-    )
+    """What went wrong under wrk, by kind: answers of 400 or more, socket errors, timeouts."""
+    kinds = {
+        "answers of 400 or more": sum(r.non2xx for r in runs),
+        "socket errors (connect, read, write)": sum(r.socket_errors for r in runs),
+        f"requests unanswered in {WRK_TIMEOUT} s": sum(r.timeouts for r in runs),
+    }
+    found = [f"{n} {kind}" for kind, n in kinds.items() if n]
+    total = sum(r.requests for r in runs)
+    return [f"{label}: {', '.join(found)} (of {total} requests)"] if found else []
 
 
 def side_by_side(*, quick: bool, scale10: bool) -> tuple[str, list[str]]:
