@@ -7,7 +7,18 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -224,6 +235,26 @@ def session_cards(sessions: QuerySet[Session]) -> list[dict]:
     return cards
 
 
+def card_page(sessions: QuerySet[Session], number: int, per_page: int):
+    """(``Paginator`` of ``sessions``, the cards of page ``number`` or None past the last page).
+
+    Page 1 reads one card more than a page holds: when they all fit, that is the count, and the
+    ``COUNT(*)`` a paginator runs first is saved (a day of the demo fits on one page).
+    """
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(sessions, per_page)
+    if number == 1:
+        cards = session_cards(sessions[: per_page + 1])
+        if len(cards) <= per_page:
+            paginator.count = len(cards)  # a cached_property: the count query is not run
+            return paginator, cards
+        return paginator, cards[:per_page]
+    if number > paginator.num_pages:
+        return paginator, None
+    return paginator, session_cards(paginator.page(number).object_list)
+
+
 EXPORT_FIELDS = (
     "pk", "code", "title_en", "title_zh_hans", "type", "starts_at", "ends_at", "language",
     "interpretation", "livestream_url", "capacity", "rsvp_required", "is_cancelled", "sequence",
@@ -333,9 +364,30 @@ def public_event(forum: Forum, slug: str) -> Event | None:
 
 
 def public_session(forum: Forum, code: str) -> Session | None:
+    """The session page's session with its event, section, room and themes (two queries); its
+    people come from ``session_people``."""
     return (
-        public_sessions(forum).filter(code=code).prefetch_related("themes", "event__themes").first()
+        public_sessions(forum)
+        .filter(code=code)
+        .prefetch_related(None)
+        .prefetch_related("themes")
+        .first()
     )
+
+
+def session_people(session: Session) -> tuple[list[Speaker], list[Speaker]]:
+    """(speakers, moderators) of the session, each by name: one query for both relations
+    (two prefetches had cost a round trip each). A person who speaks and moderates is in both."""
+    speaks = Session.speakers.through.objects.filter(session_id=session.pk, speaker=OuterRef("pk"))
+    moderates = Session.moderators.through.objects.filter(
+        session_id=session.pk, speaker=OuterRef("pk")
+    )
+    people = list(
+        Speaker.objects.annotate(speaks=Exists(speaks), moderates=Exists(moderates))
+        .filter(Q(speaks=True) | Q(moderates=True))
+        .order_by("name", "pk")
+    )
+    return [p for p in people if p.speaks], [p for p in people if p.moderates]
 
 
 def public_speakers(forum: Forum) -> QuerySet[Speaker]:
@@ -367,19 +419,77 @@ def section_events(forum: Forum, section: Section) -> QuerySet[Event]:
     )
 
 
+CHOICE_COLUMNS = ("kind", "sort1", "sort2", "pk", "slug", "name_en", "name_zh_hans", "venue_slug",
+                  "venue_name_en", "venue_name_zh_hans")  # fmt: skip
+
+
 def filter_choices(forum: Forum) -> dict:
-    """Choices of the schedule filters: three queries whatever the size of the programme."""
-    return {
-        "sections": list(forum.sections.order_by("position", "pk")),
-        "themes": list(Theme.objects.order_by("position", "pk")),
-        "rooms": list(
-            Room.objects.filter(
-                Exists(Session.objects.filter(room=OuterRef("pk"), event__forum=forum))
-            )
-            .select_related("venue")
-            .order_by("venue__position", "position", "pk")
-        ),
-    }
+    """Choices of the schedule filters, as (value, label) pairs in the active language: the
+    forum's sections, every theme, the rooms (with their venue) the forum's sessions use.
+
+    One statement whatever the size of the programme (a UNION of the three lists: each list
+    had cost a round trip, more than reading its few rows), labels as the models' ``__str__``
+    give them under modeltranslation's fallback (the active language, then the other).
+    """
+    blank = Value("")
+    text = {"output_field": models.CharField()}
+    sections = (
+        Section.objects.filter(forum=forum)
+        .order_by()  # SQLite allows no ORDER BY inside a UNION: the whole is ordered below
+        .annotate(
+            kind=Value(0),
+            sort1=F("position"),
+            sort2=Value(0),
+            venue_slug=Value("", **text),
+            venue_name_en=Value("", **text),
+            venue_name_zh_hans=Value("", **text),
+        )
+        .values_list(*CHOICE_COLUMNS)
+    )
+    themes = (
+        Theme.objects.order_by()
+        .annotate(
+            kind=Value(1),
+            sort1=F("position"),
+            sort2=Value(0),
+            venue_slug=blank,
+            venue_name_en=blank,
+            venue_name_zh_hans=blank,
+        )
+        .values_list(*CHOICE_COLUMNS)
+    )
+    rooms = (
+        Room.objects.filter(Exists(Session.objects.filter(room=OuterRef("pk"), event__forum=forum)))
+        .order_by()
+        .annotate(
+            kind=Value(2),
+            sort1=F("venue__position"),
+            sort2=F("position"),
+            venue_slug=F("venue__slug"),
+            venue_name_en=F("venue__name_en"),
+            venue_name_zh_hans=F("venue__name_zh_hans"),
+        )
+        .values_list(*CHOICE_COLUMNS)
+    )
+    rows = sections.union(themes, rooms, all=True).order_by("kind", "sort1", "sort2", "pk")
+    chinese = get_language() == "zh-hans"
+    choices: dict = {"sections": [], "themes": [], "venues": {}, "rooms": []}
+
+    def label(en: str, zh: str) -> str:
+        return (zh or en) if chinese else (en or zh)
+
+    for kind, _s1, _s2, pk, slug, name_en, name_zh, venue_slug, venue_en, venue_zh in rows:
+        name = label(name_en, name_zh)
+        if kind == 0:
+            choices["sections"].append((slug, name))
+        elif kind == 1:
+            choices["themes"].append((slug, name))
+        else:
+            venue = label(venue_en, venue_zh)
+            choices["venues"].setdefault(venue_slug, venue)
+            choices["rooms"].append((str(pk), f"{venue} · {name}"))  # Room.__str__
+    choices["venues"] = list(choices["venues"].items())
+    return choices
 
 
 def releases(forum: Forum) -> list[Release]:
