@@ -471,3 +471,20 @@ def test_speakers_appear_under_the_name_readers_of_the_page_know(client, varied)
     chinese = client.get("/zh-hans/schedule/?day=2021-09-24").content.decode()
     assert ">Ada Quantum</a>" in english and "量子艾达" not in english
     assert ">量子艾达</a>" in chinese
+
+
+def test_the_session_page_lists_its_speakers_and_moderators_by_name(client, event):
+    """Both relations come from one statement (selectors.session_people): each person under the
+    heading of their role, by name, one who speaks and moderates under both, other sessions'
+    people nowhere."""
+    both = SpeakerFactory(name="Bea Both", affiliation_en="Lab <b>")
+    speakers = [SpeakerFactory(name="Zed Speaks"), SpeakerFactory(name="Amy Speaks"), both]
+    moderator = SpeakerFactory(name="Mo Derates")
+    session = SessionFactory(event=event, speakers=speakers, moderators=[moderator, both])
+    SessionFactory(event=event, speakers=[SpeakerFactory(name="Elsewhere Only")])
+    html = client.get(session.urls.public).content.decode()
+    said, moderated = html.split(">Moderators</h2>")
+    said = said.split(">Speakers</h2>")[1]
+    assert re.findall(r">([^<]+)</a>", said) == ["Amy Speaks", "Bea Both", "Zed Speaks"]
+    assert re.findall(r">([^<]+)</a>", moderated.split("</ul>")[0]) == ["Bea Both", "Mo Derates"]
+    assert "Lab &lt;b&gt;" in said and "Elsewhere Only" not in html
