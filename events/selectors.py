@@ -154,15 +154,32 @@ def _speakers_and_moderators(session_ids, fields: tuple[str, ...]) -> QuerySet:
     )
 
 
+def _people_sql(count: int) -> str:
+    """``_speakers_and_moderators`` for the cards' five fields, written from the tables (its
+    ORM compilation cost ~1.5 ms CPU a page, ten times the statement's own work here)."""
+    speaker = Speaker._meta.db_table
+    marks = ", ".join(["%s"] * count)
+    parts = [
+        f"SELECT t.session_id, p.name, p.id, p.slug, p.name_zh, {moderates} AS moderates"
+        f" FROM {through._meta.db_table} t JOIN {speaker} p ON p.id = t.speaker_id"
+        f" WHERE t.session_id IN ({marks})"
+        for through, moderates in ((Session.speakers.through, 0), (Session.moderators.through, 1))
+    ]
+    return " UNION ALL ".join(parts) + " ORDER BY 2, 3"
+
+
 def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
-    """Speakers and moderators of the sessions, ``{session id: [(url, name), …]}`` each.
+    """Speakers and moderators of the sessions, ``{session id: [(url, name), …]}`` each, by name.
 
     One query (a UNION of both relations) whatever the number of sessions.
     """
-    fields = ("session_id", "speaker__name", "speaker_id", "speaker__slug", "speaker__name_zh")
-    rows = _speakers_and_moderators(session_ids, fields)
     speakers: dict[int, list] = {}
     moderators: dict[int, list] = {}
+    if not session_ids:
+        return speakers, moderators
+    with connection.cursor() as cursor:
+        cursor.execute(_people_sql(len(session_ids)), [*session_ids, *session_ids])
+        rows = cursor.fetchall()
     for session_id, name, _pk, slug, name_zh, moderates in rows:
         # The URL of Speaker.urls.public and the name of Speaker.local_name.
         person = (f"{prefix}/speakers/{slug}/", name_zh if chinese and name_zh else name)
