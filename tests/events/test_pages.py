@@ -453,7 +453,10 @@ def test_a_day_of_exactly_a_page_has_no_second_one(client, event, sessions, page
     rooms = [RoomFactory() for _i in range(10)]
     for i in range(sessions):
         SessionFactory(
-            event=event, room=rooms[i % 10], starts_at=at(0, 8 + i // 10), ends_at=at(0, 19)
+            event=event,
+            room=rooms[i % 10],
+            starts_at=at(0, 8 + i // 10),
+            ends_at=at(0, 9 + i // 10),
         )
     html = client.get("/schedule/?day=2021-09-24").content.decode()
     assert html.count('class="card mb-2 session-card') == 100
