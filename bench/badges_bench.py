@@ -67,19 +67,18 @@ def desk_session() -> str:
     return store.session_key
 
 
-def fresh_tokens(n: int) -> list[str]:
-    """Tokens of n approved people not yet checked in at the forum entrance (made if missing)."""
+def approved_ids(candidates, n: int, *, label: str, consent_every: int = 0) -> list[int]:
+    """Ids of n approved, not anonymised registrations from ``candidates`` (a queryset of them),
+    topped up with new approved people when there are fewer. ``label`` tells the made ones
+    apart (e-mails ``bench-<label>-<run>-<i>@example.org``); ``consent_every``: every such one
+    of them consents to leads (0: none)."""
     from django.utils import timezone
 
     from accounts.models import User
-    from delegates import services
-    from delegates.badges import token_for
-    from delegates.models import Category, CheckIn, Registration
+    from delegates.models import Category, Registration
 
     ids = list(
-        Registration.objects.approved()
-        .filter(anonymised_at__isnull=True)
-        .exclude(pk__in=CheckIn.objects.filter(event__isnull=True).values("registration_id"))
+        candidates.filter(status=Registration.Status.APPROVED, anonymised_at__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)[:n]
     )
@@ -88,18 +87,33 @@ def fresh_tokens(n: int) -> list[str]:
     )
     run = int(time.time())
     for i in range(n - len(ids)):
-        user = User.objects.create(email=f"bench-{run}-{i}@example.org", name=f"Bench {i}")
+        user = User.objects.create(
+            email=f"bench-{label}-{run}-{i}@example.org", name=f"Bench {label} {i}"
+        )
+        consents = bool(consent_every) and i % consent_every == consent_every - 1
         ids.append(
             Registration.objects.create(
                 user=user,
                 category=category,
-                status="approved",
+                status=Registration.Status.APPROVED,
                 name=f"Bench Person {i}",
                 organization="Bench",
                 country="CN",
                 terms_accepted_at=timezone.now(),
+                lead_consent_at=timezone.now() if consents else None,
             ).pk
         )
+    return ids
+
+
+def fresh_tokens(n: int) -> list[str]:
+    """Tokens of n approved people not yet checked in at the forum entrance (made if missing)."""
+    from delegates import services
+    from delegates.badges import token_for
+    from delegates.models import CheckIn, Registration
+
+    entered = CheckIn.objects.filter(event__isnull=True).values("registration_id")
+    ids = approved_ids(Registration.objects.exclude(pk__in=entered), n, label="desk")
     return [token_for(b) for b in services.badges_of(ids)]
 
 

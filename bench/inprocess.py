@@ -12,7 +12,9 @@ The database must hold the demo (``seed_demo --as-held``). Pages (default: all):
   the shared day fragment cached as in production (a local-memory cache here, Redis there).
 
 Each page is fetched a few times first (imports, templates, connections), then ``-n`` times; the
-median, minimum and 90th percentile go to stdout with the load average. ``--profile`` runs
+median, minimum and 90th percentile go to stdout with the load average, and the median of the
+process's CPU time per request (what this process computed, without waiting for the database or
+for a core: steadier than the clock on a shared, loaded machine). ``--profile`` runs
 cProfile over the timed requests of each page and prints the top 20 functions by their own time
 and by cumulative time. Nothing here is cached for the cold pages: Django's caches are
 ``DummyCache`` and the whole-page cache is off, as in ``bench/nocache_settings.py``.
@@ -98,14 +100,15 @@ def measure(name: str, path: str, settings, logged_in: bool, runs: int, profile:
         for _ in range(5):
             response = client.get(path)
             assert response.status_code == 200, (name, path, response.status_code)
-        times = []
+        times, cpu = [], []
         profiler = cProfile.Profile() if profile else None
         for _ in range(runs):
             if profiler:
                 profiler.enable()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(path)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             if profiler:
                 profiler.disable()
     if profiler:
@@ -117,6 +120,7 @@ def measure(name: str, path: str, settings, logged_in: bool, runs: int, profile:
         "median": statistics.median(times),
         "min": times[0],
         "p90": times[int(len(times) * 0.9) - 1],
+        "cpu": statistics.median(cpu),
     }
 
 
@@ -134,13 +138,15 @@ def main(argv=None) -> int:
         parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"load average before: {load} ({os.cpu_count()} CPUs); {args.n} requests per page")
-    print("| page | path | median ms | min ms | p90 ms |\n|---|---|---:|---:|---:|")
+    print(
+        "| page | path | median ms | min ms | p90 ms | CPU ms (median) |\n|---|---|---:|---:|---:|---:|"
+    )
     for name in names:
         path, settings, logged_in = known[name]
         result = measure(name, path, settings, logged_in, args.n, args.profile)
         print(
             f"| {name} | `{path}` | {result['median']:.1f} | {result['min']:.1f} | "
-            f"{result['p90']:.1f} |",
+            f"{result['p90']:.1f} | {result['cpu']:.1f} |",
             flush=True,
         )
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())

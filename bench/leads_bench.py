@@ -10,7 +10,6 @@ Prints a markdown table. Exits 1 when an answer is wrong or a request fails.
 """
 
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +21,7 @@ from bench.badges_bench import (  # noqa: E402
     RATE,
     SECONDS,
     Desk,
+    approved_ids,
     run_scans,
     setup_django,
 )
@@ -75,36 +75,15 @@ def booth_session():
 
 
 def fresh_codes(organization, n: int) -> list[str]:
-    """Printed short codes of n approved people the organization has not captured yet."""
-    from django.utils import timezone
-
-    from accounts.models import User
+    """Printed short codes of n approved people the organization has not captured yet (made if
+    missing, every second one consenting to share their contact)."""
     from delegates import services
-    from delegates.models import Category, Registration
+    from delegates.models import Registration
 
-    ids = list(
-        Registration.objects.approved()
-        .filter(anonymised_at__isnull=True)
-        .exclude(badges__leads__organization=organization)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:n]
+    captured = Registration.objects.filter(badges__leads__organization=organization)
+    ids = approved_ids(
+        Registration.objects.exclude(pk__in=captured), n, label="lead", consent_every=2
     )
-    category = Category.objects.order_by("position", "pk").first()
-    run = int(time.time())
-    for i in range(n - len(ids)):
-        user = User.objects.create(email=f"bench-lead-{run}-{i}@example.org", name=f"Lead {i}")
-        ids.append(
-            Registration.objects.create(
-                user=user,
-                category=category,
-                status="approved",
-                name=f"Bench Visitor {i}",
-                organization="Bench",
-                country="CN",
-                terms_accepted_at=timezone.now(),
-                lead_consent_at=timezone.now() if i % 2 else None,
-            ).pk
-        )
     return [badge.printed_code for badge in services.badges_of(ids)]
 
 

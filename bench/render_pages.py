@@ -39,8 +39,8 @@ def paths() -> list[str]:
         forum.events.filter(is_published=True).order_by("pk").values_list("slug", flat=True)[:10]
     )
     choices = selectors.filter_choices(forum)
-    section, theme = choices["sections"][0].slug, choices["themes"][0].slug
-    room = choices["rooms"][0]
+    section, theme = choices["sections"][0][0], choices["themes"][0][0]
+    venue, room = choices["venues"][0][0], choices["rooms"][0][0]
     out = []
     for day in forum.days:
         out.append(f"/schedule/?day={day.isoformat()}")
@@ -49,7 +49,7 @@ def paths() -> list[str]:
         f"/schedule/?day={first}&language=en",
         f"/schedule/?day={first}&section={section}",
         f"/schedule/?day={first}&theme={theme}&language=zh",
-        f"/schedule/?day={first}&venue={room.venue.slug}&room={room.pk}",
+        f"/schedule/?day={first}&venue={venue}&room={room}",
         f"/schedule/?day={first}&type=keynote",
         f"/schedule/?day={first}&interpretation=on",
         f"/schedule/?day={first}&q={quote('碳')}",

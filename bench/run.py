@@ -335,10 +335,16 @@ def warm_up(base: str, path: str, headers: dict | None = None) -> str:
 
 
 def run_wrk(
-    url: str, seconds: int, connections: int = CONNECTIONS, headers: dict | None = None
+    url: str,
+    seconds: int,
+    connections: int = CONNECTIONS,
+    headers: dict | None = None,
+    timeout: int | None = None,
 ) -> WrkRun:
+    """One wrk run; ``timeout``: seconds before wrk gives up on a request (wrk's default: 2)."""
     threads = min(2, connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    command += [f"--timeout={timeout}s"] if timeout else []
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     command += ["-s", str(WRK_SCRIPT), url]

@@ -62,6 +62,9 @@ OURS_GUNICORN = [run.GUNICORN[0], "zgcforum.wsgi", *SYNC_WORKERS]
 # As browsers send it: pretalx's /schedule/ answers a request without it with a text table.
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 HEADERS = {"Accept": ACCEPT}
+# pretalx's schedule takes 0.6 s from one client: under 8 connections on a busy machine some of
+# its answers come after wrk's default 2 s, which would drop them from the latencies.
+WRK_TIMEOUT = 10
 FULL = {"repeats": 3, "seconds": 10, "single_seconds": 5}
 QUICK = {"repeats": 1, "seconds": 5, "single_seconds": 3}
 FEED_SESSIONS, FEED_TARGET_MS = 50, 10.0
@@ -259,8 +262,8 @@ HOW = """\
 `--no-scale10` to skip the scale-10 database) serves this project with **every cache a no-op**
 (`bench/nocache_settings.py`, demo seeded `--as-held` into `zgc_sidebyside`) beside **pretalx
 2026.2.1** with its own defaults (`bench/pretalx/setup.sh`: a venv with Python ≥ 3.13 in
-`~/.cache/zgc-bench`, SQLite, a private Redis, the same 2021 forum seeded by `bench/pretalx/seed.py`),
-both under gunicorn with 2 sync workers, and runs `wrk -t2 -c8 -d10s` on each side of each pair,
+`~/.cache/zgc-bench`, SQLite, a private Redis, the same 2021 forum seeded by `bench/pretalx/seed.py`;
+`bash bench/pretalx/setup.sh [--reset]` alone sets it up or seeds it afresh), both under gunicorn with 2 sync workers, and runs `wrk -t2 -c8 -d10s` on each side of each pair,
 pairs interleaved, 3 repeats (medians, ranges in brackets). Both sides send a browser's `Accept`.
 Every page must answer 200 and show the expected talk or speaker before and after its runs.
 Query counts: the second GET through each side's Django test client. The scale-10 table compares
@@ -472,7 +475,13 @@ def measure_scales(base1: str, base10: str, results: list[ScaleResult], mode: di
         for r in results:
             for base, path, runs in ((base1, r.path1, r.scale1), (base10, r.path10, r.scale10)):
                 runs.append(
-                    run.run_wrk(base + path, mode["single_seconds"], connections=1, headers=HEADERS)
+                    run.run_wrk(
+                        base + path,
+                        mode["single_seconds"],
+                        connections=1,
+                        headers=HEADERS,
+                        timeout=WRK_TIMEOUT,
+                    )
                 )
             print(
                 f"  {r.path1}: p50 {r.scale1[-1].p50_ms:.1f} ms at scale 1, "
@@ -482,8 +491,15 @@ def measure_scales(base1: str, base10: str, results: list[ScaleResult], mode: di
 
 
 def wrk_failures(label: str, runs: list[run.WrkRun]) -> list[str]:
-    bad = sum(r.non2xx + r.socket_errors + r.timeouts for r in runs)
-    return [f"{label}: {bad} errors, non-2xx answers or timeouts under wrk"] if bad else []
+    """What went wrong under wrk, by kind: answers of 400 or more, socket errors, timeouts."""
+    kinds = {
+        "answers of 400 or more": sum(r.non2xx for r in runs),
+        "socket errors (connect, read, write)": sum(r.socket_errors for r in runs),
+        f"requests unanswered in {WRK_TIMEOUT} s": sum(r.timeouts for r in runs),
+    }
+    found = [f"{n} {kind}" for kind, n in kinds.items() if n]
+    total = sum(r.requests for r in runs)
+    return [f"{label}: {', '.join(found)} (of {total} requests)"] if found else []
 
 
 def side_by_side(*, quick: bool, scale10: bool) -> tuple[str, list[str]]:
@@ -530,7 +546,8 @@ def side_by_side(*, quick: bool, scale10: bool) -> tuple[str, list[str]]:
                 )
             ]
         failures = [f for f in failures if f]
-        if not failures:
+        checked = not failures
+        if checked:
             measure_pairs(ours, theirs, results, mode)
             for r in results:
                 failures += wrk_failures(r.ours_path, r.ours) + wrk_failures(
@@ -547,7 +564,7 @@ def side_by_side(*, quick: bool, scale10: bool) -> tuple[str, list[str]]:
                     if f
                 ]
     scale_table = ""
-    if scale10 and not failures:
+    if scale10 and checked:
         scales = [
             ScaleResult(
                 pair,

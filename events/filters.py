@@ -54,11 +54,10 @@ class ScheduleFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         choices = choices or {}
         fields = self.filters
-        fields["section"].extra["choices"] = [(s.slug, s.name) for s in choices.get("sections", [])]
-        fields["theme"].extra["choices"] = [(t.slug, t.name) for t in choices.get("themes", [])]
-        venues = {r.venue.slug: r.venue.name for r in choices.get("rooms", [])}
-        fields["venue"].extra["choices"] = list(venues.items())
-        fields["room"].extra["choices"] = [(str(r.pk), str(r)) for r in choices.get("rooms", [])]
+        fields["section"].extra["choices"] = choices.get("sections", [])
+        fields["theme"].extra["choices"] = choices.get("themes", [])
+        fields["venue"].extra["choices"] = choices.get("venues", [])
+        fields["room"].extra["choices"] = choices.get("rooms", [])
         for name in ("section", "theme", "type", "venue", "room", "language"):
             fields[name].extra["empty_label"] = _("All")
 

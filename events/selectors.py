@@ -7,7 +7,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +37,18 @@ from .models import (
 
 
 def current_forum() -> Forum | None:
-    """The newest published forum edition, or None before any is published."""
-    return Forum.objects.filter(is_published=True).order_by("-edition").first()
+    """The newest published forum edition, or None before any is published.
+
+    Every programme page asks first: a statement written from the table (the ORM's compilation
+    of the same query cost ~0.5 ms CPU a request).
+    """
+    meta = Forum._meta
+    published, edition = (meta.get_field(name).column for name in ("is_published", "edition"))
+    found = Forum.objects.raw(
+        f"SELECT * FROM {meta.db_table} WHERE {published} = %s ORDER BY {edition} DESC LIMIT 1",
+        [True],
+    )
+    return next(iter(found), None)
 
 
 def forum_sections(forum: Forum) -> list[Section]:
@@ -144,15 +164,32 @@ def _speakers_and_moderators(session_ids, fields: tuple[str, ...]) -> QuerySet:
     )
 
 
+def _people_sql(count: int) -> str:
+    """``_speakers_and_moderators`` for the cards' five fields, written from the tables (its
+    ORM compilation cost ~1.5 ms CPU a page, ten times the statement's own work here)."""
+    speaker = Speaker._meta.db_table
+    marks = ", ".join(["%s"] * count)
+    parts = [
+        f"SELECT t.session_id, p.name, p.id, p.slug, p.name_zh, {moderates} AS moderates"
+        f" FROM {through._meta.db_table} t JOIN {speaker} p ON p.id = t.speaker_id"
+        f" WHERE t.session_id IN ({marks})"
+        for through, moderates in ((Session.speakers.through, 0), (Session.moderators.through, 1))
+    ]
+    return " UNION ALL ".join(parts) + " ORDER BY 2, 3"
+
+
 def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
-    """Speakers and moderators of the sessions, ``{session id: [(url, name), …]}`` each.
+    """Speakers and moderators of the sessions, ``{session id: [(url, name), …]}`` each, by name.
 
     One query (a UNION of both relations) whatever the number of sessions.
     """
-    fields = ("session_id", "speaker__name", "speaker_id", "speaker__slug", "speaker__name_zh")
-    rows = _speakers_and_moderators(session_ids, fields)
     speakers: dict[int, list] = {}
     moderators: dict[int, list] = {}
+    if not session_ids:
+        return speakers, moderators
+    with connection.cursor() as cursor:
+        cursor.execute(_people_sql(len(session_ids)), [*session_ids, *session_ids])
+        rows = cursor.fetchall()
     for session_id, name, _pk, slug, name_zh, moderates in rows:
         # The URL of Speaker.urls.public and the name of Speaker.local_name.
         person = (f"{prefix}/speakers/{slug}/", name_zh if chinese and name_zh else name)
@@ -222,6 +259,26 @@ def session_cards(sessions: QuerySet[Session]) -> list[dict]:
             }
         )
     return cards
+
+
+def card_page(sessions: QuerySet[Session], number: int, per_page: int):
+    """(``Paginator`` of ``sessions``, the cards of page ``number`` or None past the last page).
+
+    Page 1 reads one card more than a page holds: when they all fit, that is the count, and the
+    ``COUNT(*)`` a paginator runs first is saved (a day of the demo fits on one page).
+    """
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(sessions, per_page)
+    if number == 1:
+        cards = session_cards(sessions[: per_page + 1])
+        if len(cards) <= per_page:
+            paginator.count = len(cards)  # a cached_property: the count query is not run
+            return paginator, cards
+        return paginator, cards[:per_page]
+    if number > paginator.num_pages:
+        return paginator, None
+    return paginator, session_cards(paginator.page(number).object_list)
 
 
 EXPORT_FIELDS = (
@@ -333,9 +390,39 @@ def public_event(forum: Forum, slug: str) -> Event | None:
 
 
 def public_session(forum: Forum, code: str) -> Session | None:
+    """The session page's session with its event, section, room and themes (two queries); its
+    people come from ``session_people``."""
     return (
-        public_sessions(forum).filter(code=code).prefetch_related("themes", "event__themes").first()
+        public_sessions(forum)
+        .filter(code=code)
+        .prefetch_related(None)
+        .prefetch_related("themes")
+        .first()
     )
+
+
+def _session_people_sql() -> str:
+    """One statement over both relations; written once from the models' table names (compiling
+    the ORM's two ``Exists`` cost more than running the statement)."""
+    speaker = Speaker._meta.db_table
+    speaks, moderates = (
+        Session.speakers.through._meta.db_table,
+        Session.moderators.through._meta.db_table,
+    )
+    return (
+        f"SELECT p.*, EXISTS (SELECT 1 FROM {speaks} s WHERE s.session_id = %s AND s.speaker_id = p.id)"
+        f" AS speaks, EXISTS (SELECT 1 FROM {moderates} m WHERE m.session_id = %s AND"
+        f" m.speaker_id = p.id) AS moderates FROM {speaker} p WHERE p.id IN (SELECT speaker_id FROM"
+        f" {speaks} WHERE session_id = %s UNION SELECT speaker_id FROM {moderates} WHERE"
+        " session_id = %s) ORDER BY p.name, p.id"
+    )
+
+
+def session_people(session: Session) -> tuple[list[Speaker], list[Speaker]]:
+    """(speakers, moderators) of the session, each by name: one query for both relations
+    (two prefetches had cost a round trip each). A person who speaks and moderates is in both."""
+    people = list(Speaker.objects.raw(_session_people_sql(), [session.pk] * 4))
+    return [p for p in people if p.speaks], [p for p in people if p.moderates]
 
 
 def public_speakers(forum: Forum) -> QuerySet[Speaker]:
@@ -367,19 +454,76 @@ def section_events(forum: Forum, section: Section) -> QuerySet[Event]:
     )
 
 
+def _filter_choices_sql() -> str:
+    """The three lists as one UNION, written once from the models' tables and columns: the
+    ORM's compilation of three annotated querysets cost more than the statement's run."""
+
+    def columns(model, *names):
+        return [model._meta.get_field(name).column for name in names]
+
+    def table(model):
+        return model._meta.db_table
+
+    session, event = Session._meta, Event._meta
+    section_forum, section_position, section_slug, *section_names = columns(
+        Section, "forum", "position", "slug", "name_en", "name_zh_hans"
+    )
+    theme_position, theme_slug, *theme_names = columns(
+        Theme, "position", "slug", "name_en", "name_zh_hans"
+    )
+    room_venue, room_position, room_slug, *room_names = columns(
+        Room, "venue", "position", "slug", "name_en", "name_zh_hans"
+    )
+    venue_position, venue_slug, *venue_names = columns(
+        Room._meta.get_field("venue").related_model, "position", "slug", "name_en", "name_zh_hans"
+    )
+    session_room, session_event = (session.get_field(f).column for f in ("room", "event"))
+    event_forum = event.get_field("forum").column
+    venue = table(Room._meta.get_field("venue").related_model)
+    return (
+        f"SELECT 0 AS kind, {section_position} AS sort1, 0 AS sort2, id, {section_slug},"
+        f" {section_names[0]}, {section_names[1]}, '' AS v1, '' AS v2, '' AS v3"
+        f" FROM {table(Section)} WHERE {section_forum} = %s"
+        f" UNION ALL SELECT 1, {theme_position}, 0, id, {theme_slug}, {theme_names[0]},"
+        f" {theme_names[1]}, '', '', '' FROM {table(Theme)}"
+        f" UNION ALL SELECT 2, v.{venue_position}, r.{room_position}, r.id, r.{room_slug},"
+        f" r.{room_names[0]}, r.{room_names[1]}, v.{venue_slug}, v.{venue_names[0]},"
+        f" v.{venue_names[1]} FROM {table(Room)} r JOIN {venue} v ON v.id = r.{room_venue}"
+        f" WHERE EXISTS (SELECT 1 FROM {session.db_table} s JOIN {event.db_table} e"
+        f" ON e.id = s.{session_event} WHERE s.{session_room} = r.id AND e.{event_forum} = %s)"
+        " ORDER BY 1, 2, 3, 4"
+    )
+
+
 def filter_choices(forum: Forum) -> dict:
-    """Choices of the schedule filters: three queries whatever the size of the programme."""
-    return {
-        "sections": list(forum.sections.order_by("position", "pk")),
-        "themes": list(Theme.objects.order_by("position", "pk")),
-        "rooms": list(
-            Room.objects.filter(
-                Exists(Session.objects.filter(room=OuterRef("pk"), event__forum=forum))
-            )
-            .select_related("venue")
-            .order_by("venue__position", "position", "pk")
-        ),
-    }
+    """Choices of the schedule filters, as (value, label) pairs in the active language: the
+    forum's sections, every theme, the rooms (with their venue) the forum's sessions use.
+
+    One statement whatever the size of the programme (a UNION of the three lists: each list
+    had cost a round trip, more than reading its few rows), labels as the models' ``__str__``
+    give them under modeltranslation's fallback (the active language, then the other).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_filter_choices_sql(), [forum.pk, forum.pk])
+        rows = cursor.fetchall()
+    chinese = get_language() == "zh-hans"
+    choices: dict = {"sections": [], "themes": [], "venues": {}, "rooms": []}
+
+    def label(en: str, zh: str) -> str:
+        return (zh or en) if chinese else (en or zh)
+
+    for kind, _s1, _s2, pk, slug, name_en, name_zh, venue_slug, venue_en, venue_zh in rows:
+        name = label(name_en, name_zh)
+        if kind == 0:
+            choices["sections"].append((slug, name))
+        elif kind == 1:
+            choices["themes"].append((slug, name))
+        else:
+            venue = label(venue_en, venue_zh)
+            choices["venues"].setdefault(venue_slug, venue)
+            choices["rooms"].append((str(pk), f"{venue} · {name}"))  # Room.__str__
+    choices["venues"] = list(choices["venues"].items())
+    return choices
 
 
 def releases(forum: Forum) -> list[Release]:

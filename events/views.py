@@ -117,11 +117,10 @@ def schedule(request):
         counts = selectors.day_counts(filterset.qs, forum) if params else None
         # A search looks through every day; filters narrow the chosen day.
         listed = filterset.qs if searching else selectors.sessions_on(filterset.qs, forum, day)
-        paginator = Paginator(listed, SESSIONS_PER_PAGE)
-        if page_number > paginator.num_pages:
+        paginator, sessions = selectors.card_page(listed, page_number, SESSIONS_PER_PAGE)
+        if sessions is None:
             return "", paginator.num_pages, known
         page = paginator.page(page_number)
-        sessions = selectors.session_cards(page.object_list)
         page_query = urlencode([("day", day.isoformat()), *params])
         html = render_to_string(
             "events/includes/_schedule_day.html",
@@ -221,9 +220,9 @@ def session_detail(request, code):
     session = selectors.public_session(forum, code)
     if session is None:
         raise Http404
-    return personal_response(
-        request, render(request, "events/session.html", {"forum": forum, "session": session})
-    )
+    speakers, moderators = selectors.session_people(session)
+    context = {"forum": forum, "session": session, "speakers": speakers, "moderators": moderators}
+    return personal_response(request, render(request, "events/session.html", context))
 
 
 @public_page(params=("page",))

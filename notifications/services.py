@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from core.dispatch import delay_on_commit
@@ -468,7 +469,14 @@ def segment_options() -> list[tuple[str, str, str]]:
             ]
         for values, labels, groups in combos:
             value = f"{segment.key}?{urlencode(values)}" if values else segment.key
-            label = f"{segment.label}: {', '.join(labels)}" if labels else str(segment.label)
+            if labels:
+                comma = pgettext("between a recipient group's choices", ", ")
+                label = pgettext("a recipient group and its choices", "%(group)s: %(choices)s") % {
+                    "group": segment.label,
+                    "choices": comma.join(labels),
+                }
+            else:
+                label = str(segment.label)
             if typed:
                 label = f"{label} ({', '.join(typed)})"
             group = " — ".join([str(segment.label), *map(str, groups)])

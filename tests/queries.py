@@ -3,7 +3,7 @@
 A test names its page's budget once, as a constant with a comment saying what the queries are,
 and the N-versus-3N comparison catches a query per row (N+1) however the budget moves::
 
-    SCHEDULE_QUERIES = 7  # forum, filter choices (3), count, session cards, their people
+    SCHEDULE_QUERIES = 4  # forum, filter choices, session cards, their people
 
     first, second = assert_queries_do_not_grow(
         lambda: client.get("/schedule/?day=2021-09-24"), programme, budget=SCHEDULE_QUERIES, n=4

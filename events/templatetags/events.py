@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,10 +35,8 @@ def isotime(value: str) -> str:
     return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
-def _links(people) -> str:
-    return list_separator().join(
-        f'<a href="{escape(url)}">{escape(name)}</a>' for url, name in people
-    )
+def _links(people, separator: str) -> str:
+    return separator.join(f'<a href="{escape(url)}">{escape(name)}</a>' for url, name in people)
 
 
 def _shared(context) -> dict:
@@ -65,6 +64,7 @@ def _shared(context) -> dict:
             "here": here,
             "moderators": _("Moderator: %(names)s"),
             "cancelled": escape(_("Cancelled")),
+            "separator": list_separator(),
         }
     return shared
 
@@ -81,9 +81,11 @@ def session_card(context, card: dict) -> str:
     shared = _shared(context)
     people = []
     if card["speakers"]:
-        people.append(_links(card["speakers"]))
+        people.append(_links(card["speakers"], shared["separator"]))
     if card["moderators"]:
-        people.append(shared["moderators"] % {"names": _links(card["moderators"])})
+        people.append(
+            shared["moderators"] % {"names": _links(card["moderators"], shared["separator"])}
+        )
     badges = [f'<span class="badge text-bg-danger">{shared["cancelled"]}</span> ']
     badges = badges if card["cancelled"] else []
     badges += [
@@ -106,6 +108,27 @@ def session_card(context, card: dict) -> str:
         f'<div class="session-you small mt-1">{mark(card["code"], _visitor_part(shared, card))}'
         "</div></div></article>"
     )
+
+
+@register.simple_tag(takes_context=True)
+def day_slots(context, slots) -> str:
+    """A day's time slots (``selectors.time_slots`` of cards), each a section of its cards.
+
+    Written here rather than as template loops: with a hundred cards the loops' nodes cost more
+    than the cards themselves. The markup and its whitespace are what the loops wrote.
+    """
+    out = []
+    for number, (_start, cards) in enumerate(slots, 1):
+        first = cards[0]
+        out.append(
+            f'\n      <section class="time-slot mb-3" aria-labelledby="slot-{number}">\n'
+            f'        <h3 id="slot-{number}" class="h6 slot-time border-bottom pb-1">'
+            f'<time datetime="{escape(first["start_iso"])}">{escape(first["start"])}</time></h3>\n'
+            '        <ul class="list-unstyled mb-0">\n          '
+            + "".join(f"<li>{session_card(context, card)}</li>" for card in cards)
+            + "\n        </ul>\n      </section>\n    "
+        )
+    return mark_safe("".join(out))
 
 
 def _visitor_part(shared: dict, card: dict) -> str:
@@ -152,6 +175,42 @@ def select_options(field) -> str:
             for value, label in field.field.choices
         )
     )
+
+
+@register.simple_tag
+def filter_fields(form) -> str:
+    """The schedule filter form's fields: a label and a ``<select>`` each (``select_options``),
+    the search box and the interpretation checkbox as their widgets render them, errors below.
+
+    Written here rather than as a template loop over the bound fields (their ``if`` branches
+    and lookups cost about a millisecond a page); the markup and whitespace are the loop's.
+    """
+    out = []
+    for field in form:
+        label, for_id = conditional_escape(field.label), escape(field.id_for_label)
+        if field.name == "interpretation":
+            out.append(
+                '\n        \n          <div class="form-check mb-2">\n            '
+                f'{field}\n            <label class="form-check-label" for="{for_id}">{label}'
+                "</label>\n          </div>\n        \n      "
+            )
+            continue
+        control = (
+            str(field)
+            if field.name == "q"
+            else f'\n            <select name="{escape(field.html_name)}" id="{for_id}" '
+            f'class="form-select form-select-sm">{select_options(field)}</select>\n            '
+        )
+        errors = "".join(
+            f'<div class="small text-danger">{conditional_escape(error)}</div>'
+            for error in field.errors
+        )
+        out.append(
+            '\n        \n          <div class="mb-2">\n            <label class="form-label '
+            f'small mb-0" for="{for_id}">{label}</label>\n            {control}\n            '
+            f"{errors}\n          </div>\n        \n      "
+        )
+    return mark_safe("".join(out))
 
 
 @register.simple_tag

@@ -60,9 +60,39 @@
       });
   }
 
+  // An open select2 (4.0) drops its list at the end of the page: the search field there has no
+  // name, the combobox names no list it controls, and the list uses tree roles for a listbox
+  // (axe: label, aria-required-attr/-children/-parent, list).
+  function openSelect2() {
+    var box = document.querySelector("select + .select2-container--open");
+    var select = box && box.previousElementSibling;
+    if (!select || select.tagName !== "SELECT") return;
+    var label = labelOf(select) || columnOf(select);
+    var combobox = box.querySelector("[role=combobox]");
+    if (combobox && combobox.getAttribute("aria-owns")) {
+      combobox.setAttribute("aria-controls", combobox.getAttribute("aria-owns"));
+    }
+    document.querySelectorAll(".select2-dropdown .select2-search__field").forEach(function (el) {
+      name(el, label);
+    });
+    document.querySelectorAll(".select2-dropdown .select2-results > .select2-results__options")
+      .forEach(function (list) {
+        if (list.getAttribute("role") !== "listbox") list.setAttribute("role", "listbox");
+        if (label) name(list, label);
+      });
+    document.querySelectorAll(".select2-dropdown .select2-results__options--nested")
+      .forEach(function (list) {
+        if (list.getAttribute("role") !== "none") list.setAttribute("role", "none");
+      });
+    document.querySelectorAll(".select2-dropdown [role=treeitem]").forEach(function (item) {
+      item.setAttribute("role", "option");
+    });
+  }
+
   function apply() {
     nameSelect2();
     nameInlineFields();
+    openSelect2();
   }
 
   // DateTimeShortcuts writes "You are N hours behind server time" under every date and time

@@ -108,6 +108,28 @@ def approved_registration(**kwargs):
     return RegistrationFactory(**kwargs)
 
 
+def with_photo(registration):
+    """``registration`` with a photo on file, its owner consenting to sensitive data."""
+    from delegates import services
+
+    services.update_sensitive_data(
+        registration,
+        consent=True,
+        dietary_needs="",
+        accessibility_needs="",
+        photo=services.clean_photo(image_upload()),
+        remove_photo=False,
+    )
+    registration.refresh_from_db()
+    return registration
+
+
+@pytest.fixture
+def delegate_with_photo(db):
+    """Makes an approved delegate with a photo on file: ``delegate_with_photo("Name")``."""
+    return lambda name: with_photo(approved_registration(name=name))
+
+
 def pdf_text(data: bytes) -> str:
     """All text of a PDF, whitespace removed (pypdf splits CJK lines)."""
     from pypdf import PdfReader

@@ -70,9 +70,11 @@ def test_events_with_the_same_title_read_apart_in_the_recipient_picker():
     SessionFactory(event=twins[1], starts_at=at(1, 10), room=room)
     twins[2].venue = VenueFactory(name_en="Shougang Park")
     twins[2].save()
-    SessionFactory(event=twins[2], starts_at=at(1, 10), room=room)
+    # Two rooms of one name (one on each floor): the same time is no clash.
+    twin_room = RoomFactory(venue=venue, name_en="Hall A", floor="2")
+    SessionFactory(event=twins[2], starts_at=at(1, 10), room=twin_room)
     SessionFactory(event=twins[3], starts_at=at(1, 11), room=room)
-    SessionFactory(event=twins[4], starts_at=at(1, 11), room=room)
+    SessionFactory(event=twins[4], starts_at=at(1, 11), room=twin_room)
     SessionFactory(event=twins[4], starts_at=at(1, 12), room=RoomFactory(name_en="Hall B"))
     other = EventFactory(title_en="Opening ceremony")
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from delegates import services
 from delegates.badges import code_from_token, token_for
 from delegates.models import Badge, BadgePrintJob, Scan
-from tests.delegates.conftest import approved_registration, image_upload, pdf_qr_codes, pdf_text
+from tests.delegates.conftest import approved_registration, pdf_qr_codes, pdf_text
 from tests.factories.accounts import UserFactory
 from tests.factories.delegates import CategoryFactory, RegistrationFactory
 
@@ -53,16 +53,8 @@ def test_own_badge_pdf_holds_both_names_and_a_qr_the_desk_accepts_once(client, d
     ]
 
 
-def test_badge_with_photo_embeds_it(client):
-    registration = approved_registration(name="Photo Person")
-    services.update_sensitive_data(
-        registration,
-        consent=True,
-        dietary_needs="",
-        accessibility_needs="",
-        photo=services.clean_photo(image_upload()),
-        remove_photo=False,
-    )
+def test_badge_with_photo_embeds_it(client, delegate_with_photo):
+    registration = delegate_with_photo("Photo Person")
     client.force_login(registration.user)
     pdf = client.get(reverse("delegates:badge")).content
     import io

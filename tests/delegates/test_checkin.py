@@ -84,18 +84,8 @@ def test_invitation_only_and_wrong_event_are_refused(client, desk_user):
     )
 
 
-def test_desk_shows_photo_to_the_desk_only(client, desk_user):
-    from tests.delegates.conftest import image_upload
-
-    registration = approved_registration(name="With Photo")
-    services.update_sensitive_data(
-        registration,
-        consent=True,
-        dietary_needs="",
-        accessibility_needs="",
-        photo=services.clean_photo(image_upload()),
-        remove_photo=False,
-    )
+def test_desk_shows_photo_to_the_desk_only(client, desk_user, delegate_with_photo):
+    registration = delegate_with_photo("With Photo")
     photo = reverse("delegates:desk_photo", args=[registration.pk])
     client.force_login(desk_user)
     assert photo in scan(client, token_of(registration))
@@ -104,21 +94,8 @@ def test_desk_shows_photo_to_the_desk_only(client, desk_user):
     assert client.get(photo).status_code == 403
 
 
-def test_desk_opens_only_photos_of_people_it_scanned(client, desk_user):
-    from tests.delegates.conftest import image_upload
-
-    people = []
-    for name in ["Scanned Person", "Never Scanned"]:
-        registration = approved_registration(name=name)
-        services.update_sensitive_data(
-            registration,
-            consent=True,
-            dietary_needs="",
-            accessibility_needs="",
-            photo=services.clean_photo(image_upload()),
-            remove_photo=False,
-        )
-        people.append(registration)
+def test_desk_opens_only_photos_of_people_it_scanned(client, desk_user, delegate_with_photo):
+    people = [delegate_with_photo(name) for name in ["Scanned Person", "Never Scanned"]]
     client.force_login(desk_user)
     scan(client, token_of(people[0]))
     assert client.get(reverse("delegates:desk_photo", args=[people[0].pk])).status_code == 200

@@ -9,9 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from core.storage import private_storage
-from delegates import services
 from delegates.models import BadgePrintJob, Registration
-from tests.delegates.conftest import approved_registration, image_upload
+from tests.delegates.conftest import approved_registration, with_photo
 from tests.factories.accounts import StaffFactory, UserFactory
 from tests.factories.exhibitors import OrganizationFactory
 from tests.queries import assert_queries_do_not_grow
@@ -23,19 +22,6 @@ PDF = b"%PDF-1.4\n% a badge print job\n"
 PHOTO_QUERIES = 3
 # Session, user, the job (who asked for it needs no permission query).
 PRINT_JOB_QUERIES = 3
-
-
-def with_photo(registration: Registration) -> Registration:
-    services.update_sensitive_data(
-        registration,
-        consent=True,
-        dietary_needs="",
-        accessibility_needs="",
-        photo=services.clean_photo(image_upload()),
-        remove_photo=False,
-    )
-    registration.refresh_from_db()
-    return registration
 
 
 def done_job(by) -> BadgePrintJob:

@@ -98,18 +98,8 @@ def test_wrong_codes_are_recorded_and_a_burst_is_throttled(client, desk_user, or
     assert "ZZZZZ-ZZZ09" in page and "check-in desk" in page
 
 
-def test_the_desk_finds_a_person_by_name_or_email(client, desk_user):
-    from tests.delegates.conftest import image_upload
-
-    registration = approved_registration(name="Findable Person")
-    services.update_sensitive_data(
-        registration,
-        consent=True,
-        dietary_needs="",
-        accessibility_needs="",
-        photo=services.clean_photo(image_upload()),
-        remove_photo=False,
-    )
+def test_the_desk_finds_a_person_by_name_or_email(client, desk_user, delegate_with_photo):
+    registration = delegate_with_photo("Findable Person")
     approved_registration(name="Someone Else")
     client.force_login(desk_user)
     page = client.get(reverse("delegates:desk"), {"q": "findable"}).content.decode()

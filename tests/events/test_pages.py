@@ -20,16 +20,16 @@ from tests.factories.events import (
 )
 from tests.queries import assert_queries_do_not_grow
 
-# Cold cache: forum, filter choices (sections, themes, rooms), count, session cards, speakers and
-# moderators (one UNION).
-SCHEDULE_QUERIES = 7
+# Cold cache: forum, filter choices (sections, themes and rooms in one UNION), session cards,
+# speakers and moderators (one UNION). No count: the day fits on one page (card_page).
+SCHEDULE_QUERIES = 4
 # With a filter or a search: one more, the matches per day on the day tabs.
-SCHEDULE_FILTERED_QUERIES = 8
+SCHEDULE_FILTERED_QUERIES = 5
 # Warm cache: the forum row alone (its versions are the cache key).
 SCHEDULE_WARM_QUERIES = 1
 GRID_QUERIES = 2
 EVENT_QUERIES = 5
-SESSION_QUERIES = 6
+SESSION_QUERIES = 4  # forum, session with its event, section and room, its themes, its people (one)
 SPEAKERS_QUERIES = 3
 SPEAKER_QUERIES = 4
 SECTION_QUERIES = 3
@@ -447,8 +447,47 @@ def test_a_busy_day_comes_in_pages_of_a_hundred(client, event):
     assert (junk.status_code, junk["Location"]) == (302, "/schedule/?day=2021-09-24")
 
 
+@pytest.mark.parametrize(("sessions", "pages"), [(100, 1), (101, 2)])
+def test_a_day_of_exactly_a_page_has_no_second_one(client, event, sessions, pages):
+    """Page 1 reads one card more than it shows to know whether a second page exists."""
+    rooms = [RoomFactory() for _i in range(10)]
+    for i in range(sessions):
+        SessionFactory(
+            event=event,
+            room=rooms[i % 10],
+            starts_at=at(0, 8 + i // 10),
+            ends_at=at(0, 9 + i // 10),
+        )
+    html = client.get("/schedule/?day=2021-09-24").content.decode()
+    assert html.count('class="card mb-2 session-card') == 100
+    assert f"{sessions} sessions" in html
+    assert ("1 / 2" in html) == (pages == 2)
+    second = client.get("/schedule/?day=2021-09-24&page=2")
+    if pages == 1:
+        assert (second.status_code, second["Location"]) == (302, "/schedule/?day=2021-09-24")
+    else:
+        assert second.content.decode().count('class="card mb-2 session-card') == 1
+
+
 def test_speakers_appear_under_the_name_readers_of_the_page_know(client, varied):
     english = client.get("/schedule/?day=2021-09-24").content.decode()
     chinese = client.get("/zh-hans/schedule/?day=2021-09-24").content.decode()
     assert ">Ada Quantum</a>" in english and "量子艾达" not in english
     assert ">量子艾达</a>" in chinese
+
+
+def test_the_session_page_lists_its_speakers_and_moderators_by_name(client, event):
+    """Both relations come from one statement (selectors.session_people): each person under the
+    heading of their role, by name, one who speaks and moderates under both, other sessions'
+    people nowhere."""
+    both = SpeakerFactory(name="Bea Both", affiliation_en="Lab <b>")
+    speakers = [SpeakerFactory(name="Zed Speaks"), SpeakerFactory(name="Amy Speaks"), both]
+    moderator = SpeakerFactory(name="Mo Derates")
+    session = SessionFactory(event=event, speakers=speakers, moderators=[moderator, both])
+    SessionFactory(event=event, speakers=[SpeakerFactory(name="Elsewhere Only")])
+    html = client.get(session.urls.public).content.decode()
+    said, moderated = html.split(">Moderators</h2>")
+    said = said.split(">Speakers</h2>")[1]
+    assert re.findall(r">([^<]+)</a>", said) == ["Amy Speaks", "Bea Both", "Zed Speaks"]
+    assert re.findall(r">([^<]+)</a>", moderated.split("</ul>")[0]) == ["Bea Both", "Mo Derates"]
+    assert "Lab &lt;b&gt;" in said and "Elsewhere Only" not in html

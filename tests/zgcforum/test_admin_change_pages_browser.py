@@ -63,6 +63,18 @@ def test_every_change_page_is_axe_clean(page, language):
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), kind
         page.screenshot(path=f"/tmp/change-{language}-{kind}.png", full_page=True)
         assert_accessible(page)
+        # A single-choice autocomplete of the form opened: its search field, the list it fetched.
+        picker = page.locator(
+            "fieldset.aligned select.admin-autocomplete:not([multiple])"
+            " + .select2 .select2-selection--single"
+        )
+        assert picker.count() or kind not in ("event", "session"), kind  # venue; event, room
+        if picker.count():
+            picker.first.click()
+            page.wait_for_selector(".select2-dropdown .select2-search__field")
+            page.wait_for_selector(".select2-results__option:not(.loading-results)")
+            assert_accessible(page)
+            page.keyboard.press("Escape")
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -131,3 +143,33 @@ def test_an_organizer_abroad_reads_one_time_zone_note_per_form(browser, live_ser
     page.wait_for_load_state("load")
     assert page.locator(".timezone-note, .timezonewarning").count() == 0
     context.close()
+
+
+SESSION_SEARCH = {
+    "en": ("Registrants of a session — Frontier technology forum", "Opening keynote"),
+    "zh-hans": ("议程的预约者 — 前沿科技论坛", "开幕主旨演讲"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_session_segment_is_found_by_searching_its_title(page, language):
+    prefix = "" if language == "en" else f"/{language}"
+    group, title = SESSION_SEARCH[language]
+    event = EventFactory(title_en="Frontier technology forum", title_zh_hans="前沿科技论坛")
+    keynote = SessionFactory(event=event, title_en="Opening keynote", title_zh_hans="开幕主旨演讲")
+    SessionFactory(event=event)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, prefix)
+    page.goto(f"{prefix}/admin/notifications/announcement/add/")
+    page.wait_for_selector(".field-segment .select2-selection")
+    page.locator(".field-segment .select2-selection").click()
+    page.locator(".select2-search__field").fill(title)
+    # Three matches (confirmed, waitlisted, on their agenda), under the event's group.
+    results = page.locator(".select2-results__option[role=option]")
+    assert results.count() == 3
+    assert page.locator(".select2-results__group").all_inner_texts() == [group]
+    page.screenshot(path=f"/tmp/session-search-{language}.png")
+    assert_accessible(page)  # the open picker's search field and results are named
+    results.first.click()
+    value = page.locator("#id_segment").input_value()
+    assert value == f"delegates.session_registrants?status=confirmed&session={keynote.code}"

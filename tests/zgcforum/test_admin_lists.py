@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from exhibitors.models import Application
 from tests.factories.accounts import UserFactory
+from tests.factories.events import EventFactory, SessionFactory, at
 from tests.factories.exhibitors import ApplicationFactory, OrganizationFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,11 +54,22 @@ def test_the_review_list_searches_both_languages_and_the_credit_code(organizer):
 
 
 def test_the_recipient_picker_is_grouped_and_searchable(organizer):
+    event = EventFactory(title_zh_hans="前沿科技论坛")
+    session = SessionFactory(event=event, title_zh_hans="开幕主旨演讲", starts_at=at(1, 9, 30))
     html = organizer.get("/zh-hans/admin/notifications/announcement/add/").content.decode()
     select = html[html.index('<select name="segment"') :]
     select = select[: select.index("</select>")]
     assert "searchable-select" in select and 'data-language="zh-CN"' in select
     assert "<optgroup" in select  # segments with parameters are groups of their own
+    # A session is picked from its event's group, named with its day and time: no code to type.
+    group = select.split('<optgroup label="议程的预约者 — 前沿科技论坛">', 1)[1].split(
+        "</optgroup>"
+    )[0]
+    value = f"delegates.session_registrants?status=confirmed&amp;session={session.code}"
+    assert (
+        f'<option value="{value}">议程的预约者：已确认座位，前沿科技论坛 — 09-25 09:30 · 开幕主旨演讲'
+        in group
+    )
     assert "select2.full.min.js" in html and "admin-searchable-select.js" in html
     assert "select2/i18n/zh-CN.js" in html
 
