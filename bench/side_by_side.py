@@ -62,9 +62,11 @@ OURS_GUNICORN = [run.GUNICORN[0], "zgcforum.wsgi", *SYNC_WORKERS]
 # As browsers send it: pretalx's /schedule/ answers a request without it with a text table.
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 HEADERS = {"Accept": ACCEPT}
-# pretalx's schedule takes 0.6 s from one client: under 8 connections on a busy machine some of
-# its answers come after wrk's default 2 s, which would drop them from the latencies.
-WRK_TIMEOUT = 10
+# pretalx's schedule and iCalendar take 0.6 s from one client; 8 connections queue for 2 sync
+# workers, so on a busy machine (2.5 s a request) the last in line waits 4 × 2.5 s: past wrk's
+# default 2 s, and even 10 s, which would drop those requests from the latencies. gunicorn's own
+# worker timeout is 30 s.
+WRK_TIMEOUT = 30
 FULL = {"repeats": 3, "seconds": 10, "single_seconds": 5}
 QUICK = {"repeats": 1, "seconds": 5, "single_seconds": 3}
 FEED_SESSIONS, FEED_TARGET_MS = 50, 10.0
