@@ -241,7 +241,7 @@ def speaker_list(request):
 @require_safe
 def speaker_detail(request, slug):
     forum = _forum()
-    speaker = selectors.public_speakers(forum).filter(slug=slug).first()
+    speaker = selectors.public_speaker(forum, slug)
     if speaker is None:
         raise Http404
     sessions = selectors.session_cards(selectors.speaker_sessions(forum, speaker))

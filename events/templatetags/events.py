@@ -131,6 +131,23 @@ def day_slots(context, slots) -> str:
     return mark_safe("".join(out))
 
 
+@register.simple_tag(takes_context=True)
+def result_slots(context, slots) -> str:
+    """One day of a search's results: each start time, then its cards (as ``day_slots``, with
+    the results' lighter headings). The markup and whitespace are the template loops' it replaced.
+    """
+    return mark_safe(
+        "".join(
+            '\n          <p class="small fw-semibold slot-time mb-1">'
+            f'<time datetime="{escape(cards[0]["start_iso"])}">{escape(cards[0]["start"])}</time>'
+            '</p>\n          <ul class="list-unstyled mb-2">\n            '
+            + "".join(f"<li>{session_card(context, card)}</li>" for card in cards)
+            + "\n          </ul>\n        "
+            for _start, cards in slots
+        )
+    )
+
+
 def _visitor_part(shared: dict, card: dict) -> str:
     """A visitor's links to log in and come back to this card (none on a cancelled session)."""
     if card["cancelled"] or not shared["actions"]:

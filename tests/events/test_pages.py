@@ -491,3 +491,6 @@ def test_the_session_page_lists_its_speakers_and_moderators_by_name(client, even
     assert re.findall(r">([^<]+)</a>", said) == ["Amy Speaks", "Bea Both", "Zed Speaks"]
     assert re.findall(r">([^<]+)</a>", moderated.split("</ul>")[0]) == ["Bea Both", "Mo Derates"]
     assert "Lab &lt;b&gt;" in said and "Elsewhere Only" not in html
+    # a moderator who speaks nowhere has a page too (selectors.public_speaker), listing the session
+    page = client.get(moderator.urls.public)
+    assert page.status_code == 200 and session.title_en in page.content.decode()
