@@ -265,13 +265,17 @@ HOW = """\
 (`bench/nocache_settings.py`, demo seeded `--as-held` into `zgc_sidebyside`) beside **pretalx
 2026.2.1** with its own defaults (`bench/pretalx/setup.sh`: a venv with Python ≥ 3.13 in
 `~/.cache/zgc-bench`, SQLite, a private Redis, the same 2021 forum seeded by `bench/pretalx/seed.py`;
-`bash bench/pretalx/setup.sh [--reset]` alone sets it up or seeds it afresh), both under gunicorn with 2 sync workers, and runs `wrk -t2 -c8 -d10s` on each side of each pair,
-pairs interleaved, 3 repeats (medians, ranges in brackets). Both sides send a browser's `Accept`.
+`bash bench/pretalx/setup.sh [--reset]` alone sets it up or seeds it afresh), both under
+gunicorn with 2 sync workers, and runs `wrk -t2 -c8 -d10s` on each side of each pair, pairs
+interleaved, 3 repeats (medians, ranges in brackets). Both sides send a browser's `Accept`.
 Every page must answer 200 and show the expected talk or speaker before and after its runs.
 Query counts: the second GET through each side's Django test client. The scale-10 table compares
 the p50 from one client (`wrk -t1 -c1`) on a second database seeded `--scale 10`, both scales
 served at once and measured alternately. The machine has 2 cores shared with other work: read the
-ratios, not the absolute rates, and the load average."""
+ratios, not the absolute rates, and the load average. Requests wrk counts as unanswered in 30 s
+are listed under "Failures" (on 2026-12-06 pretalx's iCalendar showed some at 6 req/s, where no
+request should wait that long; its answers carry a Content-Length and `Connection: close`; the
+cause is not found yet)."""
 
 
 def render_report(meta: dict, pairs: str, scale: str, feed: str, failures: list[str]) -> str:
