@@ -73,6 +73,11 @@ WORKING_NOTICE = _(
     "delegates see them only once the schedule is released."
 )
 
+IMPORTED_NOTICE = _(
+    "Imported sessions are in the working programme: the public schedule, exports and delegates "
+    "see them once the schedule is released."
+)
+
 
 def working_initial(values: dict) -> dict:
     """Form initial data from a working change's JSON values."""
@@ -663,6 +668,10 @@ class SessionAdmin(AllOrNothingImportMixin, ServiceBackedAdmin, ScopedAdmin):
     readonly_fields = ["is_cancelled", "sequence", "released_in"]
     actions = ["cancel_selected", "restore_selected", export_sessions_csv]
     ordering = ["starts_at", "pk"]
+
+    def add_success_message(self, result, request):
+        super().add_success_message(result, request)
+        messages.info(request, IMPORTED_NOTICE)
 
     def scoped(self, request, queryset):
         return queryset.filter(event__managers=request.user)

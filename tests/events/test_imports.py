@@ -98,6 +98,7 @@ def test_imported_sessions_wait_in_the_working_programme(client, team, event, ro
     assert "Brand new" in html and WorkingChange.objects.count() == 0  # a preview only
     page = confirm(client, SESSIONS, html)
     assert "Import finished" in page.content.decode()
+    assert "Imported sessions are in the working programme" in page.content.decode()
     assert not Session.objects.filter(code="s-new").exists()  # not released
     live.refresh_from_db()
     assert live.starts_at == at(0, 9) and live.title_en != "Moved"  # the released row stands
