@@ -4,6 +4,7 @@
 
 The database must hold the demo (``seed_demo --as-held``). Pages (default: all):
 
+- ``floor``: ``/healthz/``, the floor of ``make bench`` (a template, no database, every middleware);
 - ``day``: ``/schedule/?day=2021-09-24``, anonymous, every cache off;
 - ``day-zh``: the same day under ``/zh-hans/``;
 - ``session``: the opening ceremony's session page, every cache off;
@@ -72,6 +73,7 @@ def pages() -> dict:
     forum = selectors.current_forum()
     speaker = selectors.public_speakers(forum).order_by("pk").first()
     return {
+        "floor": ("/healthz/", cold_settings, False),
         "day": (f"/schedule/?day={DAY}", cold_settings, False),
         "day-zh": (f"/zh-hans/schedule/?day={DAY}", cold_settings, False),
         "session": ("/sessions/opening-ceremony-2/", cold_settings, False),
