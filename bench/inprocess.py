@@ -10,7 +10,9 @@ The database must hold the demo (``seed_demo --as-held``). Pages (default: all):
 - ``session``: the opening ceremony's session page, every cache off;
 - ``speaker``: the first speaker's page, every cache off;
 - ``delegate``: the day page for the bench's delegate (40 stars, 10 seats, ``bench/personas.py``),
-  the shared day fragment cached as in production (a local-memory cache here, Redis there).
+  the shared day fragment cached as in production (a local-memory cache here, Redis there);
+- ``feed``: that delegate's personal calendar feed (``/delegates/agenda/<token>.ics``, ~50
+  sessions: the 40 stars and 10 seats), every cache off.
 
 Each page is fetched a few times first (imports, templates, connections), then ``-n`` times; the
 median, minimum and 90th percentile go to stdout with the load average, and the median of the
@@ -79,7 +81,20 @@ def pages() -> dict:
         "session": ("/sessions/opening-ceremony-2/", cold_settings, False),
         "speaker": (f"/speakers/{speaker.slug}/", cold_settings, False),
         "delegate": (f"/schedule/?day={DAY}", warm_settings, True),
+        "feed": (feed_path, cold_settings, False),
     }
+
+
+def feed_path() -> str:
+    """The bench delegate's feed (made on first use; the same address on every run)."""
+    import bench.personas as personas
+    from delegates.models import AgendaFeed
+    from delegates.services import regenerate_feed
+
+    personas.delegate()
+    user = personas.bench_delegate()
+    feed = AgendaFeed.objects.filter(user=user).first()
+    return f"/delegates/agenda/{(feed or regenerate_feed(user)).token}.ics"
 
 
 def client_for(logged_in: bool):
@@ -145,6 +160,7 @@ def main(argv=None) -> int:
     )
     for name in names:
         path, settings, logged_in = known[name]
+        path = path() if callable(path) else path
         result = measure(name, path, settings, logged_in, args.n, args.profile)
         print(
             f"| {name} | `{path}` | {result['median']:.1f} | {result['min']:.1f} | "

@@ -17,19 +17,13 @@ PERSONAS = ("delegate",)
 def delegate() -> str:
     from django.conf import settings
 
-    from delegates.models import RSVP, Registration, Star
+    from delegates.models import RSVP, Star
     from events import selectors
 
     forum = selectors.current_forum()
-    registration = (
-        Registration.objects.filter(status=Registration.Status.APPROVED, anonymised_at=None)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    if forum is None or registration is None:
+    user = bench_delegate()
+    if forum is None or user is None:
         raise SystemExit("personas: no published forum or no approved delegate (seed_demo first)")
-    user = registration.user
     sessions = selectors.public_sessions(forum).filter(is_cancelled=False)
     day = selectors.sessions_on(sessions, forum, forum.starts_on).order_by("starts_at", "pk")
     for session in day[:STARS]:
@@ -43,6 +37,19 @@ def delegate() -> str:
             user=user, session=session, defaults={"status": RSVP.Status.CONFIRMED}
         )
     return f"{settings.SESSION_COOKIE_NAME}={session_key(user)}"
+
+
+def bench_delegate():
+    """The demo's first approved delegate (the user), or None."""
+    from delegates.models import Registration
+
+    registration = (
+        Registration.objects.filter(status=Registration.Status.APPROVED, anonymised_at=None)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return registration.user if registration else None
 
 
 def session_key(user) -> str:
