@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag, urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core.http import redirect_back
 from core.storage import private_file_response
-from events.exports import sessions_ical
+from events.exports import schedule_ical
 from events.models import Session
 
 from . import selectors, services
@@ -747,11 +748,14 @@ class FeedView(View):
     """The agenda as iCalendar for calendar apps: the secret token is the only key."""
 
     def get(self, request, token):
-        found = selectors.feed_sessions(token)
+        found = selectors.feed_export(token)
         if found is None:
             raise Http404
-        forum, sessions, marks = found
-        body = sessions_ical(forum, sessions, name=_("My ZGC Forum agenda"), marks=marks)
+        forum, sessions, people = found
+        language = get_language() or settings.LANGUAGE_CODE
+        body = schedule_ical(
+            forum, sessions, people, name=_("My ZGC Forum agenda"), language=language
+        )
         # No Last-Modified: a given-up seat or star leaves no time behind. The ETag still lets a
         # calendar that polls keep its copy.
         etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())

@@ -167,13 +167,9 @@ def test_the_lean_writer_writes_the_oracles_events_on_the_demo_forum(demo_forum,
                 == 1
             )
 
-        feed_forum, feed_sessions, marks = delegate_selectors.feed_sessions(token)
-        rows, feed_people = exports.session_rows(feed_sessions, marks)
+        feed_forum, rows, feed_people = delegate_selectors.feed_export(token)
         lean, oracle = _both(feed_forum, rows, feed_people, name="My agenda", language=language)
         assert assert_same_calendar(lean, oracle) >= 50
         _calendar, events = _events(lean)
         assert {str(e["STATUS"]) for e in events} == {"CONFIRMED", "TENTATIVE", "CANCELLED"}
         assert any(str(e.get("TRANSP", "")) == "TRANSPARENT" for e in events)
-        assert lean == exports.sessions_ical(
-            feed_forum, feed_sessions, name="My agenda", marks=marks
-        )

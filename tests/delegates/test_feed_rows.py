@@ -1,0 +1,123 @@
+"""The agenda feed's rows, read by two raw statements, are those the Session instances it used to
+build gave (the ORM path below is the oracle), and its calendar the same bytes, on SQLite and
+PostgreSQL: stars, seats, a waitlist place, a promotion, a cancelled session, people in both
+roles, and nothing of another delegate's or of an unpublished event."""
+
+import pytest
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone, translation
+
+from delegates import selectors, services
+from delegates.models import RSVP, Star
+from events import exports
+from events.models import Forum, Session
+from tests.delegates.agenda_support import approved_delegate, rsvp_session
+from tests.factories.events import EventFactory, ForumFactory, SessionFactory, SpeakerFactory, at
+
+pytestmark = pytest.mark.django_db
+
+
+def _oracle(user) -> tuple[Forum, list[dict], list[tuple]]:
+    """The feed's forum, rows and people as the Session instances gave them."""
+    mine = RSVP.objects.filter(session_id=OuterRef("pk"), user_id=user.pk)
+    starred_or_reserved = Q(stars__user=user) | Q(rsvps__user=user)
+    sessions = list(
+        Session.objects.published()
+        .filter(pk__in=Session.objects.filter(starred_or_reserved).values("pk"))
+        .select_related("event__forum", "event__section", "room__venue")
+        .annotate(
+            rsvp_status=Subquery(mine.values("status")[:1]),
+            rsvp_promoted=Subquery(mine.values("promoted_at")[:1]),
+        )
+        .prefetch_related("speakers", "moderators")
+        .order_by("starts_at", "ends_at", "pk")
+    )
+    marks = {s.pk: selectors._feed_mark(s.rsvp_status, s.rsvp_promoted) for s in sessions}
+    rows, people = exports.session_rows(sessions, marks)
+    return sessions[0].event.forum, rows, people
+
+
+@pytest.fixture
+def busy_agenda():
+    """A delegate who starred, reserved, waits, was promoted, and a cancelled session."""
+    person, other = approved_delegate(), approved_delegate()
+    ana = SpeakerFactory(name="Ana <b>Li</b>", name_zh="李安娜")
+    bo = SpeakerFactory(name="Bo Chen", name_zh="")
+    starred = SessionFactory(
+        title_en="Starred; with, commas", starts_at=at(0, 9), speakers=[bo, ana], moderators=[bo]
+    )
+    cancelled = SessionFactory(starts_at=at(0, 10))
+    seated = rsvp_session(5, starts_at=at(1, 9), ends_at=at(1, 10), speakers=[ana])
+    full = rsvp_session(1, starts_at=at(1, 9), ends_at=at(1, 11))
+    promoted = rsvp_session(1, starts_at=at(2, 14), ends_at=at(2, 15))
+    hidden = SessionFactory(event=EventFactory(is_published=False), starts_at=at(0, 9))
+    theirs = SessionFactory(starts_at=at(3, 9))
+    for session in (starred, cancelled, seated):
+        services.star_session(session, user=person)
+    Star.objects.create(user=person, session=hidden)  # starred before it was withdrawn
+    services.star_session(theirs, user=other)
+    services.reserve_seat(seated, user=person)
+    services.star_session(seated, user=person)  # starred and reserved: one event
+    services.reserve_seat(full, user=other)
+    services.reserve_seat(full, user=person)  # waitlisted
+    services.reserve_seat(promoted, user=other)
+    services.reserve_seat(promoted, user=person)
+    services.cancel_rsvp(promoted, user=other)  # the seat goes to the person
+    Session.objects.filter(pk=cancelled.pk).update(is_cancelled=True, sequence=4)
+    return person, services.regenerate_feed(person).token
+
+
+def test_the_rows_are_those_of_the_session_instances(busy_agenda):
+    person, token = busy_agenda
+    forum, rows, people = selectors.feed_export(token)
+    oracle_forum, oracle_rows, oracle_people = _oracle(person)
+    assert len(rows) == 5  # starred, cancelled, seated, waitlisted, promoted
+    assert {row["mark"].status for row in rows} == {"CONFIRMED", "TENTATIVE"}
+    assert [row["mark"] for row in rows] == [row["mark"] for row in oracle_rows]
+    assert [row["mark"].sequence for row in rows if row["mark"].busy] == [1, 1, 2]
+    for row, expected in zip(rows, oracle_rows, strict=True):
+        assert {key: row[key] for key in expected} == expected
+    # Ordered by name then id as ``schedule_export``'s (a person of several sessions in any
+    # order of those), with its plain country code, not the instances' order and Country.
+    by_name = [(p[3], p[1]) for p in people]
+    assert by_name == sorted(by_name)
+
+    def whole(p):
+        return p[3], p[1], p[0], p[8]
+
+    assert sorted(people, key=whole) == sorted(
+        ((*p[:7], str(p[7]), p[8]) for p in oracle_people), key=whole
+    )
+    assert (forum.pk, forum.timezone) == (oracle_forum.pk, oracle_forum.timezone)
+    assert forum.schedule_changed_at == oracle_forum.schedule_changed_at
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_feed_writes_the_bytes_of_the_session_instances(client, busy_agenda, language):
+    person, token = busy_agenda
+    Forum.objects.update(schedule_changed_at=timezone.now())
+    oracle_forum, oracle_rows, oracle_people = _oracle(person)
+    prefix = "/zh-hans" if language == "zh-hans" else ""
+    response = client.get(f"{prefix}/delegates/agenda/{token}.ics")
+    assert response.status_code == 200
+    with translation.override(language):
+        name = translation.gettext("My ZGC Forum agenda")
+        expected = exports.schedule_ical(
+            oracle_forum, oracle_rows, oracle_people, name=name, language=language
+        )
+    assert response.content == expected
+    assert response.content.count(b"BEGIN:VEVENT") == 5
+    assert b"STATUS:CANCELLED" in response.content and b"STATUS:TENTATIVE" in response.content
+
+
+def test_an_empty_agenda_is_an_empty_calendar_and_an_unknown_token_a_404(client):
+    ForumFactory(edition=2021)
+    person = approved_delegate()
+    token = services.regenerate_feed(person).token
+    forum, rows, people = selectors.feed_export(token)
+    assert (forum.edition, rows, people) == (2021, [], [])
+    response = client.get(f"/delegates/agenda/{token}.ics")
+    assert response.status_code == 200
+    assert b"BEGIN:VCALENDAR" in response.content and b"BEGIN:VEVENT" not in response.content
+    assert selectors.feed_export("no-such-token") is None
+    assert client.get("/delegates/agenda/no-such-token.ics").status_code == 404
