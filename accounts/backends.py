@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
+from core import prepared
 from core.registries import user_flags
 
 _SENTINEL_PK = -7_070_707
@@ -27,9 +28,11 @@ class ForumBackend(ModelBackend):
         model = get_user_model()
         alias = router.db_for_read(model)
         sql, params = self._user_query(model, alias)
-        user = next(
-            iter(model._default_manager.db_manager(alias).raw(sql, [*params, user_id])), None
-        )
+        # Planned once per connection on PostgreSQL: planning its subqueries took ~0.6 ms.
+        with prepared.statement(connections[alias], sql, len(params) + 1) as text:
+            user = next(
+                iter(model._default_manager.db_manager(alias).raw(text, [*params, user_id])), None
+            )
         return user if user is not None and self.user_can_authenticate(user) else None
 
     @classmethod
@@ -42,5 +45,14 @@ class ForumBackend(ModelBackend):
             sql, params = query.get_compiler(using=alias).as_sql()
             if not params or params[-1] != _SENTINEL_PK or _SENTINEL_PK in params[:-1]:
                 raise RuntimeError("the user query's primary key is not its last parameter")
-            cls._compiled[key] = (sql, list(params[:-1]))
+            params = list(params[:-1])
+            if connections[alias].vendor == "postgresql":
+                # The constants written in, the primary key left a parameter: a prepared
+                # statement's parameters need a type PostgreSQL can infer (``SELECT %s`` has none).
+                written = connections[alias].ops.compose_sql(sql, [*params, _SENTINEL_PK])
+                pieces = written.replace("%", "%%").split(str(_SENTINEL_PK))
+                if len(pieces) != 2:
+                    raise RuntimeError("the user query's primary key is not written once")
+                sql, params = "%s".join(pieces), []
+            cls._compiled[key] = (sql, params)
         return cls._compiled[key]

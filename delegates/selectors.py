@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import prepared
 from core.countries import country_name, forum_positions, in_forum_order
 from events.exports import Mark
 from events.models import Event, Forum, Session, Speaker
@@ -886,7 +887,8 @@ def feed_export(token: str) -> tuple[Forum, list[dict], list[tuple]] | None:
     """
     _columns, fields = _export_columns()
     with connection.cursor() as cursor:
-        cursor.execute(_feed_sql(), [token, token])
+        # Prepared: planning these seven tables took ~1.9 ms, three times running them.
+        prepared.execute(cursor, _feed_sql(), [token, token])
         found = cursor.fetchall()
     if not found:
         if not AgendaFeed.objects.filter(token=token).exists():
@@ -913,7 +915,8 @@ def feed_export(token: str) -> tuple[Forum, list[dict], list[tuple]] | None:
     ids = list(dict.fromkeys(row["pk"] for row in rows))
     vendor = connection.vendor
     with connection.cursor() as cursor:
-        cursor.execute(
+        prepared.execute(
+            cursor,
             _feed_people_sql(vendor, len(ids)),
             [ids, ids] if vendor == "postgresql" else [*ids, *ids],
         )
@@ -1054,7 +1057,7 @@ def viewer_states(user, codes, *, now=None) -> dict[str, ViewerState] | None:
     sql = _viewer_states_sql(vendor, len(codes))
     params = [user.pk, *([codes] if vendor == "postgresql" else codes)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(cursor, sql, params)  # planning it cost more than running it
         rows = cursor.fetchall()
     if not rows:
         return None

@@ -161,6 +161,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The few raw statements every logged-in request runs are planned once per connection on
+# PostgreSQL (core.prepared). Off behind PgBouncer in transaction mode, which cannot keep them.
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 
 # --- Redis: Celery broker and cache, apart ---------------------------------------------------
 # The broker must never lose a queued task to the cache's evictions, and the cache must never
