@@ -19,22 +19,29 @@ def mark(code: str, html: str, *, page: bool = False) -> str:
 
 
 def personalise(request, html: str) -> str:
-    """``html`` with each marked part replaced by what the viewer is shown (visitors: as is)."""
+    """``html`` with each marked part replaced by what the viewer is shown (visitors: as is).
+
+    One pass of the pattern (``split``: the text between marks, then each mark's code and
+    page flag), half the time of finding the marks and substituting them in a second pass.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return html
-    found = MARK.findall(html)
-    if not found:
+    pieces = MARK.split(html)
+    if len(pieces) == 1:
         return html
-    cards = list(dict.fromkeys(code for code, page in found if not page))
-    pages = list(dict.fromkeys(code for code, page in found if page))
+    marks = [(code, bool(page)) for code, page in zip(pieces[1::3], pieces[2::3], strict=True)]
+    cards = list(dict.fromkeys(code for code, page in marks if not page))
+    pages = list(dict.fromkeys(code for code, page in marks if page))
     parts: dict[tuple[str, bool], str] = {}
     for viewer in session_viewers.ordered():
         for codes, page in ((cards, False), (pages, True)):
             if codes:
                 for code, part in viewer.render(request, codes, page=page).items():
                     parts[code, page] = parts.get((code, page), "") + part
-    return MARK.sub(lambda m: parts.get((m[1], bool(m[2])), ""), html)
+    pieces[1::3] = [parts.get(key, "") for key in marks]
+    pieces[2::3] = [""] * len(marks)
+    return "".join(pieces)
 
 
 def personal_response(request, response):
