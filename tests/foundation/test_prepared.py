@@ -66,11 +66,15 @@ def test_with_the_setting_off_statements_run_plainly(settings):
 
 def test_a_failed_first_use_leaves_the_connection_unprepared():
     require_postgres()
-    with pytest.raises(DatabaseError), transaction.atomic():
-        _run("SELECT no_such_column FROM accounts_user WHERE id = %s", [1])
-    rows, sql = _run(_fresh_sql().replace("%s + 1", "CAST(%s AS integer) + 1"), [1, "x"])
-    assert rows == [(2, "x")] and not sql[0].startswith(("PREPARE", "EXECUTE"))
-    prepared._prepared.pop(connection.connection, None)  # the next tests prepare again
+    connection.ensure_connection()
+    known = prepared._prepared.get(connection.connection)
+    try:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            _run("SELECT no_such_column FROM accounts_user WHERE id = %s", [1])
+        rows, sql = _run(_fresh_sql().replace("%s + 1", "CAST(%s AS integer) + 1"), [1, "x"])
+        assert rows == [(2, "x")] and not sql[0].startswith(("PREPARE", "EXECUTE"))
+    finally:  # what this connection holds is still prepared: the next tests execute it
+        prepared._prepared[connection.connection] = known if known is not None else set()
 
 
 def test_a_stray_percent_sign_is_refused():
