@@ -339,13 +339,12 @@ def event_ics(request, slug):
 @require_safe
 def session_ics(request, code):
     forum = _forum()
-    if not selectors.public_sessions(forum).filter(code=code).exists():
+    sessions = selectors.export_sessions(forum, code=code)
+    if not sessions:
         raise Http404
 
     def build():
-        sessions, people = selectors.schedule_export(forum, code=code)
-        if not sessions:  # unpublished since the check above
-            raise Http404
+        people = selectors.export_people(forum, code=code)
         language = get_language()
         title = exports.translator(language)(sessions[0], "title")
         return exports.schedule_ical(forum, sessions, people, name=title, language=language)
@@ -368,7 +367,7 @@ def schedule_json(request):
             people,
             release_number=forum.release_number,
             language=get_language(),
-            releases=selectors.releases(forum),
+            releases=selectors.export_releases(forum),
         )
         return exports.dumps(document)
 
