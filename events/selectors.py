@@ -445,6 +445,22 @@ def schedule_export(
     return rows, export_people(forum, event=event, code=code)
 
 
+def export_event(forum: Forum, slug: str) -> Event | None:
+    """The forum's published event of this slug, for its .ics (title and id): one statement
+    without the event page's section, venue and themes."""
+    event, forum_meta = Event._meta, Forum._meta
+    e_forum, e_slug, e_published = (
+        event.get_field(name).column for name in ("forum", "slug", "is_published")
+    )
+    found = Event.objects.raw(
+        f"SELECT e.* FROM {event.db_table} e JOIN {forum_meta.db_table} f ON f.id = e.{e_forum}"
+        f" WHERE e.{e_forum} = %s AND e.{e_slug} = %s AND e.{e_published} = %s"
+        f" AND f.{forum_meta.get_field('is_published').column} = %s",
+        [forum.pk, slug, True, True],
+    )
+    return next(iter(found), None)
+
+
 ExportRelease = namedtuple("ExportRelease", "number released_at comment_en comment_zh_hans")
 
 

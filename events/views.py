@@ -320,7 +320,7 @@ def schedule_ics(request):
 @require_safe
 def event_ics(request, slug):
     forum = _forum()
-    event = selectors.public_event(forum, slug)
+    event = selectors.export_event(forum, slug)
     if event is None:
         raise Http404
 
