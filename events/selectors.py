@@ -292,6 +292,13 @@ EXPORT_FIELDS = (
     "room__position", "room__venue__name_en", "room__venue__name_zh_hans",
     "room__venue__position",
 )  # fmt: skip
+# What an iCalendar export reads of a session (``exports.schedule_ical``): half the columns.
+ICAL_FIELDS = (
+    "pk", "code", "title_en", "title_zh_hans", "starts_at", "ends_at", "is_cancelled",
+    "sequence", "event__title_en", "event__title_zh_hans", "event__section__name_en",
+    "event__section__name_zh_hans", "room_id", "room__name_en", "room__name_zh_hans",
+    "room__venue__name_en", "room__venue__name_zh_hans",
+)  # fmt: skip
 # One row per (session, person): the person's fields, then False (speaks) or True (moderates).
 EXPORT_PEOPLE_FIELDS = (
     "session_id", "speaker_id", "speaker__slug", "speaker__name", "speaker__name_zh",
@@ -336,8 +343,8 @@ def _export_filter(by: str | None) -> str:
 
 
 @cache
-def _export_sessions_sql(by: str | None) -> str:
-    """``EXPORT_FIELDS`` of the published sessions in ``public_sessions``' order: one statement
+def _export_sessions_sql(by: str | None, fields: tuple[str, ...]) -> str:
+    """``fields`` (of ``EXPORT_FIELDS``) of the published sessions in ``public_sessions``' order: one statement
     written once from ``_meta`` (the ORM's ``values()`` over five joined tables, compiled and
     iterated through modeltranslation's queryset, took most of a whole export's time)."""
     session, event, room = Session._meta, Event._meta, Room._meta
@@ -347,7 +354,7 @@ def _export_sessions_sql(by: str | None) -> str:
         f" JOIN {room.db_table} r ON r.id = s.{session.get_field('room').column}"
         f" JOIN {venue.db_table} v ON v.id = r.{room.get_field('venue').column}"
     )
-    columns = ", ".join(_export_column(path) for path in EXPORT_FIELDS)
+    columns = ", ".join(_export_column(path) for path in fields)
     order = ", ".join(
         _export_column(path)
         for path in ("starts_at", "room__venue__position", "room__position", "pk")
@@ -402,19 +409,22 @@ def _aware(rows: list[tuple], positions: tuple[int, ...]) -> list[tuple]:
     return fixed
 
 
-_EXPORT_TIMES = (EXPORT_FIELDS.index("starts_at"), EXPORT_FIELDS.index("ends_at"))
-
-
 def export_sessions(
-    forum: Forum, *, event: Event | None = None, code: str | None = None
+    forum: Forum,
+    *,
+    event: Event | None = None,
+    code: str | None = None,
+    fields: tuple[str, ...] = EXPORT_FIELDS,
 ) -> list[dict]:
-    """The ``schedule_export`` session rows alone: one statement (a session's .ics asks it
-    first, to answer 404 before anything is built)."""
+    """The ``schedule_export`` session rows alone, with ``fields`` (``ICAL_FIELDS`` are all the
+    iCalendar exports read): one statement (a session's .ics asks it first, to answer 404
+    before anything is built)."""
     by = "event" if event is not None else "code" if code is not None else None
     with connection.cursor() as cursor:
-        cursor.execute(_export_sessions_sql(by), _export_params(forum, event, code))
-        rows = _aware(cursor.fetchall(), _EXPORT_TIMES)
-    return [dict(zip(EXPORT_FIELDS, row, strict=True)) for row in rows]
+        cursor.execute(_export_sessions_sql(by, fields), _export_params(forum, event, code))
+        times = (fields.index("starts_at"), fields.index("ends_at"))
+        rows = _aware(cursor.fetchall(), times)
+    return [dict(zip(fields, row, strict=True)) for row in rows]
 
 
 def export_people(
@@ -429,17 +439,21 @@ def export_people(
 
 
 def schedule_export(
-    forum: Forum, *, event: Event | None = None, code: str | None = None
+    forum: Forum,
+    *,
+    event: Event | None = None,
+    code: str | None = None,
+    fields: tuple[str, ...] = EXPORT_FIELDS,
 ) -> tuple[list[dict], list[tuple]]:
     """What the JSON and iCalendar exports hold, as plain values: two statements whatever the
     number of sessions, each written once from ``_meta`` and read as tuples.
 
     The published sessions of ``public_sessions`` (same order; only those of ``event``, or the
-    one of ``code``, when given) as ``EXPORT_FIELDS`` dicts, and their speakers and moderators
+    one of ``code``, when given) as dicts of ``fields``, and their speakers and moderators
     as ``EXPORT_PEOPLE_FIELDS + (moderates,)`` tuples ordered by name (one UNION of both
     relations).
     """
-    rows = export_sessions(forum, event=event, code=code)
+    rows = export_sessions(forum, event=event, code=code, fields=fields)
     if not rows:
         return [], []
     return rows, export_people(forum, event=event, code=code)

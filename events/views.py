@@ -306,7 +306,7 @@ def schedule_ics(request):
     forum = _forum()
 
     def build():
-        sessions, people = selectors.schedule_export(forum)
+        sessions, people = selectors.schedule_export(forum, fields=selectors.ICAL_FIELDS)
         return exports.schedule_ical(
             forum, sessions, people, name=forum.name, language=get_language()
         )
@@ -325,7 +325,9 @@ def event_ics(request, slug):
         raise Http404
 
     def build():
-        sessions, people = selectors.schedule_export(forum, event=event)
+        sessions, people = selectors.schedule_export(
+            forum, event=event, fields=selectors.ICAL_FIELDS
+        )
         return exports.schedule_ical(
             forum, sessions, people, name=event.title, language=get_language()
         )
@@ -339,7 +341,7 @@ def event_ics(request, slug):
 @require_safe
 def session_ics(request, code):
     forum = _forum()
-    sessions = selectors.export_sessions(forum, code=code)
+    sessions = selectors.export_sessions(forum, code=code, fields=selectors.ICAL_FIELDS)
     if not sessions:
         raise Http404
 
