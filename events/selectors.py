@@ -321,17 +321,16 @@ def _export_column(path: str) -> str:
 
 
 def _published(head: str, joins: str = "") -> str:
-    """``FROM head … WHERE`` over the published sessions of a forum (``public_sessions``: the
-    event and its forum published, as ``SessionQuerySet.published`` says); ``head`` ends with the
-    session's table aliased ``s``, ``joins`` adds tables after the event (``e``) and forum (``f``).
-    """
-    session, event, forum = Session._meta, Event._meta, Forum._meta
+    """``FROM head … WHERE`` over the published sessions of one forum (``public_sessions``:
+    their event published, as ``SessionQuerySet.published`` says; that the forum itself is
+    published the caller checks on the row it holds, which spares a join to plan and run);
+    ``head`` ends with the session's table aliased ``s``, ``joins`` adds tables after the
+    event (``e``)."""
+    session, event = Session._meta, Event._meta
     e_forum, e_published = (event.get_field(f).column for f in ("forum", "is_published"))
     return (
         f" FROM {head} JOIN {event.db_table} e ON e.id = s.{session.get_field('event').column}"
-        f" JOIN {forum.db_table} f ON f.id = e.{e_forum}{joins}"
-        f" WHERE e.{e_forum} = %s AND e.{e_published} = %s"
-        f" AND f.{forum.get_field('is_published').column} = %s"
+        f"{joins} WHERE e.{e_forum} = %s AND e.{e_published} = %s"
     )
 
 
@@ -390,7 +389,7 @@ def _export_people_sql(by: str | None) -> str:
 
 
 def _export_params(forum: Forum, event: Event | None, code: str | None) -> list:
-    params = [forum.pk, True, True]
+    params = [forum.pk, True]
     if event is not None:
         params.append(event.pk)
     elif code is not None:
@@ -422,6 +421,8 @@ def export_sessions(
     """The ``schedule_export`` session rows alone, with ``fields`` (``ICAL_FIELDS`` are all the
     iCalendar exports read): one statement (a session's .ics asks it first, to answer 404
     before anything is built)."""
+    if not forum.is_published:  # SessionQuerySet.published: the forum too
+        return []
     by = "event" if event is not None else "code" if code is not None else None
     with connection.cursor() as cursor:
         cursor.execute(_export_sessions_sql(by, fields), _export_params(forum, event, code))
@@ -434,6 +435,8 @@ def export_people(
     forum: Forum, *, event: Event | None = None, code: str | None = None
 ) -> list[tuple]:
     """The ``schedule_export`` people rows of the same sessions alone: one statement."""
+    if not forum.is_published:  # SessionQuerySet.published: the forum too
+        return []
     by = "event" if event is not None else "code" if code is not None else None
     params = _export_params(forum, event, code)
     with connection.cursor() as cursor:

@@ -143,3 +143,13 @@ def test_a_speaker_renamed_after_a_release_shows_at_once_in_both_exports(client,
     for path in ("/schedule.ics", "/api/schedule.json", f"/events/{event.slug}/event.ics"):
         body = client.get(path).content.decode()
         assert "Augusta Ada King" in body and "Ada Lovelace" not in body, path
+
+
+def test_an_unpublished_forum_exports_no_sessions(event, forum):
+    SessionFactory(event=event, starts_at=at(0, 9), ends_at=at(0, 10), speakers=[SpeakerFactory()])
+    assert len(selectors.schedule_export(forum)[0]) == 1
+    forum.is_published = False
+    forum.save()
+    assert orm_schedule_export(forum) == ([], [])
+    assert selectors.schedule_export(forum) == ([], [])
+    assert selectors.export_people(forum) == []
