@@ -67,7 +67,8 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
     """One VEVENT per session, times in the forum's zone with its VTIMEZONE; stable UIDs.
 
     ``sessions`` and ``people`` are the plain rows of ``selectors.schedule_export`` (no model
-    instances); translated fields fall back to the other language as modeltranslation does.
+    instances; ``selectors.ICAL_FIELDS`` are the session fields read, plus an optional
+    ``mark``); translated fields fall back to the other language as modeltranslation does.
     Written as content lines by ``events.ical`` (properties in ``icalendar``'s order, so the
     bytes are those ``icalendar`` would write); what many events share (stamp, times, places,
     sections) is written once.

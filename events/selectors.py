@@ -343,9 +343,10 @@ def _export_filter(by: str | None) -> str:
 
 @cache
 def _export_sessions_sql(by: str | None, fields: tuple[str, ...]) -> str:
-    """``fields`` (of ``EXPORT_FIELDS``) of the published sessions in ``public_sessions``' order: one statement
-    written once from ``_meta`` (the ORM's ``values()`` over five joined tables, compiled and
-    iterated through modeltranslation's queryset, took most of a whole export's time)."""
+    """``fields`` (of ``EXPORT_FIELDS``) of the published sessions in ``public_sessions``'
+    order: one statement written once from ``_meta`` (the ORM's ``values()`` over five joined
+    tables, compiled and iterated through modeltranslation's queryset, took most of a whole
+    export's time)."""
     session, event, room = Session._meta, Event._meta, Room._meta
     section, venue = Section._meta, room.get_field("venue").related_model._meta
     joins = (
