@@ -11,6 +11,9 @@ The database must hold the demo (``seed_demo --as-held``). Pages (default: all):
 - ``speaker``: the first speaker's page, every cache off;
 - ``delegate``: the day page for the bench's delegate (40 stars, 10 seats, ``bench/personas.py``),
   the shared day fragment cached as in production (a local-memory cache here, Redis there);
+- ``ics``, ``ics-zh``, ``json``: the whole-forum iCalendar (English, Chinese) and
+  ``/api/schedule.json``, every cache off; ``event-ics``, ``session-ics``: the opening
+  ceremony's event and session calendars, every cache off;
 - ``feed``: that delegate's personal calendar feed (``/delegates/agenda/<token>.ics``, ~50
   sessions: the 40 stars and 10 seats), every cache off.
 
@@ -74,6 +77,7 @@ def pages() -> dict:
 
     forum = selectors.current_forum()
     speaker = selectors.public_speakers(forum).order_by("pk").first()
+    event = selectors.public_sessions(forum).get(code="opening-ceremony-2").event
     return {
         "floor": ("/healthz/", cold_settings, False),
         "day": (f"/schedule/?day={DAY}", cold_settings, False),
@@ -81,6 +85,11 @@ def pages() -> dict:
         "session": ("/sessions/opening-ceremony-2/", cold_settings, False),
         "speaker": (f"/speakers/{speaker.slug}/", cold_settings, False),
         "delegate": (f"/schedule/?day={DAY}", warm_settings, True),
+        "ics": ("/schedule.ics", cold_settings, False),
+        "ics-zh": ("/zh-hans/schedule.ics", cold_settings, False),
+        "json": ("/api/schedule.json", cold_settings, False),
+        "event-ics": (f"/events/{event.slug}/event.ics", cold_settings, False),
+        "session-ics": ("/sessions/opening-ceremony-2/session.ics", cold_settings, False),
         "feed": (feed_path, cold_settings, False),
     }
 

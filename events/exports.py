@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from core.countries import country_name
@@ -55,11 +55,20 @@ def _people_names(people) -> dict[int, tuple[list[str], list[str]]]:
     return names
 
 
+def _when(moment, tz, zoned: bool, tzid: str) -> str:
+    """A DATE-TIME property's parameters and value: the wall time in the forum's zone with its
+    TZID, or UTC when the forum's zone is UTC."""
+    if zoned:
+        return f";TZID={tzid}:{ical.local(moment.astimezone(tz))}"
+    return f":{ical.utc(moment.astimezone(UTC))}"
+
+
 def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes:
     """One VEVENT per session, times in the forum's zone with its VTIMEZONE; stable UIDs.
 
     ``sessions`` and ``people`` are the plain rows of ``selectors.schedule_export`` (no model
-    instances); translated fields fall back to the other language as modeltranslation does.
+    instances; ``selectors.ICAL_FIELDS`` are the session fields read, plus an optional
+    ``mark``); translated fields fall back to the other language as modeltranslation does.
     Written as content lines by ``events.ical`` (properties in ``icalendar``'s order, so the
     bytes are those ``icalendar`` would write); what many events share (stamp, times, places,
     sections) is written once.
@@ -80,25 +89,24 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
     names = _people_names(people)
     nobody: tuple[list, list] = ([], [])
     site = absolute(language_prefix())
-    times: dict = {}
+    folded, text = ical.folded, ical.text
+    # Content lines many events share (times, places, sections), escaped and folded once.
+    starts: dict = {}
+    ends: dict = {}
     places: dict = {}
     categories: dict = {}
     for row in sessions:
         start, end, room = row["starts_at"], row["ends_at"], row["room_id"]
-        for moment in (start, end):
-            if moment not in times:
-                times[moment] = (
-                    f";TZID={forum.timezone}:{ical.local(moment.astimezone(tz))}"
-                    if zoned
-                    else f":{ical.utc(moment.astimezone(UTC))}"
-                )
+        if start not in starts:
+            starts[start] = folded(f"DTSTART{_when(start, tz, zoned, forum.timezone)}")
+        if end not in ends:
+            ends[end] = folded(f"DTEND{_when(end, tz, zoned, forum.timezone)}")
         if room not in places:
-            places[room] = ical.text(
-                f"{translated(row, 'room__name')}, {translated(row, 'room__venue__name')}"
-            )
+            place = f"{translated(row, 'room__name')}, {translated(row, 'room__venue__name')}"
+            places[room] = folded(f"LOCATION:{text(place)}")
         section = translated(row, "event__section__name")
         if section not in categories:
-            categories[section] = ical.text(section)
+            categories[section] = folded(f"CATEGORIES:{text(section)}")
         speaking, moderating = names.get(row["pk"], nobody)
         description = translated(row, "event__title")
         if speaking or moderating:
@@ -109,23 +117,21 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
         mark = row.get("mark")
         if mark is not None:
             sequence += mark.sequence
-            status = "CANCELLED" if row["is_cancelled"] else ical.text(mark.status)
+            status = "CANCELLED" if row["is_cancelled"] else text(mark.status)
             transparent = not mark.busy
-        line("BEGIN:VEVENT")
-        line(f"SUMMARY:{ical.text(translated(row, 'title'))}")
-        line(f"DTSTART{times[start]}")
-        line(f"DTEND{times[end]}")
-        line(f"DTSTAMP:{stamp}")
-        line(f"UID:{ical.text(row['code'])}@{UID_DOMAIN}")
-        line(f"SEQUENCE:{sequence}")
-        line(f"CATEGORIES:{categories[section]}")
-        line(f"DESCRIPTION:{ical.text(description)}")
-        line(f"LOCATION:{places[room]}")
-        line(f"STATUS:{status}")
-        if transparent:
-            line("TRANSP:TRANSPARENT")
-        line(f"URL:{site}/sessions/{row['code']}/")  # Session.urls.public
-        line("END:VEVENT")
+        code = row["code"]
+        summary = folded(f"SUMMARY:{text(translated(row, 'title'))}")
+        uid = folded(f"UID:{text(code)}@{UID_DOMAIN}")
+        about = folded(f"DESCRIPTION:{text(description)}")
+        url = folded(f"URL:{site}/sessions/{code}/")  # Session.urls.public
+        transp = "\r\nTRANSP:TRANSPARENT" if transparent else ""
+        # One block of content lines per event, in icalendar's order of properties.
+        out.lines_folded(
+            f"BEGIN:VEVENT\r\n{summary}\r\n{starts[start]}\r\n{ends[end]}\r\n"
+            f"DTSTAMP:{stamp}\r\n{uid}\r\nSEQUENCE:{sequence}\r\n{categories[section]}\r\n"
+            f"{about}\r\n{places[room]}\r\n{folded(f'STATUS:{status}')}{transp}\r\n"
+            f"{url}\r\nEND:VEVENT"
+        )
     line("END:VCALENDAR")
     return bytes(out)
 
@@ -194,28 +200,27 @@ def schedule_json(
 
     site = absolute(language_prefix())
     speakers: dict[int, dict] = {}
-    # A country's name switches the translation on and off (~0.08 ms): once per country, not
-    # once per speaker.
-    countries: dict[str, str | None] = {}
+    # Country names in the document's language, switched on once (not once per country).
+    with translation.override(language):
+        countries = {code: country_name(code) or None for code in {str(p[7] or "") for p in people}}
     roles: dict[int, tuple[list, list]] = {}  # session id: (speaker slugs, moderator slugs)
     for session_id, pk, slug, name, name_zh, aff_en, aff_zh, country, moderates in people:
         if pk not in speakers:
             country_code = str(country or "")
-            if country_code not in countries:
-                countries[country_code] = country_name(country_code, language=language) or None
             affiliation = (aff_zh, aff_en) if order[0] == "zh_hans" else (aff_en, aff_zh)
             speakers[pk] = {
                 "slug": slug,
                 "name": name,
                 "name_zh": name_zh or None,
                 "affiliation": affiliation[0] or affiliation[1] or None,
-                "country": str(country or "") or None,
+                "country": country_code or None,
                 "country_name": countries[country_code],
                 "url": f"{site}/speakers/{slug}/",
             }
         roles.setdefault(session_id, ([], []))[1 if moderates else 0].append(slug)
     events: dict = {}
     rooms: dict = {}
+    moments: dict = {}  # datetime: ISO 8601 (sessions share their start and end times)
     rows = []
     nobody: tuple[list, list] = ([], [])
     for row in sessions:
@@ -242,14 +247,19 @@ def schedule_json(
                 },
             )
         speaking, moderating = roles.get(row["pk"], nobody)
+        start, end = row["starts_at"], row["ends_at"]
+        if start not in moments:
+            moments[start] = start.isoformat()
+        if end not in moments:
+            moments[end] = end.isoformat()
         rows.append(
             {
                 "code": row["code"],
                 "event": row["event__slug"],
                 "title": translated(row, "title"),
                 "type": row["type"],
-                "starts_at": row["starts_at"].isoformat(),
-                "ends_at": row["ends_at"].isoformat(),
+                "starts_at": moments[start],
+                "ends_at": moments[end],
                 "room": room,
                 "language": row["language"],
                 "interpretation": row["interpretation"],

@@ -8,6 +8,7 @@ database. Lines are folded at 75 octets (§3.1) as ``icalendar`` folds them, so 
 same as the one ``tests/events/ical_oracle.py`` builds with ``icalendar``.
 """
 
+import re
 from datetime import datetime
 from functools import lru_cache
 
@@ -19,8 +20,13 @@ LIMIT = 75  # octets of a content line, the line break excluded (RFC 5545 §3.1)
 _BACKSLASH, _CARET = 0x5C, 0x5E  # never split from what they escape
 
 
+_ESCAPED = re.compile(r"[\\;,\r\n]")
+
+
 def text(value: str) -> str:
     """A TEXT value escaped (§3.3.11): backslash, semicolon, comma; any line break as ``\\n``."""
+    if _ESCAPED.search(value) is None:  # most titles and names: nothing to escape
+        return value
     return (
         value.replace("\\N", "\n")
         .replace("\\", "\\\\")
@@ -51,6 +57,14 @@ def fold(line: bytes) -> bytes:
     return FOLD.join(pieces)
 
 
+def folded(content: str) -> str:
+    """``fold`` of a content line given as text (CRLF and a space inside where it is folded):
+    most lines are short and ASCII, and pass as they are."""
+    if len(content) < LIMIT and content.isascii():
+        return content
+    return fold(content.encode()).decode()
+
+
 def utc(moment: datetime) -> str:
     """A DATE-TIME in UTC (form 2), e.g. ``20210830T010000Z``."""
     return moment.strftime("%Y%m%dT%H%M%SZ")
@@ -74,18 +88,23 @@ def vtimezone(tzid: str) -> bytes:
 
 
 class Writer:
-    """Content lines, each folded and ended with CRLF; ``bytes(writer)`` is the object."""
+    """Content lines, each folded and ended with CRLF; ``bytes(writer)`` is the object (encoded
+    once, at the end)."""
 
     def __init__(self):
-        self.lines: list[bytes] = []
+        self.lines: list[str] = []
 
     def line(self, content: str) -> None:
         """One content line, ``NAME[;PARAM=…]:value``, its value already escaped."""
-        self.lines.append(fold(content.encode()))
+        self.lines.append(folded(content))
+
+    def lines_folded(self, block: str) -> None:
+        """Content lines already folded (by ``folded``), joined by CRLF, without a last CRLF."""
+        self.lines.append(block)
 
     def raw(self, block: bytes) -> None:
         """Content lines already written (each ending in CRLF), e.g. a VTIMEZONE."""
-        self.lines.append(block.removesuffix(CRLF))
+        self.lines.append(block.decode().removesuffix("\r\n"))
 
     def __bytes__(self) -> bytes:
-        return CRLF.join(self.lines) + CRLF
+        return ("\r\n".join(self.lines) + "\r\n").encode()

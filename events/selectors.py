@@ -2,8 +2,9 @@
 
 import hashlib
 import json
-from collections import OrderedDict
-from datetime import date, datetime, time, timedelta
+from collections import OrderedDict, namedtuple
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -291,6 +292,13 @@ EXPORT_FIELDS = (
     "room__position", "room__venue__name_en", "room__venue__name_zh_hans",
     "room__venue__position",
 )  # fmt: skip
+# What an iCalendar export reads of a session (``exports.schedule_ical``): half the columns.
+ICAL_FIELDS = (
+    "pk", "code", "title_en", "title_zh_hans", "starts_at", "ends_at", "is_cancelled",
+    "sequence", "event__title_en", "event__title_zh_hans", "event__section__name_en",
+    "event__section__name_zh_hans", "room_id", "room__name_en", "room__name_zh_hans",
+    "room__venue__name_en", "room__venue__name_zh_hans",
+)  # fmt: skip
 # One row per (session, person): the person's fields, then False (speaks) or True (moderates).
 EXPORT_PEOPLE_FIELDS = (
     "session_id", "speaker_id", "speaker__slug", "speaker__name", "speaker__name_zh",
@@ -298,25 +306,200 @@ EXPORT_PEOPLE_FIELDS = (
 )  # fmt: skip
 
 
-def schedule_export(
+# The tables an export row joins, by the relation that reaches them from the session.
+_EXPORT_ALIASES = {"event": "e", "section": "c", "room": "r", "venue": "v"}
+
+
+def _export_column(path: str) -> str:
+    """``alias.column`` of an ``EXPORT_FIELDS`` path, e.g. ``room__venue__name_en``."""
+    *hops, name = path.split("__")
+    model, alias = Session, "s"
+    for hop in hops:
+        model, alias = model._meta.get_field(hop).related_model, _EXPORT_ALIASES[hop]
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    return f"{alias}.{field.column}"
+
+
+def _published(head: str, joins: str = "") -> str:
+    """``FROM head … WHERE`` over the published sessions of one forum (``public_sessions``:
+    their event published, as ``SessionQuerySet.published`` says; that the forum itself is
+    published the caller checks on the row it holds, which spares a join to plan and run);
+    ``head`` ends with the session's table aliased ``s``, ``joins`` adds tables after the
+    event (``e``)."""
+    session, event = Session._meta, Event._meta
+    e_forum, e_published = (event.get_field(f).column for f in ("forum", "is_published"))
+    return (
+        f" FROM {head} JOIN {event.db_table} e ON e.id = s.{session.get_field('event').column}"
+        f"{joins} WHERE e.{e_forum} = %s AND e.{e_published} = %s"
+    )
+
+
+def _export_filter(by: str | None) -> str:
+    """The statement's extra condition: only one event's sessions, or one session."""
+    if by is None:
+        return ""
+    return f" AND s.{Session._meta.get_field('event' if by == 'event' else 'code').column} = %s"
+
+
+@cache
+def _export_sessions_sql(by: str | None, fields: tuple[str, ...]) -> str:
+    """``fields`` (of ``EXPORT_FIELDS``) of the published sessions in ``public_sessions``'
+    order: one statement written once from ``_meta`` (the ORM's ``values()`` over five joined
+    tables, compiled and iterated through modeltranslation's queryset, took most of a whole
+    export's time)."""
+    session, event, room = Session._meta, Event._meta, Room._meta
+    section, venue = Section._meta, room.get_field("venue").related_model._meta
+    joins = (
+        f" JOIN {section.db_table} c ON c.id = e.{event.get_field('section').column}"
+        f" JOIN {room.db_table} r ON r.id = s.{session.get_field('room').column}"
+        f" JOIN {venue.db_table} v ON v.id = r.{room.get_field('venue').column}"
+    )
+    columns = ", ".join(_export_column(path) for path in fields)
+    order = ", ".join(
+        _export_column(path)
+        for path in ("starts_at", "room__venue__position", "room__position", "pk")
+    )
+    return (
+        f"SELECT {columns}{_published(f'{session.db_table} s', joins)}{_export_filter(by)}"
+        f" ORDER BY {order}"
+    )
+
+
+@cache
+def _export_people_sql(by: str | None) -> str:
+    """``EXPORT_PEOPLE_FIELDS`` + (moderates,) of the same sessions, ordered by name: both
+    relations as one (a UNION ALL, then joined once to the sessions: no list of session ids
+    to send, and half the tables for PostgreSQL to plan). Parameters: (False, True,
+    *``_export_params``)."""
+    session, speaker = Session._meta, Speaker._meta
+    names = [path.removeprefix("speaker__") for path in EXPORT_PEOPLE_FIELDS[2:]]
+    columns = ", ".join(f"p.{speaker.get_field(name).column}" for name in names)
+    relations = " UNION ALL ".join(
+        f"SELECT session_id, speaker_id, %s AS moderates FROM {through._meta.db_table}"
+        for through in (Session.speakers.through, Session.moderators.through)
+    )
+    head = (
+        f"({relations}) t JOIN {speaker.db_table} p ON p.id = t.speaker_id"
+        f" JOIN {session.db_table} s ON s.id = t.session_id"
+    )
+    by_name = 3 + names.index("name")  # positions count from 1: session, speaker, then names
+    return (
+        f"SELECT t.session_id, t.speaker_id, {columns}, t.moderates{_published(head)}"
+        f"{_export_filter(by)} ORDER BY {by_name}, 2"
+    )
+
+
+def _export_params(forum: Forum, event: Event | None, code: str | None) -> list:
+    params = [forum.pk, True]
+    if event is not None:
+        params.append(event.pk)
+    elif code is not None:
+        params.append(code)
+    return params
+
+
+def _aware(rows: list[tuple], positions: tuple[int, ...]) -> list[tuple]:
+    """The rows with their DATE-TIMEs in UTC: SQLite's driver hands them back naive (as the ORM's
+    converters would have fixed); PostgreSQL's already are."""
+    if not rows or rows[0][positions[0]].tzinfo is not None:
+        return rows
+    fixed = []
+    for row in rows:
+        row = list(row)
+        for i in positions:
+            row[i] = row[i].replace(tzinfo=UTC)
+        fixed.append(tuple(row))
+    return fixed
+
+
+def export_sessions(
+    forum: Forum,
+    *,
+    event: Event | None = None,
+    code: str | None = None,
+    fields: tuple[str, ...] = EXPORT_FIELDS,
+) -> list[dict]:
+    """The ``schedule_export`` session rows alone, with ``fields`` (``ICAL_FIELDS`` are all the
+    iCalendar exports read): one statement (a session's .ics asks it first, to answer 404
+    before anything is built)."""
+    if not forum.is_published:  # SessionQuerySet.published: the forum too
+        return []
+    by = "event" if event is not None else "code" if code is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(_export_sessions_sql(by, fields), _export_params(forum, event, code))
+        times = (fields.index("starts_at"), fields.index("ends_at"))
+        rows = _aware(cursor.fetchall(), times)
+    return [dict(zip(fields, row, strict=True)) for row in rows]
+
+
+def export_people(
     forum: Forum, *, event: Event | None = None, code: str | None = None
+) -> list[tuple]:
+    """The ``schedule_export`` people rows of the same sessions alone: one statement."""
+    if not forum.is_published:  # SessionQuerySet.published: the forum too
+        return []
+    by = "event" if event is not None else "code" if code is not None else None
+    params = _export_params(forum, event, code)
+    with connection.cursor() as cursor:
+        cursor.execute(_export_people_sql(by), [False, True, *params])
+        return cursor.fetchall()
+
+
+def schedule_export(
+    forum: Forum,
+    *,
+    event: Event | None = None,
+    code: str | None = None,
+    fields: tuple[str, ...] = EXPORT_FIELDS,
 ) -> tuple[list[dict], list[tuple]]:
-    """What the JSON and iCalendar exports hold, as plain values: two queries whatever the number
-    of sessions.
+    """What the JSON and iCalendar exports hold, as plain values: two statements whatever the
+    number of sessions, each written once from ``_meta`` and read as tuples.
 
     The published sessions of ``public_sessions`` (same order; only those of ``event``, or the
-    one of ``code``, when given) with their event, section and room, and their speakers and
-    moderators as ``EXPORT_PEOPLE_FIELDS + (moderates,)`` tuples ordered by name (one UNION of
-    both relations).
+    one of ``code``, when given) as dicts of ``fields``, and their speakers and moderators
+    as ``EXPORT_PEOPLE_FIELDS + (moderates,)`` tuples ordered by name (one UNION of both
+    relations).
     """
-    sessions = public_sessions(forum).prefetch_related(None)
-    if event is not None:
-        sessions = sessions.filter(event=event)
-    if code is not None:
-        sessions = sessions.filter(code=code)
-    rows = list(sessions.values(*EXPORT_FIELDS))
-    ids = [row["pk"] for row in rows]
-    return rows, list(_speakers_and_moderators(ids, EXPORT_PEOPLE_FIELDS))
+    rows = export_sessions(forum, event=event, code=code, fields=fields)
+    if not rows:
+        return [], []
+    return rows, export_people(forum, event=event, code=code)
+
+
+def export_event(forum: Forum, slug: str) -> Event | None:
+    """The forum's published event of this slug, for its .ics (title and id): one statement
+    without the event page's section, venue and themes."""
+    event, forum_meta = Event._meta, Forum._meta
+    e_forum, e_slug, e_published = (
+        event.get_field(name).column for name in ("forum", "slug", "is_published")
+    )
+    found = Event.objects.raw(
+        f"SELECT e.* FROM {event.db_table} e JOIN {forum_meta.db_table} f ON f.id = e.{e_forum}"
+        f" WHERE e.{e_forum} = %s AND e.{e_slug} = %s AND e.{e_published} = %s"
+        f" AND f.{forum_meta.get_field('is_published').column} = %s",
+        [forum.pk, slug, True, True],
+    )
+    return next(iter(found), None)
+
+
+ExportRelease = namedtuple("ExportRelease", "number released_at comment_en comment_zh_hans")
+
+
+def export_releases(forum: Forum) -> list[ExportRelease]:
+    """The forum's releases, newest first, as ``/api/schedule.json`` lists them: four columns,
+    without the snapshots and changes no export reads."""
+    meta = Release._meta
+    number, released_at, comment_en, comment_zh, forum_column = (
+        meta.get_field(name).column
+        for name in ("number", "released_at", "comment_en", "comment_zh_hans", "forum")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {number}, {released_at}, {comment_en}, {comment_zh} FROM {meta.db_table}"
+            f" WHERE {forum_column} = %s ORDER BY {number} DESC",
+            [forum.pk],
+        )
+        return [ExportRelease(*row) for row in _aware(cursor.fetchall(), (1,))]
 
 
 GRID_STEP = timedelta(minutes=5)  # one grid row; a box spans its duration in rows

@@ -306,7 +306,7 @@ def schedule_ics(request):
     forum = _forum()
 
     def build():
-        sessions, people = selectors.schedule_export(forum)
+        sessions, people = selectors.schedule_export(forum, fields=selectors.ICAL_FIELDS)
         return exports.schedule_ical(
             forum, sessions, people, name=forum.name, language=get_language()
         )
@@ -320,12 +320,14 @@ def schedule_ics(request):
 @require_safe
 def event_ics(request, slug):
     forum = _forum()
-    event = selectors.public_event(forum, slug)
+    event = selectors.export_event(forum, slug)
     if event is None:
         raise Http404
 
     def build():
-        sessions, people = selectors.schedule_export(forum, event=event)
+        sessions, people = selectors.schedule_export(
+            forum, event=event, fields=selectors.ICAL_FIELDS
+        )
         return exports.schedule_ical(
             forum, sessions, people, name=event.title, language=get_language()
         )
@@ -339,13 +341,12 @@ def event_ics(request, slug):
 @require_safe
 def session_ics(request, code):
     forum = _forum()
-    if not selectors.public_sessions(forum).filter(code=code).exists():
+    sessions = selectors.export_sessions(forum, code=code, fields=selectors.ICAL_FIELDS)
+    if not sessions:
         raise Http404
 
     def build():
-        sessions, people = selectors.schedule_export(forum, code=code)
-        if not sessions:  # unpublished since the check above
-            raise Http404
+        people = selectors.export_people(forum, code=code)
         language = get_language()
         title = exports.translator(language)(sessions[0], "title")
         return exports.schedule_ical(forum, sessions, people, name=title, language=language)
@@ -368,7 +369,7 @@ def schedule_json(request):
             people,
             release_number=forum.release_number,
             language=get_language(),
-            releases=selectors.releases(forum),
+            releases=selectors.export_releases(forum),
         )
         return exports.dumps(document)
 

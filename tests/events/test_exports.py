@@ -255,8 +255,8 @@ def test_json_answers_304_to_a_matching_etag(client, published, forum):
 # the .json also lists the releases.
 SCHEDULE_EXPORT_QUERIES = 3
 SCHEDULE_JSON_QUERIES = 4
-EVENT_ICS_QUERIES = 5  # forum, event, its themes, sessions, people
-SESSION_ICS_QUERIES = 4  # forum, the session exists, sessions, people
+EVENT_ICS_QUERIES = 4  # forum, event, sessions, people
+SESSION_ICS_QUERIES = 3  # forum, the session (404 before building), its people
 WARM_EXPORT_QUERIES = 1  # cached: the forum row only
 
 
