@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import orjson
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import get_language
 
 from core.countries import country_name
 
@@ -134,53 +133,6 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
         )
     line("END:VCALENDAR")
     return bytes(out)
-
-
-def session_rows(sessions, marks: dict | None = None) -> tuple[list[dict], list[tuple]]:
-    """The ``selectors.schedule_export`` rows (sessions, people) of Session instances
-    (``event__section`` and ``room__venue`` selected, speakers and moderators prefetched),
-    each session row with its ``mark`` (session id: ``Mark``; None: as the programme)."""
-    rows, people = [], []
-    marks = marks or {}
-    for s in sessions:
-        rows.append(
-            {
-                "pk": s.pk,
-                "code": s.code,
-                "title_en": s.title_en,
-                "title_zh_hans": s.title_zh_hans,
-                "starts_at": s.starts_at,
-                "ends_at": s.ends_at,
-                "sequence": s.sequence,
-                "is_cancelled": s.is_cancelled,
-                "event__title_en": s.event.title_en,
-                "event__title_zh_hans": s.event.title_zh_hans,
-                "event__section__name_en": s.event.section.name_en,
-                "event__section__name_zh_hans": s.event.section.name_zh_hans,
-                "room_id": s.room_id,
-                "room__name_en": s.room.name_en,
-                "room__name_zh_hans": s.room.name_zh_hans,
-                "room__venue__name_en": s.room.venue.name_en,
-                "room__venue__name_zh_hans": s.room.venue.name_zh_hans,
-                "mark": marks.get(s.pk),
-            }
-        )
-        for moderates, persons in ((False, s.speakers.all()), (True, s.moderators.all())):
-            people.extend(
-                (s.pk, p.pk, p.slug, p.name, p.name_zh, p.affiliation_en,
-                 p.affiliation_zh_hans, p.country, moderates)
-                for p in persons
-            )  # fmt: skip
-    return rows, people
-
-
-def sessions_ical(forum, sessions, *, name: str, marks: dict | None = None) -> bytes:
-    """``schedule_ical`` of Session instances (see ``session_rows``): the delegates' agenda
-    feed. ``marks`` (session id: ``Mark``) say how the caller's person holds each session;
-    without one, as the programme."""
-    rows, people = session_rows(sessions, marks)
-    language = get_language() or settings.LANGUAGE_CODE
-    return schedule_ical(forum, rows, people, name=name, language=language)
 
 
 def schedule_json(

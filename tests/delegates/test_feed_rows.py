@@ -17,6 +17,44 @@ from tests.factories.events import EventFactory, ForumFactory, SessionFactory, S
 pytestmark = pytest.mark.django_db
 
 
+def session_rows(sessions, marks: dict | None = None) -> tuple[list[dict], list[tuple]]:
+    """The ``selectors.schedule_export`` rows (sessions, people) of Session instances
+    (``event__section`` and ``room__venue`` selected, speakers and moderators prefetched),
+    each session row with its ``mark`` (session id: ``Mark``; None: as the programme)."""
+    rows, people = [], []
+    marks = marks or {}
+    for s in sessions:
+        rows.append(
+            {
+                "pk": s.pk,
+                "code": s.code,
+                "title_en": s.title_en,
+                "title_zh_hans": s.title_zh_hans,
+                "starts_at": s.starts_at,
+                "ends_at": s.ends_at,
+                "sequence": s.sequence,
+                "is_cancelled": s.is_cancelled,
+                "event__title_en": s.event.title_en,
+                "event__title_zh_hans": s.event.title_zh_hans,
+                "event__section__name_en": s.event.section.name_en,
+                "event__section__name_zh_hans": s.event.section.name_zh_hans,
+                "room_id": s.room_id,
+                "room__name_en": s.room.name_en,
+                "room__name_zh_hans": s.room.name_zh_hans,
+                "room__venue__name_en": s.room.venue.name_en,
+                "room__venue__name_zh_hans": s.room.venue.name_zh_hans,
+                "mark": marks.get(s.pk),
+            }
+        )
+        for moderates, persons in ((False, s.speakers.all()), (True, s.moderators.all())):
+            people.extend(
+                (s.pk, p.pk, p.slug, p.name, p.name_zh, p.affiliation_en,
+                 p.affiliation_zh_hans, p.country, moderates)
+                for p in persons
+            )  # fmt: skip
+    return rows, people
+
+
 def _oracle(user) -> tuple[Forum, list[dict], list[tuple]]:
     """The feed's forum, rows and people as the Session instances gave them."""
     mine = RSVP.objects.filter(session_id=OuterRef("pk"), user_id=user.pk)
@@ -33,7 +71,7 @@ def _oracle(user) -> tuple[Forum, list[dict], list[tuple]]:
         .order_by("starts_at", "ends_at", "pk")
     )
     marks = {s.pk: selectors._feed_mark(s.rsvp_status, s.rsvp_promoted) for s in sessions}
-    rows, people = exports.session_rows(sessions, marks)
+    rows, people = session_rows(sessions, marks)
     return sessions[0].event.forum, rows, people
 
 

@@ -207,24 +207,6 @@ def test_ics_names_places_and_people_in_the_page_language(client, shared, event)
         assert [e.to_ical() for e in alone] == [vevent.to_ical()]
 
 
-def test_ics_of_session_instances_equals_the_one_of_rows(shared, forum, event):
-    """The delegates' agenda feed builds its calendar from Session instances."""
-    from django.utils import translation
-
-    from events import exports, selectors
-
-    services.cancel_session(shared["sessions"][2])
-    forum.refresh_from_db()
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            rows, people = selectors.schedule_export(forum, event=event)
-            instances = list(selectors.public_sessions(forum).filter(event=event))
-            assert len(rows) == len(instances) == 4
-            assert exports.sessions_ical(forum, instances, name="Agenda") == (
-                exports.schedule_ical(forum, rows, people, name="Agenda", language=language)
-            )
-
-
 def test_unknown_or_hidden_session_ics_is_404(client, forum, section):
     hidden = EventFactory(forum=forum, section=section, is_published=False)
     secret = SessionFactory(event=hidden)
