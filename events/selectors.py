@@ -198,16 +198,115 @@ def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
     return speakers, moderators
 
 
-def session_cards(sessions: QuerySet[Session]) -> list[dict]:
+# The relations CARD_FIELDS follow from a session, and the alias of each table in _card_sql.
+_CARD_ALIASES = {"": "s", "event": "e", "event__section": "c", "room": "r", "room__venue": "v"}
+_card_sql: dict[tuple, tuple] = {}  # per (database vendor, filter): (statement, converters)
+
+
+def _build_card_sql(kind: str) -> tuple[str, list]:
+    """``public_sessions(forum).values(*CARD_FIELDS)`` of a day (``kind`` "day") or of a
+    speaker's sessions ("speaker"), written once from ``_meta``: the ORM's compilation of the
+    five joined tables (and of a speaker's two ``EXISTS``) cost more CPU than PostgreSQL's
+    work. Also returns each column's converters, the ORM's (SQLite returns text for datetimes)."""
+    meta = {"": Session._meta}
+    for path in _CARD_ALIASES:
+        if path:
+            *head, last = path.split("__")
+            meta[path] = meta["__".join(head)].get_field(last).related_model._meta
+    columns, converters = [], []
+    for name in CARD_FIELDS:
+        *head, last = name.split("__")
+        path = "__".join(head)
+        field = meta[path].pk if last == "pk" else meta[path].get_field(last)
+        col = field.get_col(_CARD_ALIASES[path])
+        columns.append(f"{_CARD_ALIASES[path]}.{field.column}")
+        converters.append(connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+    joins = [f"{Session._meta.db_table} s"]
+    for path, alias in list(_CARD_ALIASES.items())[1:]:
+        *head, last = path.split("__")
+        source = "__".join(head)
+        fk = meta[source].get_field(last).column
+        joins.append(
+            f"JOIN {meta[path].db_table} {alias} ON {alias}.id = {_CARD_ALIASES[source]}.{fk}"
+        )
+    forum, event = Forum._meta, Event._meta
+    e_forum, e_published = (event.get_field(f).column for f in ("forum", "is_published"))
+    starts_at = Session._meta.get_field("starts_at").column
+    position = Room._meta.get_field("position").column
+    if kind == "day":
+        where, limit = f"s.{starts_at} >= %s AND s.{starts_at} < %s", " LIMIT %s"
+    else:
+        where, limit = (
+            " OR ".join(
+                f"EXISTS (SELECT 1 FROM {through._meta.db_table} t"
+                f" WHERE t.session_id = s.id AND t.speaker_id = %s)"
+                for through in (Session.speakers.through, Session.moderators.through)
+            ),
+            "",
+        )
+    statement = (
+        f"SELECT {', '.join(columns)} FROM {' '.join(joins)}"
+        f" JOIN {forum.db_table} f ON f.id = e.{e_forum}"
+        f" WHERE e.{e_forum} = %s AND e.{e_published} = %s"
+        f" AND f.{forum.get_field('is_published').column} = %s AND ({where})"
+        f" ORDER BY s.{starts_at}, v.{Venue._meta.get_field('position').column}, r.{position}, s.id"
+        f"{limit}"
+    )
+    return statement, converters
+
+
+def _card_rows(kind: str, params: list) -> list[dict]:
+    """Rows as ``values(*CARD_FIELDS)`` gives them, from ``_build_card_sql(kind)``."""
+    key = (connection.vendor, kind)
+    found = _card_sql.get(key)
+    if found is None:
+        found = _card_sql[key] = _build_card_sql(kind)
+    statement, converters = found
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    converted = []
+    for row in rows:
+        values = list(row)
+        for i, column_converters in enumerate(converters):
+            for convert in column_converters:
+                values[i] = convert(values[i], None, connection)
+        converted.append(dict(zip(CARD_FIELDS, values, strict=True)))
+    return converted
+
+
+def speaker_cards(forum: Forum, speaker: Speaker) -> list[dict]:
+    """``session_cards(speaker_sessions(forum, speaker))``: two statements."""
+    return session_cards(_card_rows("speaker", [forum.pk, True, True, speaker.pk, speaker.pk]))
+
+
+def day_card_page(forum: Forum, day: date, number: int, per_page: int):
+    """``card_page(sessions_on(public_sessions(forum), forum, day), …)`` for a day without
+    filters: page 1 from the statement written from the tables when the day fits on it."""
+    if number == 1:
+        start, end = (connection.ops.adapt_datetimefield_value(t) for t in day_bounds(forum, day))
+        rows = _card_rows("day", [forum.pk, True, True, start, end, per_page + 1])
+        if len(rows) <= per_page:
+            from django.core.paginator import Paginator
+
+            return Paginator(rows, per_page), session_cards(rows)
+    return card_page(sessions_on(public_sessions(forum), forum, day), number, per_page)
+
+
+def session_cards(sessions: QuerySet[Session] | list[dict]) -> list[dict]:
     """What a session card shows, as plain values: templates then render without lookups.
 
-    Rows come as ``values()`` (no model instances) and labels are translated once per call, not
-    once per card: the day page shows a hundred cards. Two queries whatever the number of cards.
+    Rows come as ``values()`` (no model instances; or given, as ``_card_rows`` reads them) and
+    labels are translated once per call, not once per card: the day page shows a hundred cards.
+    Two queries whatever the number of cards.
     """
     language = get_language() or settings.LANGUAGE_CODE
     languages = ("zh_hans", "en") if language == "zh-hans" else ("en", "zh_hans")
     prefix = language_prefix()
-    rows = list(sessions.prefetch_related(None).values(*CARD_FIELDS))
+    if isinstance(sessions, list):
+        rows = sessions
+    else:
+        rows = list(sessions.prefetch_related(None).values(*CARD_FIELDS))
     ids = [row["pk"] for row in rows]
     speakers, moderators = _people(ids, prefix, language == "zh-hans")
     types = {k: str(v) for k, v in Session.Type.choices}

@@ -116,8 +116,13 @@ def schedule(request):
         known = filterset.is_valid()
         counts = selectors.day_counts(filterset.qs, forum) if params else None
         # A search looks through every day; filters narrow the chosen day.
-        listed = filterset.qs if searching else selectors.sessions_on(filterset.qs, forum, day)
-        paginator, sessions = selectors.card_page(listed, page_number, SESSIONS_PER_PAGE)
+        if not params:
+            paginator, sessions = selectors.day_card_page(
+                forum, day, page_number, SESSIONS_PER_PAGE
+            )
+        else:
+            listed = filterset.qs if searching else selectors.sessions_on(filterset.qs, forum, day)
+            paginator, sessions = selectors.card_page(listed, page_number, SESSIONS_PER_PAGE)
         if sessions is None:
             return "", paginator.num_pages, known
         page = paginator.page(page_number)
@@ -244,7 +249,7 @@ def speaker_detail(request, slug):
     speaker = selectors.public_speaker(forum, slug)
     if speaker is None:
         raise Http404
-    sessions = selectors.session_cards(selectors.speaker_sessions(forum, speaker))
+    sessions = selectors.speaker_cards(forum, speaker)
     return personal_response(
         request,
         render(
