@@ -116,7 +116,7 @@ def measure(name: str, path: str, settings, logged_in: bool, runs: int, profile:
     if profiler:
         print(f"\n## {name}: {path}\n")
         for order in ("tottime", "cumulative"):
-            pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(20)
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(int(os.environ.get("PROFILE_TOP", "20")))
     times.sort()
     return {
         "median": statistics.median(times),
