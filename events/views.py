@@ -22,7 +22,7 @@ from core.page_cache import keep_out, public_page, without
 
 from . import exports, selectors
 from .filters import ScheduleFilter
-from .models import Section
+from .models import Section, Session
 from .viewer import personal_response, personalise
 
 CACHE_SECONDS = 24 * 3600
@@ -110,7 +110,9 @@ def schedule(request):
         """(the day's HTML, its number of pages, whether every filter value is one we know)."""
         filterset = ScheduleFilter(
             dict(params),
-            queryset=selectors.public_sessions(forum),
+            # Without a filter the cards come from ``day_card_page``: the filter set only
+            # draws the form, and ``filterset.qs`` is not read (building the queryset cost CPU).
+            queryset=selectors.public_sessions(forum) if params else Session.objects.none(),
             choices=selectors.filter_choices(forum),
         )
         known = filterset.is_valid()
