@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import statements
 from .models import (
     Event,
     Forum,
@@ -45,11 +46,13 @@ def current_forum() -> Forum | None:
     """
     meta = Forum._meta
     published, edition = (meta.get_field(name).column for name in ("is_published", "edition"))
-    found = Forum.objects.raw(
-        f"SELECT * FROM {meta.db_table} WHERE {published} = %s ORDER BY {edition} DESC LIMIT 1",
+    found = statements.instances(
+        Forum,
+        f"SELECT {statements.columns(Forum)} FROM {meta.db_table} WHERE {published} = %s"
+        f" ORDER BY {edition} DESC LIMIT 1",
         [True],
     )
-    return next(iter(found), None)
+    return found[0] if found else None
 
 
 def forum_sections(forum: Forum) -> list[Section]:
@@ -167,13 +170,20 @@ def _speakers_and_moderators(session_ids, fields: tuple[str, ...]) -> QuerySet:
 
 def _people_sql(count: int) -> str:
     """``_speakers_and_moderators`` for the cards' five fields, written from the tables (its
-    ORM compilation cost ~1.5 ms CPU a page, ten times the statement's own work here)."""
+    ORM compilation cost ~1.5 ms CPU a page, ten times the statement's own work here).
+
+    On PostgreSQL the ids are one array parameter: one prepared statement whatever their
+    number, which PostgreSQL keeps a generic plan of (with a list of ids it planned each run).
+    """
     speaker = Speaker._meta.db_table
-    marks = ", ".join(["%s"] * count)
+    if connection.vendor == "postgresql":
+        match = "= ANY(%s)"
+    else:
+        match = f"IN ({', '.join(['%s'] * count)})"
     parts = [
         f"SELECT t.session_id, p.name, p.id, p.slug, p.name_zh, {moderates} AS moderates"
         f" FROM {through._meta.db_table} t JOIN {speaker} p ON p.id = t.speaker_id"
-        f" WHERE t.session_id IN ({marks})"
+        f" WHERE t.session_id {match}"
         for through, moderates in ((Session.speakers.through, 0), (Session.moderators.through, 1))
     ]
     return " UNION ALL ".join(parts) + " ORDER BY 2, 3"
@@ -188,9 +198,8 @@ def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
     moderators: dict[int, list] = {}
     if not session_ids:
         return speakers, moderators
-    with connection.cursor() as cursor:
-        cursor.execute(_people_sql(len(session_ids)), [*session_ids, *session_ids])
-        rows = cursor.fetchall()
+    ids = [list(session_ids)] if connection.vendor == "postgresql" else list(session_ids)
+    rows, _columns = statements.fetch(_people_sql(len(session_ids)), [*ids, *ids])
     for session_id, name, _pk, slug, name_zh, moderates in rows:
         # The URL of Speaker.urls.public and the name of Speaker.local_name.
         person = (f"{prefix}/speakers/{slug}/", name_zh if chinese and name_zh else name)
@@ -262,17 +271,10 @@ def _card_rows(kind: str, params: list) -> list[dict]:
     if found is None:
         found = _card_sql[key] = _build_card_sql(kind)
     statement, converters = found
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
-    converted = []
-    for row in rows:
-        values = list(row)
-        for i, column_converters in enumerate(converters):
-            for convert in column_converters:
-                values[i] = convert(values[i], None, connection)
-        converted.append(dict(zip(CARD_FIELDS, values, strict=True)))
-    return converted
+    rows, _columns = statements.fetch(statement, params)
+    return [
+        dict(zip(CARD_FIELDS, statements.convert(row, converters), strict=True)) for row in rows
+    ]
 
 
 def speaker_cards(forum: Forum, speaker: Speaker) -> list[dict]:
@@ -561,9 +563,7 @@ def public_session(forum: Forum, code: str) -> Session | None:
     if found is None:
         found = _session_page_sql[connection.vendor] = _build_session_page_sql()
     statement, converters, starts = found
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [code, forum.pk, True, True])
-        rows = cursor.fetchall()
+    rows, _columns = statements.fetch(statement, [code, forum.pk, True, True])
     if not rows:
         return None
     db = connection.alias
@@ -593,7 +593,7 @@ def _session_people_sql() -> str:
         Session.moderators.through._meta.db_table,
     )
     return (
-        f"SELECT p.*, EXISTS (SELECT 1 FROM {speaks} s WHERE s.session_id = %s AND s.speaker_id = p.id)"
+        f"SELECT {statements.columns(Speaker, 'p')}, EXISTS (SELECT 1 FROM {speaks} s WHERE s.session_id = %s AND s.speaker_id = p.id)"
         f" AS speaks, EXISTS (SELECT 1 FROM {moderates} m WHERE m.session_id = %s AND"
         f" m.speaker_id = p.id) AS moderates FROM {speaker} p WHERE p.id IN (SELECT speaker_id FROM"
         f" {speaks} WHERE session_id = %s UNION SELECT speaker_id FROM {moderates} WHERE"
@@ -604,7 +604,7 @@ def _session_people_sql() -> str:
 def session_people(session: Session) -> tuple[list[Speaker], list[Speaker]]:
     """(speakers, moderators) of the session, each by name: one query for both relations
     (two prefetches had cost a round trip each). A person who speaks and moderates is in both."""
-    people = list(Speaker.objects.raw(_session_people_sql(), [session.pk] * 4))
+    people = statements.instances(Speaker, _session_people_sql(), [session.pk] * 4)
     return [p for p in people if p.speaks], [p for p in people if p.moderates]
 
 
@@ -635,7 +635,7 @@ def _public_speaker_sql() -> str:
         for through in (Session.speakers.through, Session.moderators.through)
     ]
     return (
-        f"SELECT p.* FROM {speaker.db_table} p WHERE p.{slug} = %s"
+        f"SELECT {statements.columns(Speaker, 'p')} FROM {speaker.db_table} p WHERE p.{slug} = %s"
         f" AND ({exists[0]} OR {exists[1]}) LIMIT 1"
     )
 
@@ -643,7 +643,8 @@ def _public_speaker_sql() -> str:
 def public_speaker(forum: Forum, slug: str) -> Speaker | None:
     """The speaker or moderator of a published session of the forum with this slug, or None."""
     params = [slug, *([True, True, forum.pk] * 2)]
-    return next(iter(Speaker.objects.raw(_public_speaker_sql(), params)), None)
+    found = statements.instances(Speaker, _public_speaker_sql(), params)
+    return found[0] if found else None
 
 
 def speaker_sessions(forum: Forum, speaker: Speaker) -> QuerySet[Session]:
@@ -715,9 +716,7 @@ def filter_choices(forum: Forum) -> dict:
     had cost a round trip, more than reading its few rows), labels as the models' ``__str__``
     give them under modeltranslation's fallback (the active language, then the other).
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_filter_choices_sql(), [forum.pk, forum.pk])
-        rows = cursor.fetchall()
+    rows, _columns = statements.fetch(_filter_choices_sql(), [forum.pk, forum.pk])
     chinese = get_language() == "zh-hans"
     choices: dict = {"sections": [], "themes": [], "venues": {}, "rooms": []}
 
