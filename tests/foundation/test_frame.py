@@ -53,3 +53,24 @@ def test_the_frame_is_the_templates_it_replaced(who, prefix, settings):
         assert mine == theirs
         assert ('name="csrfmiddlewaretoken" value="T"' in mine) == (who != "visitor")
         assert "<b>" not in mine and "<1>" not in mine and "<x>" not in mine
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/login/?next=/accounts/profile/",
+        "/zh-hans/accounts/login/",
+        "/speakers/?page=2",
+        "/zh-hans/no-such-page/",
+        "/sessions/no-such-session/",
+    ],
+)
+def test_the_language_links_are_those_translate_url_gives(client, path):
+    from django.conf import settings
+    from django.urls import translate_url
+
+    response = client.get(path)
+    current = "zh-hans" if path.startswith("/zh-hans/") else "en"
+    expected = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    links = dict(response.context["language_links"])
+    assert links == {**expected, current: path}
