@@ -4,9 +4,12 @@ PostgreSQL spent more CPU *planning* the pages' joins (0.3–1 ms each, ``EXPLAI
 running them, on every request: psycopg2 sends each statement as new text. Here a statement is
 ``PREPARE``d once per database connection and then ``EXECUTE``d: PostgreSQL plans it anew for
 its first five runs, then keeps a generic plan (``plan_cache_mode = auto``). Plans, not
-results: every request still reads the rows. On SQLite a statement simply runs.
+results: every request still reads the rows. On SQLite, or with ``PREPARED_STATEMENTS`` off
+(PgBouncer in transaction mode cannot keep a session's prepared statements), a statement
+simply runs.
 """
 
+from django.conf import settings
 from django.db import connection
 
 _names: dict[str, tuple[str, str]] = {}  # statement → (name, text with $1, $2, … placeholders)
@@ -43,7 +46,7 @@ def fetch(statement: str, params: list) -> tuple[list[tuple], list[str]]:
     if "%%" in statement:
         raise ValueError("statement holds a literal %")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and settings.PREPARED_STATEMENTS:
             name = _prepared_name(statement)
             marks = ", ".join(["%s"] * len(params))
             cursor.execute(f"EXECUTE {name}({marks})" if params else f"EXECUTE {name}", params)

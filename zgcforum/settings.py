@@ -162,6 +162,10 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The programme pages' statements are PREPAREd once per PostgreSQL connection
+# (events/statements.py). Off behind PgBouncer in transaction mode, which cannot keep them.
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
+
 # --- Redis: Celery broker and cache, apart ---------------------------------------------------
 # The broker must never lose a queued task to the cache's evictions, and the cache must never
 # fill the broker's memory: separate databases (or servers). REDIS_URL is a shortcut for both:

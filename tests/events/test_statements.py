@@ -59,3 +59,11 @@ def test_postgresql_prepares_a_statement_once_per_connection(event):
         cursor.execute("DEALLOCATE ALL")
     connection.__dict__["_zgc_prepared"] = (connection.connection, set())
     assert statements.fetch(statement, [5, "c"])[0] == [(6, "c")]
+
+
+def test_without_prepared_statements_a_statement_simply_runs(event, settings):
+    settings.PREPARED_STATEMENTS = False
+    statement = "SELECT %s + 1"
+    with CaptureQueriesContext(connection) as queries:
+        assert statements.fetch(statement, [1])[0] == [(2,)]
+    assert "EXECUTE" not in queries.captured_queries[0]["sql"]
