@@ -9,6 +9,8 @@ results: every request still reads the rows. On SQLite, or with ``PREPARED_STATE
 simply runs.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import connection
 
@@ -27,7 +29,9 @@ def _prepared_name(statement: str) -> str:
     if found is None:
         first, *rest = statement.split("%s")
         numbered = first + "".join(f"${i}{part}" for i, part in enumerate(rest, 1))
-        found = _names[statement] = (f"zgc_{len(_names)}", numbered)
+        # Named after the text: threads (gthread workers) naming statements at once agree.
+        digest = hashlib.md5(statement.encode(), usedforsecurity=False).hexdigest()[:24]
+        found = _names[statement] = (f"zgc_{digest}", numbered)
     name, numbered = found
     raw = connection.connection
     known = connection.__dict__.get("_zgc_prepared")
