@@ -10,14 +10,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
 )
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -25,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import prepared
 
+from . import statements
 from .models import (
     Event,
     Forum,
@@ -34,6 +33,7 @@ from .models import (
     Session,
     Speaker,
     Theme,
+    Venue,
     WorkingChange,
     language_prefix,
 )
@@ -47,11 +47,13 @@ def current_forum() -> Forum | None:
     """
     meta = Forum._meta
     published, edition = (meta.get_field(name).column for name in ("is_published", "edition"))
-    found = Forum.objects.raw(
-        f"SELECT * FROM {meta.db_table} WHERE {published} = %s ORDER BY {edition} DESC LIMIT 1",
+    found = statements.instances(
+        Forum,
+        f"SELECT {statements.columns(Forum)} FROM {meta.db_table} WHERE {published} = %s"
+        f" ORDER BY {edition} DESC LIMIT 1",
         [True],
     )
-    return next(iter(found), None)
+    return found[0] if found else None
 
 
 def forum_sections(forum: Forum) -> list[Section]:
@@ -150,32 +152,23 @@ CARD_FIELDS = (
 )  # fmt: skip
 
 
-def _speakers_and_moderators(session_ids, fields: tuple[str, ...]) -> QuerySet:
-    """One row per (session, person) of the sessions, ordered by name: ``fields`` of the
-    through rows, then False (speaks) or True (moderates). One query: a UNION of both relations.
-    """
-    return (
-        Session.speakers.through.objects.filter(session_id__in=session_ids)
-        .values_list(*fields, Value(False, output_field=BooleanField()))
-        .union(
-            Session.moderators.through.objects.filter(session_id__in=session_ids).values_list(
-                *fields, Value(True, output_field=BooleanField())
-            ),
-            all=True,
-        )
-        .order_by("speaker__name", "speaker_id")
-    )
-
-
 def _people_sql(count: int) -> str:
-    """``_speakers_and_moderators`` for the cards' five fields, written from the tables (its
-    ORM compilation cost ~1.5 ms CPU a page, ten times the statement's own work here)."""
+    """The cards' speakers and moderators: one row per (session, person), both relations as one
+    UNION ALL ordered by name, written from the tables (its ORM compilation, a ``values_list``
+    union, cost ~1.5 ms CPU a page, ten times the statement's own work here).
+
+    On PostgreSQL the ids are one array parameter: one prepared statement whatever their
+    number, which PostgreSQL keeps a generic plan of (with a list of ids it planned each run).
+    """
     speaker = Speaker._meta.db_table
-    marks = ", ".join(["%s"] * count)
+    if connection.vendor == "postgresql":
+        match = "= ANY(%s)"
+    else:
+        match = f"IN ({', '.join(['%s'] * count)})"
     parts = [
         f"SELECT t.session_id, p.name, p.id, p.slug, p.name_zh, {moderates} AS moderates"
         f" FROM {through._meta.db_table} t JOIN {speaker} p ON p.id = t.speaker_id"
-        f" WHERE t.session_id IN ({marks})"
+        f" WHERE t.session_id {match}"
         for through, moderates in ((Session.speakers.through, 0), (Session.moderators.through, 1))
     ]
     return " UNION ALL ".join(parts) + " ORDER BY 2, 3"
@@ -190,9 +183,8 @@ def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
     moderators: dict[int, list] = {}
     if not session_ids:
         return speakers, moderators
-    with connection.cursor() as cursor:
-        cursor.execute(_people_sql(len(session_ids)), [*session_ids, *session_ids])
-        rows = cursor.fetchall()
+    ids = [list(session_ids)] if connection.vendor == "postgresql" else list(session_ids)
+    rows, _columns = statements.fetch(_people_sql(len(session_ids)), [*ids, *ids])
     for session_id, name, _pk, slug, name_zh, moderates in rows:
         # The URL of Speaker.urls.public and the name of Speaker.local_name.
         person = (f"{prefix}/speakers/{slug}/", name_zh if chinese and name_zh else name)
@@ -200,16 +192,108 @@ def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
     return speakers, moderators
 
 
-def session_cards(sessions: QuerySet[Session]) -> list[dict]:
+# The relations CARD_FIELDS follow from a session, and the alias of each table in _card_sql.
+_CARD_ALIASES = {"": "s", "event": "e", "event__section": "c", "room": "r", "room__venue": "v"}
+_card_sql: dict[tuple, tuple] = {}  # per (database vendor, filter): (statement, converters)
+
+
+def _build_card_sql(kind: str) -> tuple[str, list]:
+    """``public_sessions(forum).values(*CARD_FIELDS)`` of a day (``kind`` "day") or of a
+    speaker's sessions ("speaker"), written once from ``_meta``: the ORM's compilation of the
+    five joined tables (and of a speaker's two ``EXISTS``) cost more CPU than PostgreSQL's
+    work. Also returns each column's converters, the ORM's (SQLite returns text for datetimes)."""
+    meta = {"": Session._meta}
+    for path in _CARD_ALIASES:
+        if path:
+            *head, last = path.split("__")
+            meta[path] = meta["__".join(head)].get_field(last).related_model._meta
+    columns, converters = [], []
+    for name in CARD_FIELDS:
+        *head, last = name.split("__")
+        path = "__".join(head)
+        field = meta[path].pk if last == "pk" else meta[path].get_field(last)
+        col = field.get_col(_CARD_ALIASES[path])
+        columns.append(f"{_CARD_ALIASES[path]}.{field.column}")
+        converters.append(connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+    joins = [f"{Session._meta.db_table} s"]
+    for path, alias in list(_CARD_ALIASES.items())[1:]:
+        *head, last = path.split("__")
+        source = "__".join(head)
+        fk = meta[source].get_field(last).column
+        joins.append(
+            f"JOIN {meta[path].db_table} {alias} ON {alias}.id = {_CARD_ALIASES[source]}.{fk}"
+        )
+    forum, event = Forum._meta, Event._meta
+    e_forum, e_published = (event.get_field(f).column for f in ("forum", "is_published"))
+    starts_at = Session._meta.get_field("starts_at").column
+    position = Room._meta.get_field("position").column
+    if kind == "day":
+        where, limit = f"s.{starts_at} >= %s AND s.{starts_at} < %s", " LIMIT %s"
+    else:
+        where, limit = (
+            " OR ".join(
+                f"EXISTS (SELECT 1 FROM {through._meta.db_table} t"
+                f" WHERE t.session_id = s.id AND t.speaker_id = %s)"
+                for through in (Session.speakers.through, Session.moderators.through)
+            ),
+            "",
+        )
+    statement = (
+        f"SELECT {', '.join(columns)} FROM {' '.join(joins)}"
+        f" JOIN {forum.db_table} f ON f.id = e.{e_forum}"
+        f" WHERE e.{e_forum} = %s AND e.{e_published} = %s"
+        f" AND f.{forum.get_field('is_published').column} = %s AND ({where})"
+        f" ORDER BY s.{starts_at}, v.{Venue._meta.get_field('position').column}, r.{position}, s.id"
+        f"{limit}"
+    )
+    return statement, converters
+
+
+def _card_rows(kind: str, params: list) -> list[dict]:
+    """Rows as ``values(*CARD_FIELDS)`` gives them, from ``_build_card_sql(kind)``."""
+    key = (connection.vendor, kind)
+    found = _card_sql.get(key)
+    if found is None:
+        found = _card_sql[key] = _build_card_sql(kind)
+    statement, converters = found
+    rows, _columns = statements.fetch(statement, params)
+    return [
+        dict(zip(CARD_FIELDS, statements.convert(row, converters), strict=True)) for row in rows
+    ]
+
+
+def speaker_cards(forum: Forum, speaker: Speaker) -> list[dict]:
+    """``session_cards(speaker_sessions(forum, speaker))``: two statements."""
+    return session_cards(_card_rows("speaker", [forum.pk, True, True, speaker.pk, speaker.pk]))
+
+
+def day_card_page(forum: Forum, day: date, number: int, per_page: int):
+    """``card_page(sessions_on(public_sessions(forum), forum, day), …)`` for a day without
+    filters: page 1 from the statement written from the tables when the day fits on it."""
+    if number == 1:
+        start, end = (connection.ops.adapt_datetimefield_value(t) for t in day_bounds(forum, day))
+        rows = _card_rows("day", [forum.pk, True, True, start, end, per_page + 1])
+        if len(rows) <= per_page:
+            from django.core.paginator import Paginator
+
+            return Paginator(rows, per_page), session_cards(rows)
+    return card_page(sessions_on(public_sessions(forum), forum, day), number, per_page)
+
+
+def session_cards(sessions: QuerySet[Session] | list[dict]) -> list[dict]:
     """What a session card shows, as plain values: templates then render without lookups.
 
-    Rows come as ``values()`` (no model instances) and labels are translated once per call, not
-    once per card: the day page shows a hundred cards. Two queries whatever the number of cards.
+    Rows come as ``values()`` (no model instances; or given, as ``_card_rows`` reads them) and
+    labels are translated once per call, not once per card: the day page shows a hundred cards.
+    Two queries whatever the number of cards.
     """
     language = get_language() or settings.LANGUAGE_CODE
     languages = ("zh_hans", "en") if language == "zh-hans" else ("en", "zh_hans")
     prefix = language_prefix()
-    rows = list(sessions.prefetch_related(None).values(*CARD_FIELDS))
+    if isinstance(sessions, list):
+        rows = sessions
+    else:
+        rows = list(sessions.prefetch_related(None).values(*CARD_FIELDS))
     ids = [row["pk"] for row in rows]
     speakers, moderators = _people(ids, prefix, language == "zh-hans")
     types = {k: str(v) for k, v in Session.Type.choices}
@@ -580,16 +664,97 @@ def public_event(forum: Forum, slug: str) -> Event | None:
     )
 
 
-def public_session(forum: Forum, code: str) -> Session | None:
-    """The session page's session with its event, section, room and themes (two queries); its
-    people come from ``session_people``."""
-    return (
-        public_sessions(forum)
-        .filter(code=code)
-        .prefetch_related(None)
-        .prefetch_related("themes")
-        .first()
+# The session page's row: each model with the relation that reaches it from one already read.
+_SESSION_PAGE_MODELS = (
+    (Session, "s", None),
+    (Event, "e", ("s", "event")),
+    (Section, "c", ("e", "section")),
+    (Room, "r", ("s", "room")),
+    (Venue, "v", ("r", "venue")),
+    (Theme, "t", None),  # LEFT JOINed through the session's themes: one row a theme
+)
+_session_page_sql: dict[str, tuple] = {}  # per database vendor: (statement, converters, starts)
+
+
+def _build_session_page_sql() -> tuple[str, list]:
+    """``public_sessions(forum).filter(code=…)`` with its event, section, room, venue and themes,
+    written once from ``_meta``: the ORM's select_related over five tables and the themes'
+    prefetch cost ~3 ms CPU to compile, for 1 ms of PostgreSQL's work. Also returns, for each
+    column, the converters the ORM would apply (SQLite returns datetimes as text), and where
+    each model's columns begin."""
+    columns, converters = [], []
+    for model, alias, _via in _SESSION_PAGE_MODELS:
+        for field in model._meta.concrete_fields:
+            columns.append(f"{alias}.{field.column}")
+            col = field.get_col(alias)
+            converters.append(
+                connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            )
+    meta = {model: model._meta for model, _alias, _via in _SESSION_PAGE_MODELS}
+    joins = [f"{meta[Session].db_table} s"]
+    for model, alias, via in _SESSION_PAGE_MODELS[1:-1]:
+        source, relation = via
+        source_model = next(m for m, a, _v in _SESSION_PAGE_MODELS if a == source)
+        column = source_model._meta.get_field(relation).column
+        joins.append(f"JOIN {meta[model].db_table} {alias} ON {alias}.id = {source}.{column}")
+    forum = Forum._meta
+    e_forum, e_published = (meta[Event].get_field(f).column for f in ("forum", "is_published"))
+    themes = Session.themes.through._meta.db_table
+    statement = (
+        f"SELECT {', '.join(columns)} FROM {' '.join(joins)}"
+        f" JOIN {forum.db_table} f ON f.id = e.{e_forum}"
+        f" LEFT JOIN {themes} st ON st.session_id = s.id"
+        f" LEFT JOIN {meta[Theme].db_table} t ON t.id = st.theme_id"
+        f" WHERE s.{meta[Session].get_field('code').column} = %s AND e.{e_forum} = %s"
+        f" AND e.{e_published} = %s AND f.{forum.get_field('is_published').column} = %s"
+        f" ORDER BY t.{meta[Theme].get_field('position').column}, t.id"
     )
+    starts, start = [], 0  # where each model's columns begin in the row
+    for model, _alias, _via in _SESSION_PAGE_MODELS:
+        starts.append(start)
+        start += len(model._meta.concrete_fields)
+    return statement, converters, starts
+
+
+def _instance(model, row: tuple, start: int, converters: list, db: str):
+    """``model`` as ``from_db`` builds it from the row's columns at ``start``, converted as the
+    ORM would; None when they are NULL (a LEFT JOIN that found nothing)."""
+    fields = model._meta.concrete_fields
+    values = list(row[start : start + len(fields)])
+    if values[0] is None:
+        return None
+    for i, column_converters in enumerate(converters[start : start + len(fields)]):
+        for convert in column_converters:
+            values[i] = convert(values[i], None, connection)
+    return model.from_db(db, [f.attname for f in fields], values)
+
+
+def public_session(forum: Forum, code: str) -> Session | None:
+    """The session page's session with its event, section, room, venue and themes (one query);
+    its people come from ``session_people``."""
+    found = _session_page_sql.get(connection.vendor)
+    if found is None:
+        found = _session_page_sql[connection.vendor] = _build_session_page_sql()
+    statement, converters, starts = found
+    rows, _columns = statements.fetch(statement, [code, forum.pk, True, True])
+    if not rows:
+        return None
+    db = connection.alias
+    session, event, section, room, venue = (
+        _instance(model, rows[0], at, converters, db)
+        for (model, _alias, _via), at in zip(_SESSION_PAGE_MODELS[:-1], starts, strict=False)
+    )
+    Event.section.field.set_cached_value(event, section)
+    Room.venue.field.set_cached_value(room, venue)
+    Session.event.field.set_cached_value(session, event)
+    Session.room.field.set_cached_value(session, room)
+    themes = [_instance(Theme, row, starts[-1], converters, db) for row in rows]
+    themes = [theme for theme in themes if theme is not None]
+    # As prefetch_related("themes") leaves it: ``session.themes.all()`` reads this list.
+    cached = session.themes.get_queryset()
+    cached._result_cache, cached._prefetch_done = themes, True
+    session._prefetched_objects_cache = {"themes": cached}
+    return session
 
 
 def _session_people_sql() -> str:
@@ -601,7 +766,7 @@ def _session_people_sql() -> str:
         Session.moderators.through._meta.db_table,
     )
     return (
-        f"SELECT p.*, EXISTS (SELECT 1 FROM {speaks} s WHERE s.session_id = %s AND s.speaker_id = p.id)"
+        f"SELECT {statements.columns(Speaker, 'p')}, EXISTS (SELECT 1 FROM {speaks} s WHERE s.session_id = %s AND s.speaker_id = p.id)"
         f" AS speaks, EXISTS (SELECT 1 FROM {moderates} m WHERE m.session_id = %s AND"
         f" m.speaker_id = p.id) AS moderates FROM {speaker} p WHERE p.id IN (SELECT speaker_id FROM"
         f" {speaks} WHERE session_id = %s UNION SELECT speaker_id FROM {moderates} WHERE"
@@ -612,7 +777,7 @@ def _session_people_sql() -> str:
 def session_people(session: Session) -> tuple[list[Speaker], list[Speaker]]:
     """(speakers, moderators) of the session, each by name: one query for both relations
     (two prefetches had cost a round trip each). A person who speaks and moderates is in both."""
-    people = list(Speaker.objects.raw(_session_people_sql(), [session.pk] * 4))
+    people = statements.instances(Speaker, _session_people_sql(), [session.pk] * 4)
     return [p for p in people if p.speaks], [p for p in people if p.moderates]
 
 
@@ -643,7 +808,7 @@ def _public_speaker_sql() -> str:
         for through in (Session.speakers.through, Session.moderators.through)
     ]
     return (
-        f"SELECT p.* FROM {speaker.db_table} p WHERE p.{slug} = %s"
+        f"SELECT {statements.columns(Speaker, 'p')} FROM {speaker.db_table} p WHERE p.{slug} = %s"
         f" AND ({exists[0]} OR {exists[1]}) LIMIT 1"
     )
 
@@ -651,7 +816,8 @@ def _public_speaker_sql() -> str:
 def public_speaker(forum: Forum, slug: str) -> Speaker | None:
     """The speaker or moderator of a published session of the forum with this slug, or None."""
     params = [slug, *([True, True, forum.pk] * 2)]
-    return next(iter(Speaker.objects.raw(_public_speaker_sql(), params)), None)
+    found = statements.instances(Speaker, _public_speaker_sql(), params)
+    return found[0] if found else None
 
 
 def speaker_sessions(forum: Forum, speaker: Speaker) -> QuerySet[Session]:
@@ -723,9 +889,7 @@ def filter_choices(forum: Forum) -> dict:
     had cost a round trip, more than reading its few rows), labels as the models' ``__str__``
     give them under modeltranslation's fallback (the active language, then the other).
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_filter_choices_sql(), [forum.pk, forum.pk])
-        rows = cursor.fetchall()
+    rows, _columns = statements.fetch(_filter_choices_sql(), [forum.pk, forum.pk])
     chinese = get_language() == "zh-hans"
     choices: dict = {"sections": [], "themes": [], "venues": {}, "rooms": []}
 

@@ -108,16 +108,22 @@ def schedule(request):
 
     def build() -> tuple[str, int, bool]:
         """(the day's HTML, its number of pages, whether every filter value is one we know)."""
-        filterset = ScheduleFilter(
-            dict(params),
-            queryset=selectors.public_sessions(forum),
-            choices=selectors.filter_choices(forum),
-        )
-        known = filterset.is_valid()
-        counts = selectors.day_counts(filterset.qs, forum) if params else None
-        # A search looks through every day; filters narrow the chosen day.
-        listed = filterset.qs if searching else selectors.sessions_on(filterset.qs, forum, day)
-        paginator, sessions = selectors.card_page(listed, page_number, SESSIONS_PER_PAGE)
+        choices = selectors.filter_choices(forum)
+        if params:
+            filterset = ScheduleFilter(
+                dict(params), queryset=selectors.public_sessions(forum), choices=choices
+            )
+            known = filterset.is_valid()
+            counts = selectors.day_counts(filterset.qs, forum)
+            # A search looks through every day; filters narrow the chosen day.
+            listed = filterset.qs if searching else selectors.sessions_on(filterset.qs, forum, day)
+            paginator, sessions = selectors.card_page(listed, page_number, SESSIONS_PER_PAGE)
+        else:
+            # Nothing chosen: no filter set (the form says "All", ``empty_filter_fields``).
+            filterset, known, counts = None, True, None
+            paginator, sessions = selectors.day_card_page(
+                forum, day, page_number, SESSIONS_PER_PAGE
+            )
         if sessions is None:
             return "", paginator.num_pages, known
         page = paginator.page(page_number)
@@ -129,10 +135,13 @@ def schedule(request):
                 "day": day,
                 "tabs": _day_tabs(forum, day, params, counts, searching=searching),
                 "filter": filterset,
+                "choices": choices,
                 "filtered": bool(params),
                 "searching": searching,
                 "query": dict(params).get("q", ""),
-                "days_with_hits": [t for t in _day_tabs(forum, day, params, counts) if t["count"]],
+                "days_with_hits": [t for t in _day_tabs(forum, day, params, counts) if t["count"]]
+                if counts
+                else [],
                 "days": selectors.by_day(sessions) if searching else [],
                 "slots": selectors.time_slots(sessions),
                 "count": page.paginator.count,
@@ -244,7 +253,7 @@ def speaker_detail(request, slug):
     speaker = selectors.public_speaker(forum, slug)
     if speaker is None:
         raise Http404
-    sessions = selectors.session_cards(selectors.speaker_sessions(forum, speaker))
+    sessions = selectors.speaker_cards(forum, speaker)
     return personal_response(
         request,
         render(

@@ -161,8 +161,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The few raw statements every logged-in request runs are planned once per connection on
-# PostgreSQL (core.prepared). Off behind PgBouncer in transaction mode, which cannot keep them.
+# The raw statements of the programme pages, the exports and every logged-in request are planned
+# once per connection on PostgreSQL (core.prepared). Off behind PgBouncer in transaction mode,
+# which cannot keep them.
 PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 
 # --- Redis: Celery broker and cache, apart ---------------------------------------------------

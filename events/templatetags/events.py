@@ -194,6 +194,29 @@ def select_options(field) -> str:
     )
 
 
+def _field_html(name: str, label, control: str, errors: str = "") -> str:
+    """One field of the schedule filter form, with the whitespace of the template loop it was."""
+    label, for_id = conditional_escape(label), escape(f"id_{name}")
+    if name == "interpretation":
+        return (
+            '\n        \n          <div class="form-check mb-2">\n            '
+            f'{control}\n            <label class="form-check-label" for="{for_id}">{label}'
+            "</label>\n          </div>\n        \n      "
+        )
+    return (
+        '\n        \n          <div class="mb-2">\n            <label class="form-label '
+        f'small mb-0" for="{for_id}">{label}</label>\n            {control}\n            '
+        f"{errors}\n          </div>\n        \n      "
+    )
+
+
+def _select(name: str, options: str) -> str:
+    return (
+        f'\n            <select name="{escape(name)}" id="{escape(f"id_{name}")}" '
+        f'class="form-select form-select-sm">{options}</select>\n            '
+    )
+
+
 @register.simple_tag
 def filter_fields(form) -> str:
     """The schedule filter form's fields: a label and a ``<select>`` each (``select_options``),
@@ -204,29 +227,52 @@ def filter_fields(form) -> str:
     """
     out = []
     for field in form:
-        label, for_id = conditional_escape(field.label), escape(field.id_for_label)
-        if field.name == "interpretation":
-            out.append(
-                '\n        \n          <div class="form-check mb-2">\n            '
-                f'{field}\n            <label class="form-check-label" for="{for_id}">{label}'
-                "</label>\n          </div>\n        \n      "
-            )
-            continue
-        control = (
-            str(field)
-            if field.name == "q"
-            else f'\n            <select name="{escape(field.html_name)}" id="{for_id}" '
-            f'class="form-select form-select-sm">{select_options(field)}</select>\n            '
-        )
+        if field.name in ("q", "interpretation"):
+            control = str(field)
+        else:
+            control = _select(field.html_name, select_options(field))
         errors = "".join(
             f'<div class="small text-danger">{conditional_escape(error)}</div>'
             for error in field.errors
         )
-        out.append(
-            '\n        \n          <div class="mb-2">\n            <label class="form-label '
-            f'small mb-0" for="{for_id}">{label}</label>\n            {control}\n            '
-            f"{errors}\n          </div>\n        \n      "
-        )
+        out.append(_field_html(field.name, field.label, control, errors))
+    return mark_safe("".join(out))
+
+
+def _empty_input(widget, name: str) -> str:
+    """What Django's ``input.html`` writes for a widget without a value (attributes in order,
+    then the id)."""
+    attrs = "".join(
+        f" {escape(key)}" if value is True else f' {escape(key)}="{escape(str(value))}"'
+        for key, value in {**widget.attrs, "id": f"id_{name}"}.items()
+        if value is not False
+    )
+    return f'<input type="{escape(widget.input_type)}" name="{escape(name)}"{attrs}>'
+
+
+@register.simple_tag
+def empty_filter_fields(choices: dict) -> str:
+    """``filter_fields`` of a schedule filter form nothing was chosen in, written from the
+    filters' declarations and ``selectors.filter_choices``: building the filter set and its
+    form (deep copies of every filter and form field) cost ~1 ms a page, to say "All"."""
+    from ..filters import ScheduleFilter
+    from ..models import Event, Session
+
+    static = {"type": Event.Type.choices, "language": Session.Language.choices}
+    out = []
+    for name, declared in ScheduleFilter.base_filters.items():
+        widget = declared.extra["widget"]
+        if name in ("q", "interpretation"):
+            control = _empty_input(widget, name)
+        else:
+            values = static.get(name) or choices[f"{name}s"]
+            options = "".join(
+                f'<option value="{escape(str(value))}">{escape(str(label))}</option>'
+                for value, label in values
+            )
+            all_label = escape(str(_("All")))
+            control = _select(name, f'<option value="" selected>{all_label}</option>{options}')
+        out.append(_field_html(name, declared.label, control))
     return mark_safe("".join(out))
 
 
