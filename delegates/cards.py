@@ -62,9 +62,10 @@ def render_states(request, states, codes=(), *, page=False, urls=None) -> dict[s
         link = escape(reverse("delegates:mine"))
         mine = escape(gettext("My registration"))
         return dict.fromkeys(codes, f'<p>{note} <a href="{link}">{mine}</a></p>')
+    raw = _labels()
     shared = {
-        "labels": {key: escape(value) for key, value in _labels().items()},
-        "raw": _labels(),
+        "labels": {key: escape(value) for key, value in raw.items()},
+        "raw": raw,
         "urls": urls,
         "csrf": escape(get_token(request)),
         "here": request.get_full_path(),
