@@ -228,7 +228,7 @@ def _build_card_sql(kind: str) -> tuple[str, list]:
     starts_at = Session._meta.get_field("starts_at").column
     position = Room._meta.get_field("position").column
     if kind == "day":
-        where, limit = f"s.{starts_at} >= %s AND s.{starts_at} < %s", " LIMIT %s"
+        where, limit = f"s.{starts_at} >= %s AND s.{starts_at} < %s", " LIMIT %s OFFSET %s"
     else:
         where, limit = (
             " OR ".join(
@@ -269,15 +269,20 @@ def speaker_cards(forum: Forum, speaker: Speaker) -> list[dict]:
 
 def day_card_page(forum: Forum, day: date, number: int, per_page: int):
     """``card_page(sessions_on(public_sessions(forum), forum, day), …)`` for a day without
-    filters: page 1 from the statement written from the tables when the day fits on it."""
-    if number == 1:
-        start, end = (connection.ops.adapt_datetimefield_value(t) for t in day_bounds(forum, day))
-        rows = _card_rows("day", [forum.pk, True, True, start, end, per_page + 1])
-        if len(rows) <= per_page:
-            from django.core.paginator import Paginator
+    filters, every page read by the statement written from the tables: ``per_page`` + 1 rows
+    from the page's first, so that a day that fits on page 1 needs no ``COUNT(*)``; a longer
+    day (a ten-times forum) counts its sessions for the paginator."""
+    from django.core.paginator import Paginator
 
-            return Paginator(rows, per_page), session_cards(rows)
-    return card_page(sessions_on(public_sessions(forum), forum, day), number, per_page)
+    start, end = (connection.ops.adapt_datetimefield_value(t) for t in day_bounds(forum, day))
+    params = [forum.pk, True, True, start, end, per_page + 1, (number - 1) * per_page]
+    rows = _card_rows("day", params)
+    if number == 1 and len(rows) <= per_page:
+        return Paginator(rows, per_page), session_cards(rows)
+    paginator = Paginator(sessions_on(public_sessions(forum), forum, day), per_page)
+    if number > paginator.num_pages:
+        return paginator, None
+    return paginator, session_cards(rows[:per_page])
 
 
 def session_cards(sessions: QuerySet[Session] | list[dict]) -> list[dict]:
