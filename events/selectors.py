@@ -401,8 +401,10 @@ EXPORT_PEOPLE_FIELDS = (
 _EXPORT_ALIASES = {"event": "e", "section": "c", "room": "r", "venue": "v"}
 
 
-def _export_column(path: str) -> str:
-    """``alias.column`` of an ``EXPORT_FIELDS`` path, e.g. ``room__venue__name_en``."""
+def export_column(path: str) -> str:
+    """``alias.column`` of an ``EXPORT_FIELDS`` path, e.g. ``room__venue__name_en`` →
+    ``v.name_en``; the session is ``s``, its event ``e``, section ``c``, room ``r``, venue
+    ``v`` (the exports' statements, and the agenda feed's in ``delegates.selectors``)."""
     *hops, name = path.split("__")
     model, alias = Session, "s"
     for hop in hops:
@@ -445,9 +447,9 @@ def _export_sessions_sql(by: str | None, fields: tuple[str, ...]) -> str:
         f" JOIN {room.db_table} r ON r.id = s.{session.get_field('room').column}"
         f" JOIN {venue.db_table} v ON v.id = r.{room.get_field('venue').column}"
     )
-    columns = ", ".join(_export_column(path) for path in fields)
+    columns = ", ".join(export_column(path) for path in fields)
     order = ", ".join(
-        _export_column(path)
+        export_column(path)
         for path in ("starts_at", "room__venue__position", "room__position", "pk")
     )
     return (
