@@ -62,19 +62,8 @@ def _when(moment, tz, zoned: bool, tzid: str) -> str:
     return f":{ical.utc(moment.astimezone(UTC))}"
 
 
-def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes:
-    """One VEVENT per session, times in the forum's zone with its VTIMEZONE; stable UIDs.
-
-    ``sessions`` and ``people`` are the plain rows of ``selectors.schedule_export`` (no model
-    instances; ``selectors.ICAL_FIELDS`` are the session fields read, plus an optional
-    ``mark``); translated fields fall back to the other language as modeltranslation does.
-    Written as content lines by ``events.ical`` (properties in ``icalendar``'s order, so the
-    bytes are those ``icalendar`` would write); what many events share (stamp, times, places,
-    sections) is written once.
-    """
-    translated = translator(language)
-    tz = ZoneInfo(forum.timezone)
-    zoned = forum.timezone not in ("UTC", "Etc/UTC")
+def _calendar(forum, name: str) -> ical.Writer:
+    """A calendar's content lines before its events (the VTIMEZONE they name included)."""
     out = ical.Writer()
     line = out.line
     line("BEGIN:VCALENDAR")
@@ -84,6 +73,38 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
     line(f"X-WR-CALNAME:{ical.text(name)}")
     line(f"X-WR-TIMEZONE:{ical.text(forum.timezone)}")
     out.raw(ical.vtimezone(forum.timezone))  # before the events that name it
+    return out
+
+
+def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes:
+    """One VEVENT per session, times in the forum's zone with its VTIMEZONE; stable UIDs.
+
+    ``sessions`` and ``people`` are the plain rows of ``selectors.schedule_export`` (no model
+    instances; ``selectors.ICAL_FIELDS`` are the session fields read, plus an optional
+    ``mark``); translated fields fall back to the other language as modeltranslation does.
+    Written as content lines by ``events.ical`` (properties in ``icalendar``'s order, so the
+    bytes are those ``icalendar`` would write).
+    """
+    return calendar(forum, vevents(forum, sessions, people, language=language), name=name)
+
+
+def calendar(forum, blocks, *, name: str) -> bytes:
+    """A calendar of ``blocks``, VEVENTs as ``vevents`` writes them (or as they were stored
+    in ``ExportFragment.vevent``)."""
+    out = _calendar(forum, name)
+    for block in blocks:
+        out.lines_folded(block)
+    out.line("END:VCALENDAR")
+    return bytes(out)
+
+
+def vevents(forum, sessions, people, *, language: str):
+    """Each session's VEVENT, its content lines folded and joined by CRLF (without a last
+    one), in the order of ``sessions``; what many events share (stamp, times, places,
+    sections) is written once."""
+    translated = translator(language)
+    tz = ZoneInfo(forum.timezone)
+    zoned = forum.timezone not in ("UTC", "Etc/UTC")
     stamp = ical.utc((forum.schedule_changed_at or timezone.now()).astimezone(UTC))
     names = _people_names(people)
     nobody: tuple[list, list] = ([], [])
@@ -125,14 +146,12 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
         url = folded(f"URL:{site}/sessions/{code}/")  # Session.urls.public
         transp = "\r\nTRANSP:TRANSPARENT" if transparent else ""
         # One block of content lines per event, in icalendar's order of properties.
-        out.lines_folded(
+        yield (
             f"BEGIN:VEVENT\r\n{summary}\r\n{starts[start]}\r\n{ends[end]}\r\n"
             f"DTSTAMP:{stamp}\r\n{uid}\r\nSEQUENCE:{sequence}\r\n{categories[section]}\r\n"
             f"{about}\r\n{places[room]}\r\n{folded(f'STATUS:{status}')}{transp}\r\n"
             f"{url}\r\nEND:VEVENT"
         )
-    line("END:VCALENDAR")
-    return bytes(out)
 
 
 def schedule_json(
@@ -226,6 +245,18 @@ def schedule_json(
             }
         )
     return {
+        **_json_head(forum, release_number=release_number, language=language, releases=releases),
+        "events": list(events.values()),
+        "rooms": [room for _key, room in sorted(rooms.values(), key=lambda item: item[0])],
+        "speakers": list(speakers.values()),
+        "sessions": rows,
+    }
+
+
+def _json_head(forum, *, release_number: int, language: str, releases) -> dict:
+    """The document's members before its events: the forum, the version and its releases."""
+    site = absolute(language_prefix())
+    return {
         "forum": {
             "edition": forum.edition,
             "name": forum.name,
@@ -245,11 +276,58 @@ def schedule_json(
             for release in releases
         ],
         "language": language,
-        "events": list(events.values()),
-        "rooms": [room for _key, room in sorted(rooms.values(), key=lambda item: item[0])],
-        "speakers": list(speakers.values()),
-        "sessions": rows,
     }
+
+
+def json_document(
+    forum, *, release_number: int, language: str, releases, events, rooms, speakers, sessions
+) -> bytes:
+    """``dumps(schedule_json(…))`` from its events, rooms, speakers and sessions each already
+    written as a JSON object by ``dumps`` (``ExportFragment.json``): the same bytes."""
+    head = dumps(
+        _json_head(forum, release_number=release_number, language=language, releases=releases)
+    )
+    return b"".join(
+        (
+            head[:-1],  # without its closing brace
+            b',"events":[',
+            ",".join(events).encode(),
+            b'],"rooms":[',
+            ",".join(rooms).encode(),
+            b'],"speakers":[',
+            ",".join(speakers).encode(),
+            b'],"sessions":[',
+            ",".join(sessions).encode(),
+            b"]}",
+        )
+    )
+
+
+def json_from_fragments(
+    forum, rows, others, *, release_number: int, language: str, releases
+) -> bytes:
+    """``/api/schedule.json`` from the fragments of ``selectors.session_fragments`` (``rows``)
+    and ``selectors.other_fragments`` (``others``): the events, rooms and speakers the sessions
+    name, each once, in the order ``schedule_json`` gives them."""
+    events: dict[int, None] = {}
+    rooms: set[int] = set()
+    people: set[int] = set()
+    for _json, refs, event_id, room_id in rows:
+        events[event_id] = None
+        rooms.add(room_id)
+        if refs:
+            people.update(map(int, refs.split()))
+    event, room, speaker = (others[kind] for kind in ("event", "room", "speaker"))
+    return json_document(
+        forum,
+        release_number=release_number,
+        language=language,
+        releases=releases,
+        events=[event[pk] for pk in events],
+        rooms=[body for pk, body in room.items() if pk in rooms],
+        speakers=[body for pk, body in speaker.items() if pk in people],
+        sessions=[row[0] for row in rows],
+    )
 
 
 def dumps(document) -> bytes:
