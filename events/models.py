@@ -48,6 +48,10 @@ class Forum(models.Model):
     schedule_changed_at = models.DateTimeField(
         _("schedule last changed"), null=True, blank=True, editable=False
     )
+    # The cache version whose ExportFragments are written (services.prepare_exports).
+    exports_version = models.PositiveIntegerField(
+        _("exports prepared for version"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("forum")
@@ -538,3 +542,53 @@ class WorkingChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.code or self.event_id}"
+
+
+class ExportFragment(models.Model):
+    """One session, event, room or speaker of the public exports, written when the schedule
+    changed (``services.prepare_exports``) so that the exports' requests assemble rather than
+    build: a session's JSON object and VEVENT, an event's, room's or speaker's JSON object, in
+    one language, for one version of the forum's schedule (``Forum.cache_version``) and one
+    ``SITE_URL`` (the documents hold absolute URLs). A request still selects the published
+    sessions and their order itself; no whole export is stored. A version without fragments
+    (between a change and its preparation) is built from scratch."""
+
+    DERIVED = True  # written from the programme's rows: no content of its own (demo digest)
+
+    class Kind(models.TextChoices):
+        SESSION = "session", pgettext_lazy("programme", "session")
+        EVENT = "event", _("event")
+        ROOM = "room", _("room")
+        SPEAKER = "speaker", _("speaker")
+
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="+", verbose_name=_("forum")
+    )
+    version = models.PositiveIntegerField(_("cache version"))
+    site = models.CharField(_("site"), max_length=200)
+    language = models.CharField(_("language"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    object_id = models.PositiveIntegerField(_("object id"))
+    # Events, rooms and speakers: their place in the document (rooms by venue and position,
+    # speakers by name); a session's speakers and moderators as ids, space-separated.
+    position = models.PositiveIntegerField(_("position"), default=0)
+    refs = models.TextField(_("people"), blank=True)
+    json = models.TextField(_("JSON"))
+    vevent = models.TextField(_("VEVENT"), blank=True)
+
+    class Meta:
+        verbose_name = _("export fragment")
+        verbose_name_plural = _("export fragments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum", "language", "kind", "object_id"], name="export_fragment_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["forum", "language", "kind", "position"], name="export_fragment_order"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} ({self.language})"

@@ -26,6 +26,7 @@ from core import prepared
 from . import statements
 from .models import (
     Event,
+    ExportFragment,
     Forum,
     Release,
     Room,
@@ -578,6 +579,76 @@ def export_event(forum: Forum, slug: str) -> Event | None:
         [forum.pk, slug, True, True],
     )
     return next(iter(found), None)
+
+
+@cache
+def _fragments_sql(by: str | None, column: str) -> str:
+    """``column`` (``json`` or ``vevent``) of the published sessions' fragments, in
+    ``public_sessions``' order, with each session's event, room and people (its speakers'
+    and moderators' ids): ``export_sessions``' statement over the fragments' table."""
+    session, room, fragment = Session._meta, Room._meta, ExportFragment._meta
+    venue = room.get_field("venue").related_model._meta
+    joins = (
+        f" JOIN {room.db_table} r ON r.id = s.{session.get_field('room').column}"
+        f" JOIN {venue.db_table} v ON v.id = r.{room.get_field('venue').column}"
+    )
+    head = f"{fragment.db_table} x JOIN {session.db_table} s ON s.id = x.object_id"
+    order = ", ".join(
+        export_column(path)
+        for path in ("starts_at", "room__venue__position", "room__position", "pk")
+    )
+    return (
+        f"SELECT x.{column}, x.refs, s.{session.get_field('event').column},"
+        f" s.{session.get_field('room').column}{_published(head, joins)}{_export_filter(by)}"
+        f" AND x.{fragment.get_field('forum').column} = %s AND x.language = %s AND x.kind = %s"
+        f" AND x.version = %s AND x.site = %s ORDER BY {order}"
+    )
+
+
+def _fragment_params(forum: Forum, language: str) -> list:
+    return [forum.pk, language, ExportFragment.Kind.SESSION, forum.cache_version, settings.SITE_URL]
+
+
+def session_fragments(
+    forum: Forum,
+    language: str,
+    *,
+    event: Event | None = None,
+    code: str | None = None,
+    column: str = "vevent",
+) -> list[tuple]:
+    """The published sessions' fragments of the forum's current version (those of ``event``,
+    or the one of ``code``), as ``(column, people, event id, room id)`` rows in the exports'
+    order: one statement. Empty when the version's fragments are not prepared yet (or there
+    is no such session): the caller then builds from scratch."""
+    if not forum.is_published:  # SessionQuerySet.published: the forum too
+        return []
+    by = "event" if event is not None else "code" if code is not None else None
+    params = _export_params(forum, event, code) + _fragment_params(forum, language)
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, _fragments_sql(by, column), params)
+        return cursor.fetchall()
+
+
+@cache
+def _other_fragments_sql() -> str:
+    meta = ExportFragment._meta
+    return (
+        f"SELECT kind, object_id, json FROM {meta.db_table}"
+        f" WHERE {meta.get_field('forum').column} = %s AND language = %s AND kind <> %s"
+        f" AND version = %s AND site = %s ORDER BY kind, position"
+    )
+
+
+def other_fragments(forum: Forum, language: str) -> dict[str, dict[int, str]]:
+    """The JSON of the events, rooms and speakers of the forum's current version, in their
+    order in the document: ``{kind: {id: json}}`` (one statement)."""
+    found: dict[str, dict[int, str]] = {kind: {} for kind in ExportFragment.Kind.values}
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, _other_fragments_sql(), _fragment_params(forum, language))
+        for kind, pk, body in cursor.fetchall():
+            found[kind][pk] = body
+    return found
 
 
 ExportRelease = namedtuple("ExportRelease", "number released_at comment_en comment_zh_hans")

@@ -3,15 +3,26 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import page_cache
+from core.dispatch import delay_on_commit
 
-from . import signals
-from .models import Event, Forum, Release, Room, Session, Speaker, WorkingChange
+from . import exports, signals, tasks
+from .models import (
+    Event,
+    ExportFragment,
+    Forum,
+    Release,
+    Room,
+    Session,
+    Speaker,
+    WorkingChange,
+)
 
 ROOM_OVERLAP_CONSTRAINT = "session_room_no_overlap"
 # What a session's services write (create_session, update_session); the admin's forms and the
@@ -57,17 +68,95 @@ def _refuse_unknown(service: str, fields) -> None:
 
 
 def touch_schedule(forum_id: int) -> None:
-    """Bump the forum's cache version: every cached page and export of it goes stale."""
+    """Bump the forum's cache version: every cached page and export of it goes stale (the
+    exports' fragments are prepared again once the caller commits)."""
     Forum.objects.filter(pk=forum_id).update(
         cache_version=F("cache_version") + 1, schedule_changed_at=timezone.now()
     )
     page_cache.bump()
+    delay_on_commit(tasks.prepare_exports, forum_id)
 
 
 def touch_every_schedule() -> None:
     """After a change to shared rows (rooms, venues, themes, sections): every forum goes stale."""
     Forum.objects.update(cache_version=F("cache_version") + 1, schedule_changed_at=timezone.now())
     page_cache.bump()
+    delay_on_commit(tasks.prepare_exports)
+
+
+def prepare_exports(forum_id: int | None = None) -> int:
+    """Write the exports' fragments (``ExportFragment``) of the forum's current version, or of
+    every published forum's; the number written. Nothing when they are already there.
+
+    Each fragment is cut from what the exports' own builders write (``exports.schedule_json``
+    and ``exports.vevents``), so an export assembled from them is byte for byte the one built
+    from scratch. Under the forum's row lock: two preparations of one forum never interleave.
+    """
+    if forum_id is None:
+        published = Forum.objects.filter(is_published=True).values_list("pk", flat=True)
+        return sum(prepare_exports(pk) for pk in published)
+    from .selectors import schedule_export
+
+    with transaction.atomic():
+        forum = Forum.objects.select_for_update().filter(pk=forum_id).first()
+        if forum is None:
+            return 0
+        mine = ExportFragment.objects.filter(forum=forum)
+        site = settings.SITE_URL
+        if mine.filter(version=forum.cache_version, site=site).exists():
+            return 0
+        mine.delete()
+        sessions, people = schedule_export(forum)
+        if not sessions:
+            return 0
+        fragments = []
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                fragments += _fragments(forum, sessions, people, language)
+        for fragment in fragments:
+            fragment.forum, fragment.version, fragment.site = forum, forum.cache_version, site
+        ExportFragment.objects.bulk_create(fragments, batch_size=500)
+        Forum.objects.filter(pk=forum.pk).update(exports_version=forum.cache_version)
+    return len(fragments)
+
+
+def _fragments(forum, sessions, people, language: str) -> list[ExportFragment]:
+    """The fragments of one language: each session, event, room and speaker of the documents."""
+    document = exports.schedule_json(
+        forum, sessions, people, release_number=forum.release_number, language=language
+    )
+    blocks = exports.vevents(forum, sessions, people, language=language)
+    person = {row[2]: row[1] for row in people}  # slug: id
+    kind = ExportFragment.Kind
+    fragments = [
+        ExportFragment(
+            language=language,
+            kind=kind.SESSION,
+            object_id=row["pk"],
+            refs=" ".join(str(person[slug]) for slug in (*item["speakers"], *item["moderators"])),
+            json=exports.dumps(item).decode(),
+            vevent=block,
+        )
+        for row, item, block in zip(sessions, document["sessions"], blocks, strict=True)
+    ]
+    events = dict.fromkeys(row["event_id"] for row in sessions)  # in the document's order
+    parts = (
+        (kind.EVENT, events, document["events"]),
+        (kind.ROOM, [room["id"] for room in document["rooms"]], document["rooms"]),
+        (kind.SPEAKER, [person[s["slug"]] for s in document["speakers"]], document["speakers"]),
+    )
+    for part, ids, items in parts:
+        fragments += [
+            ExportFragment(
+                language=language,
+                kind=part,
+                object_id=pk,
+                position=position,
+                json=exports.dumps(item).decode(),
+            )
+            for position, (pk, item) in enumerate(zip(ids, items, strict=True))
+        ]
+    return fragments
 
 
 def room_conflicts(room, starts_at, ends_at, *, exclude_pk=None):
@@ -703,6 +792,7 @@ def release_schedule(
         schedule_changed_at=released_at,
     )
     page_cache.bump()
+    delay_on_commit(tasks.prepare_exports, forum.pk)
     forum.release_number = number
 
     def send_schedule_released():

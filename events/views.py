@@ -309,16 +309,30 @@ def _conditional(request, forum, key: str, build, content_type: str, filename: s
 ICAL = "text/calendar; charset=utf-8"
 
 
+def _prepared(forum) -> bool:
+    """Whether the exports' fragments of the forum's current version are written: until the
+    preparation after a change has run, exports are built from scratch."""
+    return forum.exports_version == forum.cache_version
+
+
+def _calendar(forum, name: str, *, event=None) -> bytes:
+    """The forum's (or one event's) calendar: its sessions' VEVENTs as prepared, else built."""
+    language = get_language()
+    if _prepared(forum):
+        rows = selectors.session_fragments(forum, language, event=event)
+        if rows:
+            return exports.calendar(forum, (row[0] for row in rows), name=name)
+    sessions, people = selectors.schedule_export(forum, event=event, fields=selectors.ICAL_FIELDS)
+    return exports.schedule_ical(forum, sessions, people, name=name, language=language)
+
+
 @public_page()
 @require_safe
 def schedule_ics(request):
     forum = _forum()
 
     def build():
-        sessions, people = selectors.schedule_export(forum, fields=selectors.ICAL_FIELDS)
-        return exports.schedule_ical(
-            forum, sessions, people, name=forum.name, language=get_language()
-        )
+        return _calendar(forum, forum.name)
 
     return _conditional(
         request, forum, cache_key(forum, "ics"), build, ICAL, f"zgcforum-{forum.edition}.ics"
@@ -334,12 +348,7 @@ def event_ics(request, slug):
         raise Http404
 
     def build():
-        sessions, people = selectors.schedule_export(
-            forum, event=event, fields=selectors.ICAL_FIELDS
-        )
-        return exports.schedule_ical(
-            forum, sessions, people, name=event.title, language=get_language()
-        )
+        return _calendar(forum, event.title, event=event)
 
     return _conditional(
         request, forum, cache_key(forum, "event-ics", slug), build, ICAL, f"{slug}.ics"
@@ -371,13 +380,25 @@ def schedule_json(request):
     forum = _forum()
 
     def build():
+        language = get_language()
+        if _prepared(forum):
+            rows = selectors.session_fragments(forum, language, column="json")
+            if rows:
+                return exports.json_from_fragments(
+                    forum,
+                    rows,
+                    selectors.other_fragments(forum, language),
+                    release_number=forum.release_number,
+                    language=language,
+                    releases=selectors.export_releases(forum),
+                )
         sessions, people = selectors.schedule_export(forum)
         document = exports.schedule_json(
             forum,
             sessions,
             people,
             release_number=forum.release_number,
-            language=get_language(),
+            language=language,
             releases=selectors.export_releases(forum),
         )
         return exports.dumps(document)

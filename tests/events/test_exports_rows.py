@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.http import quote_etag
 
 from events import exports, selectors, services
-from events.models import Event, Session
+from events.models import Event, Forum, Session
 from events.views import cache_key
 from tests.factories.events import SessionFactory, SpeakerFactory, at
 
@@ -72,10 +72,20 @@ def _assert_served(client, forum, path, kind, detail, body, language):
     assert response["ETag"] == quote_etag(hashlib.md5(key.encode()).hexdigest())
 
 
+@pytest.mark.parametrize("prepared", [True, False], ids=["assembled", "built"])
 @pytest.mark.parametrize("language", LANGUAGES)
 @override_settings(**COLD)
-def test_exports_equal_the_orm_rows_output_byte_for_byte_on_the_demo(demo_forum, client, language):
+def test_exports_equal_the_orm_rows_output_byte_for_byte_on_the_demo(
+    demo_forum, client, language, prepared
+):
+    """Assembled from the fragments ``seed_demo`` prepared, or built from scratch (as until the
+    preparation after a change has run)."""
     forum = demo_forum
+    if not prepared:
+        Forum.objects.filter(pk=forum.pk).update(exports_version=None)
+    current = selectors.current_forum()
+    assert (current.exports_version == current.cache_version) == prepared
+    assert selectors.session_fragments(current, language)  # written by seed_demo
     with translation.override(language):
         rows, people = selectors.schedule_export(forum)
         orm_rows, orm_people = orm_schedule_export(forum)

@@ -18,6 +18,7 @@ from core.demo import (
     DemoContext,
     content_digest,
 )
+from events.services import prepare_exports
 
 
 def _day(value: str) -> date:
@@ -99,6 +100,9 @@ class Command(BaseCommand):
             # Visa requests (random ciphertexts and references): outside the content digest.
             import_module("visa.demo").seed(ctx)
             import_module("leads.demo").seed(ctx)  # scan times: the day it is loaded
+        # The exports' fragments of the released programme, as a release's task writes them
+        # (here at once: no worker may be running yet).
+        prepare_exports()
         if connection.vendor == "postgresql":
             # Fresh statistics after a bulk load: without them the planner guesses one row per
             # table and nests loops (the day schedule took 35 ms per query instead of 4 at scale
