@@ -11,7 +11,10 @@
    (``bench/pretalx/count_queries.py`` in its venv);
 6. scale 10 (a second database): each cold page's p50 from one client (``wrk -t1 -c1``), scale 1 and
    10 interleaved, against issue 27's "at most 2×" (exports: no worse than linear);
-7. a personal feed of 50 sessions, p50 in process (target 10 ms).
+7. a personal feed of 50 sessions, p50 in process (target 10 ms);
+8. a release in process (one session re-titled): the release's own duration, the first JSON
+   request after it (built from scratch: its exports are not prepared yet), the preparation of
+   its exports' fragments (the task the release hands to Celery) and the first request after it.
 
 Writes ``bench/results/<date>-side-by-side.md`` and the "Cold, side by side" section of
 bench/README.md. Exit 1 when a page fails its check, 2 when the harness cannot run.
@@ -257,6 +260,17 @@ def render_feed(feeds: dict[int, dict]) -> str:
             f"target ≤ {FEED_TARGET_MS:g} ms: {verdict(feed['p50_ms'], FEED_TARGET_MS, at_most=True)}"
         )
     return "\n".join(lines)
+
+
+def render_release(releases: dict[int, dict]) -> str:
+    return "\n".join(
+        f"- a release (one session re-titled), in process, scale {scale}: the release "
+        f"{r['release_ms']:.0f} ms, then its exports' fragments prepared in {r['prepare_ms']:.0f} ms "
+        f"({r['fragments']} fragments, the task the release hands to Celery); "
+        f"`/api/schedule.json` first after the release {r['first_ms']:.1f} ms (built from scratch), "
+        f"first after the preparation {r['prepared_ms']:.1f} ms"
+        for scale, r in sorted(releases.items())
+    )
 
 
 HOW = """\
@@ -609,7 +623,9 @@ def side_by_side(*, quick: bool, scale10: bool) -> tuple[str, list[str]]:
         "load_after": load_after,
     }
     feeds = {scale: found["feed"] for scale, found in probes.items()}
-    report = render_report(meta, render_pairs(results), scale_table, render_feed(feeds), failures)
+    releases = {scale: found["release"] for scale, found in probes.items()}
+    in_process = render_feed(feeds) + "\n" + render_release(releases)
+    report = render_report(meta, render_pairs(results), scale_table, in_process, failures)
     return report, failures
 
 
@@ -671,6 +687,7 @@ def probe_main() -> dict:
     from delegates.services import regenerate_feed
     from events import selectors
 
+    found_release = release(Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT=ACCEPT))
     forum = selectors.current_forum()
     sessions = selectors.public_sessions(forum).filter(is_cancelled=False)
     session = (
@@ -687,6 +704,7 @@ def probe_main() -> dict:
         "speaker_name": speaker.name,
         "queries": {},
         "statuses": {},
+        "release": found_release,
     }
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT=ACCEPT)
     for pair in PAIRS:
@@ -724,6 +742,39 @@ def probe_main() -> dict:
         "queries": len(captured.captured_queries),
     }
     return found
+
+
+def release(client) -> dict:
+    """A release of one re-titled session (the last of the forum), timed: the release itself,
+    the first JSON request after it (its exports not prepared yet: the bench's Celery has no
+    worker, so the task waits in the queue), the preparation the task would run, the first
+    request after that."""
+    from events import selectors, services
+
+    forum = selectors.current_forum()
+    last = selectors.public_sessions(forum).order_by("-starts_at", "-pk").first()
+    services.stage_session_change(last, title_en=f"{last.title_en} (updated)")
+    start = time.perf_counter()
+    services.release_schedule(forum, note_en="Bench: one session re-titled.")
+    release_ms = (time.perf_counter() - start) * 1000
+
+    def first() -> float:
+        start = time.perf_counter()
+        response = client.get("/api/schedule.json")
+        assert response.status_code == 200 and b"(updated)" in response.content
+        return (time.perf_counter() - start) * 1000
+
+    first_ms = first()
+    start = time.perf_counter()
+    fragments = services.prepare_exports(forum.pk)
+    prepare_ms = (time.perf_counter() - start) * 1000
+    return {
+        "release_ms": release_ms,
+        "first_ms": first_ms,
+        "prepare_ms": prepare_ms,
+        "fragments": fragments,
+        "prepared_ms": first(),
+    }
 
 
 if __name__ == "__main__":

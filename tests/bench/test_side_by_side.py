@@ -196,6 +196,20 @@ def test_the_feed_line_says_whether_it_is_under_10_ms():
     assert "not met" not in sbs.render_feed({1: feed | {"p50_ms": 8.0}})
 
 
+def test_the_release_line_names_the_release_its_preparation_and_the_first_requests():
+    found = {
+        "release_ms": 210.4,
+        "first_ms": 9.5,
+        "prepare_ms": 180.2,
+        "fragments": 1232,
+        "prepared_ms": 4.25,
+    }
+    line = sbs.render_release({1: found})
+    assert "scale 1: the release 210 ms" in line and "prepared in 180 ms (1232 fragments" in line
+    assert "first after the release 9.5 ms (built from scratch)" in line
+    assert line.endswith("first after the preparation 4.2 ms")
+
+
 def test_wrk_errors_fail_the_run():
     assert sbs.wrk_failures("/x", [wrk(10, 1), wrk(10, 1)]) == []
     assert sbs.wrk_failures("/x", [wrk(10, 1, non2xx=3), wrk(10, 1)]) == [
@@ -257,3 +271,8 @@ def test_the_probe_finds_a_first_day_session_and_times_a_50_session_feed(demo_fo
     assert escape(found["speaker_name"]) in speaker
     assert found["feed"]["events"] == 50
     assert found["feed"]["p50_ms"] > 0 and found["feed"]["runs"] == 50
+    # The release it timed: its JSON shows the new title, built and then assembled.
+    released = found["release"]
+    assert released["fragments"] > 2 * 295 and released["release_ms"] > 0
+    assert released["first_ms"] > 0 and released["prepared_ms"] > 0
+    assert "(updated)" in Client().get("/api/schedule.json").content.decode()
