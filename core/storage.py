@@ -17,6 +17,7 @@ from django.core.signals import setting_changed
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject, cached_property, empty
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 PUBLIC = "public"
 PRIVATE = "private"
@@ -115,3 +116,22 @@ def private_file_response(
         )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """whitenoise's manifest storage (hashed, compressed names), each name's URL worked out once
+    a process: the manifest cannot change under a running process (``collectstatic`` runs
+    before it starts), and every page's frame asks for the same ten names (``{% static %}``:
+    ~20 µs each). A map of names to URLs, not of anything rendered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._urls: dict[str, str] = {}
+
+    def url(self, name, force=False):
+        if force:
+            return super().url(name, force)
+        found = self._urls.get(name)
+        if found is None:
+            found = self._urls[name] = super().url(name)
+        return found

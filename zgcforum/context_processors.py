@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import get_language, override
 
+from core.links import route
 from core.registries import navbar_doors
 
 
@@ -16,10 +17,9 @@ def _nav_items(user, *, personal: bool) -> list[dict]:
             continue
         if door.visible is not None and not door.visible(user):
             continue
-        try:
-            items.append({"url": reverse(door.url_name), "label": door.label, "key": door.key})
-        except NoReverseMatch:
-            continue
+        url = route(door.url_name)
+        if url is not None:
+            items.append({"url": url, "label": door.label, "key": door.key})
     return items
 
 

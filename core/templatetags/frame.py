@@ -9,11 +9,12 @@ here; the catalogue's strings are written as the templates' ``{% translate %}`` 
 """
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
+
+from core.links import route
 
 register = template.Library()
 
@@ -33,13 +34,13 @@ def _account(context) -> str:
     if user is None or not user.is_authenticated:
         return (
             f'\n            <li class="nav-item"><a class="nav-link" href="'
-            f'{escape(reverse("accounts:signup"))}">{_("Create an account")}</a></li>'
+            f'{escape(route("accounts:signup"))}">{_("Create an account")}</a></li>'
             f'\n            <li class="nav-item"><a class="nav-link" href="'
-            f'{escape(reverse("accounts:login"))}">{_("Log in")}</a></li>\n          '
+            f'{escape(route("accounts:login"))}">{_("Log in")}</a></li>\n          '
         )
     staff = (
         f'\n              <li class="nav-item"><a class="nav-link" href="'
-        f'{escape(reverse("admin:index"))}">{_("Organizers")}</a></li>\n            '
+        f'{escape(route("admin:index"))}">{_("Organizers")}</a></li>\n            '
         if user.is_staff
         else ""
     )
@@ -52,10 +53,10 @@ def _account(context) -> str:
     return (
         f"\n            {staff}\n"
         f'            <li class="nav-item"><a class="nav-link" href="'
-        f'{escape(reverse("accounts:profile"))}"><i class="bi bi-person-circle" '
+        f'{escape(route("accounts:profile"))}"><i class="bi bi-person-circle" '
         f'aria-hidden="true"></i> {escape(user.name)}</a></li>\n'
         '            <li class="nav-item">\n'
-        f'              <form method="post" action="{escape(reverse("accounts:logout"))}">'
+        f'              <form method="post" action="{escape(route("accounts:logout"))}">'
         f"{csrf}\n"
         '                <button type="submit" class="btn btn-link nav-link">'
         f"{_('Log out')}</button>\n"
@@ -91,7 +92,7 @@ def site_navbar(context) -> str:
         '  <nav class="navbar navbar-expand-lg navbar-dark bg-forum" '
         f'aria-label="{_("Main")}">\n'
         '    <div class="container">\n'
-        f'      <a class="navbar-brand fw-semibold" href="{escape(reverse("home"))}">\n'
+        f'      <a class="navbar-brand fw-semibold" href="{escape(route("home"))}">\n'
         f'        <i class="bi bi-stars" aria-hidden="true"></i> {_("ZGC Forum")}\n'
         "      </a>\n"
         '      <button class="navbar-toggler" type="button" data-bs-toggle="collapse" '
@@ -117,10 +118,7 @@ def site_navbar(context) -> str:
 
 
 def _url(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # not routed: no link
-        return ""
+    return route(name) or ""  # not routed: no link
 
 
 @register.simple_tag(takes_context=True)

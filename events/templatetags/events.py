@@ -3,13 +3,13 @@ from html import escape
 from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.links import route
 from core.names import list_separator
 from core.registries import session_actions
 
@@ -60,7 +60,7 @@ def _shared(context) -> dict:
         ]
         shared = context.render_context["session_cards"] = {
             "actions": actions,
-            "login": escape(reverse("accounts:login")) + "?next=",
+            "login": escape(route("accounts:login")) + "?next=",
             "here": here,
             "moderators": _("Moderator: %(names)s"),
             "cancelled": escape(_("Cancelled")),
@@ -158,22 +158,27 @@ def _visitor_part(shared: dict, card: dict) -> str:
     )
 
 
-@register.inclusion_tag("events/includes/_session_actions.html", takes_context=True)
-def session_page_actions(context, session) -> dict:
+@register.simple_tag(takes_context=True)
+def session_page_actions(context, session) -> str:
     """The session page's part that other apps registered: for a visitor the links to log in
-    (marked, so a logged-in viewer gets their state and forms instead, ``events.viewer``)."""
+    (marked, so a logged-in viewer gets their state and forms instead, ``events.viewer``).
+    Written here, not by an included template: its markup is that template's."""
+    if not session_actions:
+        return "\n"
     request = context["request"]
     labels = [
         escape(str(action.login_label))
         for action in session_actions.ordered()
         if action.login_label and (action.applies is None or action.applies(session))
     ]
-    login = escape(f"{reverse('accounts:login')}?next={quote(request.get_full_path())}")
+    login = escape(f"{route('accounts:login')}?next={quote(request.get_full_path())}")
     visitor = " · ".join(f'<a href="{login}">{label}</a>' for label in labels)
-    return {
-        "actions": bool(session_actions),
-        "part": mark_safe(mark(session.code, f"<p>{visitor}</p>" if visitor else "", page=True)),
-    }
+    part = mark(session.code, f"<p>{visitor}</p>" if visitor else "", page=True)
+    return mark_safe(
+        '\n<section class="mb-3 session-you" aria-labelledby="agenda-heading">\n'
+        f'  <h2 id="agenda-heading" class="h5">{_("Your agenda")}</h2>\n'
+        f"  {part}\n</section>\n\n"
+    )
 
 
 @register.simple_tag
