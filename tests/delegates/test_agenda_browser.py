@@ -1,6 +1,7 @@
 """In a real browser: star two sessions, join a full session's waitlist, get the freed seat."""
 
 import pytest
+from playwright.sync_api import expect
 
 from delegates import services
 from delegates.models import RSVP
@@ -17,12 +18,15 @@ def log_in(page, email, path):
     page.goto(f"/accounts/login/?next={path}")
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
+    # The login URL ends with ?next={path}: wait_for_url alone would not wait for the POST.
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) [type=submit]").click()
     page.wait_for_url(f"**{path}")
 
 
 def log_out(page):
-    page.locator("form[action$='/accounts/logout/'] button").click()
+    with page.expect_navigation():  # else the next goto may abort the logout
+        page.locator("form[action$='/accounts/logout/'] button").click()
 
 
 def test_star_join_the_waitlist_and_get_the_seat_when_someone_cancels(page, smtp_sink):
@@ -37,12 +41,15 @@ def test_star_join_the_waitlist_and_get_the_seat_when_someone_cancels(page, smtp
 
     log_in(page, "wei.chen@example.org", first.urls.public)
     page.get_by_role("button", name="Add to my agenda").click()
-    assert page.get_by_text("“Opening plenary” is on your agenda.").is_visible()
+    expect(page.get_by_text("“Opening plenary” is on your agenda.")).to_be_visible()
     page.goto(second.urls.public)
     page.get_by_role("button", name="Add to my agenda").click()
+    # Starred before the next goto, which would otherwise abort the POST.
+    expect(page.get_by_text("“AI governance panel” is on your agenda.")).to_be_visible()
     page.goto(full.urls.public)
     assert "Full — waitlist 0" in page.locator("main").inner_text()
-    page.get_by_role("button", name="Join the waitlist").click()
+    with page.expect_navigation():  # the POST comes back to the same URL
+        page.get_by_role("button", name="Join the waitlist").click()
     page.wait_for_url(f"**{full.urls.public}")  # back where the form was
     main = page.locator("main").inner_text()
     assert "you are number 1 on the waitlist" in main and "Waitlist: number 1" in main
@@ -55,7 +62,9 @@ def test_star_join_the_waitlist_and_get_the_seat_when_someone_cancels(page, smtp
 
     log_in(page, "holder@example.org", "/delegates/agenda/")
     page.get_by_role("button", name="Give up my seat").click()
-    assert page.get_by_text("Your reservation for “Quantum lab visit” is cancelled.").is_visible()
+    expect(
+        page.get_by_text("Your reservation for “Quantum lab visit” is cancelled.")
+    ).to_be_visible()
     log_out(page)
 
     log_in(page, "wei.chen@example.org", "/delegates/agenda/")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from delegates.models import Registration
 from delegates.roles import ACCREDITATION_DESK
@@ -18,11 +19,14 @@ def log_in(page, email, path):
     page.goto(path)
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
+    # The login URL's ?next= already matches the callers' wait_for_url: wait for the POST itself.
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) [type=submit]").click()
 
 
 def log_out(page):
-    page.locator("form[action$='/accounts/logout/'] button").click()
+    with page.expect_navigation():  # else the next goto may abort the logout
+        page.locator("form[action$='/accounts/logout/'] button").click()
 
 
 def test_delegate_registers_in_chinese_and_is_approved_by_the_desk(page, roles, smtp_sink):
@@ -45,7 +49,7 @@ def test_delegate_registers_in_chinese_and_is_approved_by_the_desk(page, roles, 
     page.get_by_label("我接受参会条款和隐私声明。").check()
     page.get_by_role("button", name="注册").click()
     # Sensitive data without its own consent: refused, in Chinese.
-    assert page.get_by_text("照片、饮食或无障碍需求属于敏感个人信息").first.is_visible()
+    expect(page.get_by_text("照片、饮食或无障碍需求属于敏感个人信息").first).to_be_visible()
     page.get_by_label("我单独同意", exact=False).check()
     page.get_by_label("我接受参会条款和隐私声明。").check()
     page.get_by_role("button", name="注册").click()
@@ -58,7 +62,7 @@ def test_delegate_registers_in_chinese_and_is_approved_by_the_desk(page, roles, 
     page.wait_for_url("**/admin/delegates/registration/")
     page.get_by_role("link", name="Zhao Min").click()
     page.get_by_role("button", name="Approve").click()
-    assert "zhao.min@example.org" in page.locator("#confirm-rows").inner_text()
+    expect(page.locator("#confirm-rows")).to_contain_text("zhao.min@example.org")
     page.get_by_role("button", name="Approve").click()
     page.wait_for_url("**/admin/delegates/registration/")
     assert "Registration approved." in page.locator("body").inner_text()
@@ -86,7 +90,7 @@ def test_coordinator_registers_a_delegation_and_invites_two_members(page, roles,
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Name", exact=True).fill(name)
         page.get_by_role("button", name="Send invitation").click()
-        assert page.get_by_text(f"Invitation sent to {email}.").is_visible()
+        expect(page.get_by_text(f"Invitation sent to {email}.")).to_be_visible()
     table = page.locator("#members").inner_text()
     assert "hannah.wagner@example.org" in table and "felix.becker@example.org" in table
     assert table.count("invited") == 2

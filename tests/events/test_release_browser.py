@@ -34,7 +34,9 @@ def test_an_organizer_moves_a_session_and_releases_it(page, demo_forum):
     page.goto("/admin/login/?next=/admin/")
     page.locator("input[name=username]").fill("organizer@example.org")
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
+    # "/admin/login/?next=/admin/" already matches "**/admin/": wait for the POST's response.
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) [type=submit]").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("link", name=f"Release the schedule of {demo_forum.name}").count() == 1
 
@@ -42,8 +44,8 @@ def test_an_organizer_moves_a_session_and_releases_it(page, demo_forum):
     page.locator("#id_starts_at_1").fill(new_start.strftime("%H:%M:%S"))
     page.locator("#id_ends_at_0").fill(new_end.strftime("%Y-%m-%d"))
     page.locator("#id_ends_at_1").fill(new_end.strftime("%H:%M:%S"))
-    page.locator("input[name=_continue]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait_for_load_state() would return at once
+        page.locator("input[name=_continue]").click()
     assert "Saved in the working programme" in page.content()
 
     public = page.context.new_page()
@@ -59,12 +61,12 @@ def test_an_organizer_moves_a_session_and_releases_it(page, demo_forum):
     assert_accessible(page)
     page.get_by_label("Release note (English)").fill("A session moved to the evening.")
     page.get_by_label("Release note (Chinese)").fill("一场会议调整到晚间举行。")
-    page.get_by_role("button", name="Release…").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Release…").click()
     assert page.get_by_role("button", name="Confirm the release").count() == 1
     assert_accessible(page)
-    page.get_by_role("button", name="Confirm the release").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm the release").click()
     assert "Version 2 released" in page.content()
     assert_accessible(page)
 

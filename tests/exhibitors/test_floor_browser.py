@@ -54,7 +54,8 @@ def test_an_approved_exhibitor_sees_hall_and_stand(page, live_server):
     page.goto(f"/accounts/login/?next={organization.urls.portal}")
     page.locator("#id_username").fill(contact.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():  # the login URL's ?next= already matches
+        page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"**{organization.urls.portal}")
     assert page.locator("img.portal-logo").is_visible()
     stand = page.get_by_role("link", name="Hall 1, stand A101")

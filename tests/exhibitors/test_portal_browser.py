@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from exhibitors.models import Application, Requirement
 from tests.browser import assert_accessible
@@ -21,7 +22,9 @@ def log_in(page, email, url="/accounts/login/"):
     page.goto(url)
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    # Callers wait_for_url the ?next= the login URL already holds, or goto: wait for the POST.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
 
 
 def test_approved_exhibitor_fills_the_portal_and_the_checklist_turns_green(
@@ -59,7 +62,8 @@ def test_approved_exhibitor_fills_the_portal_and_the_checklist_turns_green(
     assert_accessible(page)
 
     # An exhibit.
-    page.get_by_role("link", name="Exhibits", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Exhibits", exact=True).click()
     assert_accessible(page)
     page.get_by_label("Name in Chinese").fill("造雪机器人")
     page.get_by_label("Name in English").fill("Snow-making robot")
@@ -67,8 +71,8 @@ def test_approved_exhibitor_fills_the_portal_and_the_checklist_turns_green(
     page.get_by_label("Maturity").select_option(label="pilot use")
     page.get_by_label("Premiere").select_option(label="world premiere")
     page.get_by_role("button", name="Save the exhibit").click()
-    assert "The exhibit is saved." in page.locator("body").inner_text()
-    assert page.get_by_role("heading", name="Snow-making robot").is_visible()
+    expect(page.locator("body")).to_contain_text("The exhibit is saved.")
+    expect(page.get_by_role("heading", name="Snow-making robot")).to_be_visible()
 
     # Stand staff: two badges at 18 m², the main contact holds one.
     page.goto(organization.urls.staff)
@@ -76,7 +80,7 @@ def test_approved_exhibitor_fills_the_portal_and_the_checklist_turns_green(
     assert_accessible(page)
     page.get_by_label("Email address").fill("li.na@example.org")
     page.get_by_role("button", name="Send the invitation").click()
-    assert "2 of 2 badges used; 0 left." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("2 of 2 badges used; 0 left.")
 
     # A document, uploaded.
     pdf = tmp_path / "insurance.pdf"
@@ -85,7 +89,8 @@ def test_approved_exhibitor_fills_the_portal_and_the_checklist_turns_green(
     assert_accessible(page)
     page.get_by_role("link", name="Insurance certificate").click()
     page.get_by_label("File").set_input_files(str(pdf))
-    page.get_by_role("button", name="Hand in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hand in").click()
     assert "waiting for review" in page.locator("main").inner_text()
 
     # Fapiao details.
@@ -93,7 +98,7 @@ def test_approved_exhibitor_fills_the_portal_and_the_checklist_turns_green(
     assert_accessible(page)
     page.get_by_label("general VAT invoice").check()
     page.get_by_role("button", name="Save the fapiao details").click()
-    assert "The fapiao details are saved." in page.locator("body").inner_text()
+    expect(page.locator("body")).to_contain_text("The fapiao details are saved.")
 
     # The exhibit is found in the public directory.
     page.goto("/exhibitors/?q=snow-making")
@@ -101,7 +106,8 @@ def test_approved_exhibitor_fills_the_portal_and_the_checklist_turns_green(
     page.goto(organization.urls.public)
     assert page.get_by_role("heading", name=re.compile("Snow-making robot")).is_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Log out").click()
+    with page.expect_navigation():  # else the goto in log_in may abort the logout
+        page.get_by_role("button", name="Log out").click()
 
     # The team accepts the document in the admin.
     log_in(page, organizer.email, "/admin/login/")
@@ -109,7 +115,7 @@ def test_approved_exhibitor_fills_the_portal_and_the_checklist_turns_green(
     page.locator("input[name=_selected_action]").first.check()
     page.locator("select[name=action]").select_option("accept_selected")
     page.locator("button[name=index]").click()
-    assert "1 documents accepted." in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("1 documents accepted.")
     page.context.clear_cookies()
 
     # The checklist is green.

@@ -23,7 +23,8 @@ def test_registration_links_the_legal_pages_and_the_footer_shows_the_filings(pag
     page.goto("/zh-hans/accounts/login/?next=/zh-hans/delegates/register/")
     page.locator("input[name=username]").fill("zhao.min@example.org")
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
+    with page.expect_navigation():  # the login URL's ?next= already matches
+        page.locator("form:has(input[name=password]) [type=submit]").click()
     page.wait_for_url("**/zh-hans/delegates/register/")
 
     consent = page.locator("label[for=id_accepts_terms]")

@@ -27,7 +27,8 @@ def test_delegate_asks_desk_approves_delegate_downloads(page, roles):
     desk.groups.add(Group.objects.get(name=VISA_DESK))
 
     log_in(page, "amara@example.org", "/accounts/login/?next=/delegates/me/")
-    page.get_by_role("link", name="Ask for an invitation letter").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ask for an invitation letter").click()
     assert_accessible(page)
     page.get_by_label("Name exactly as in your passport").fill("OKAFOR Amara")
     page.get_by_label("Nationality (the passport's country)").select_option("NG")

@@ -5,6 +5,7 @@ organizer abroad reads one note that times are the forum's, not Django's warning
 field, even after "Add another"; the application's review page fits a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from delegates import services as delegate_services
 from delegates.badges import token_for
@@ -26,7 +27,9 @@ def log_in(page, prefix=""):
     page.goto(f"{prefix}/admin/login/?next={prefix}/admin/")
     page.locator("input[name=username]").fill("organizer@example.org")
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
+    # The login page has a #content too: wait for the POST's own response.
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) [type=submit]").click()
     page.wait_for_selector("#content")
 
 
@@ -125,7 +128,7 @@ def test_an_organizer_abroad_reads_one_time_zone_note_per_form(browser, live_ser
     add = page.locator("#sessions-group .add-row a")
     add.click()
     add.click()
-    assert rows.count() == before + 2
+    expect(rows).to_have_count(before + 2)
     assert page.locator("#sessions-group tr.form-row input.vTimeField").count() >= before + 2
     assert page.locator(".timezonewarning").count() == 0
     assert page.locator(".timezone-note").count() == 1
@@ -166,7 +169,8 @@ def test_a_session_segment_is_found_by_searching_its_title(page, language):
     page.locator(".select2-search__field").fill(title)
     # Three matches (confirmed, waitlisted, on their agenda), under the event's group.
     results = page.locator(".select2-results__option[role=option]")
-    assert results.count() == 3
+    expect(page.locator(".select2-results__group")).to_have_text([group])  # the search's answer
+    expect(results).to_have_count(3)
     assert page.locator(".select2-results__group").all_inner_texts() == [group]
     page.screenshot(path=f"/tmp/session-search-{language}.png")
     assert_accessible(page)  # the open picker's search field and results are named

@@ -3,6 +3,7 @@ applications (no sideways scrolling), one opens with the applicant's facts and i
 finds nothing serious on the dashboard, the list and the review page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from exhibitors.models import Application
 from tests.browser import assert_accessible
@@ -54,7 +55,8 @@ def test_secretariat_follows_the_queue_and_approves_an_application(page, languag
     assert Application.objects.filter(status=Application.Status.APPROVED).count() == 0
     assert_accessible(page)
     page.get_by_role("button", name=approve, exact=True).click()
-    page.wait_for_load_state()
+    # wait_for_load_state() returns at once (the confirmation is loaded): wait for the response.
+    expect(page.locator(".messagelist")).to_contain_text(approved)
     assert Application.objects.filter(status=Application.Status.APPROVED).count() == 1
     assert approved in page.content()
 
@@ -99,7 +101,8 @@ def test_secretariat_composes_an_announcement_picking_recipients_by_search(page,
     # The recipients: typed into the picker's search, chosen from the group it finds.
     page.locator(".field-segment .select2-selection").click()
     page.locator(".select2-search__field").fill(search)
-    page.locator(".select2-results__option--highlighted").click()
+    # The match for the search, not the first option of the list shown before it came back.
+    page.locator(".select2-results__option--highlighted", has_text=search).click()
     assert page.locator("#id_segment").input_value() == "language?language=zh-hans"
     page.locator("#id_subject_en").fill("Registration is open")
     page.locator("#id_body_en").fill("Register now.")
@@ -115,6 +118,5 @@ def test_secretariat_composes_an_announcement_picking_recipients_by_search(page,
     assert Announcement.objects.get().status == Announcement.Status.DRAFT
     assert_accessible(page)
     page.get_by_role("button", name=send, exact=True).click()
-    page.wait_for_selector(".messagelist")
-    assert sending in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text(sending)
     assert Announcement.objects.get().status != Announcement.Status.DRAFT

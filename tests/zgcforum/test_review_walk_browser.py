@@ -8,6 +8,7 @@ confirmation and an event's change page."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from exhibitors.models import Application
 from tests.browser import assert_accessible
@@ -88,9 +89,8 @@ def test_secretariat_walks_the_review_queue(page, language, mailoutbox):
     shot(page, language, "4-confirm")
 
     page.locator("#confirm-form").get_by_role("button", name=text["approve"], exact=True).click()
-    page.locator(".messagelist").wait_for()
-    assert company in page.locator(".messagelist").inner_text()
-    assert text["approved"] in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text(company)
+    expect(page.locator(".messagelist")).to_contain_text(text["approved"])
     assert Application.objects.get(pk=pk).status == S.APPROVED
     [mail] = mailoutbox
     assert mail.to == [application.applicant.email]
