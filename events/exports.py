@@ -304,29 +304,19 @@ def json_document(
 
 
 def json_from_fragments(
-    forum, rows, others, *, release_number: int, language: str, releases
+    forum, fragments: dict[str, list[str]], *, release_number: int, language: str, releases
 ) -> bytes:
-    """``/api/schedule.json`` from the fragments of ``selectors.session_fragments`` (``rows``)
-    and ``selectors.other_fragments`` (``others``): the events, rooms and speakers the sessions
-    name, each once, in the order ``schedule_json`` gives them."""
-    events: dict[int, None] = {}
-    rooms: set[int] = set()
-    people: set[int] = set()
-    for _json, refs, event_id, room_id in rows:
-        events[event_id] = None
-        rooms.add(room_id)
-        if refs:
-            people.update(map(int, refs.split()))
-    event, room, speaker = (others[kind] for kind in ("event", "room", "speaker"))
+    """``/api/schedule.json`` from ``selectors.json_fragments``: the head written here, then
+    the events, rooms, speakers and sessions as they were prepared."""
     return json_document(
         forum,
         release_number=release_number,
         language=language,
         releases=releases,
-        events=[event[pk] for pk in events],
-        rooms=[body for pk, body in room.items() if pk in rooms],
-        speakers=[body for pk, body in speaker.items() if pk in people],
-        sessions=[row[0] for row in rows],
+        events=fragments.get("event", []),
+        rooms=fragments.get("room", []),
+        speakers=fragments.get("speaker", []),
+        sessions=fragments.get("session", []),
     )
 
 

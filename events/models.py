@@ -546,12 +546,12 @@ class WorkingChange(models.Model):
 
 class ExportFragment(models.Model):
     """One session, event, room or speaker of the public exports, written when the schedule
-    changed (``services.prepare_exports``) so that the exports' requests assemble rather than
-    build: a session's JSON object and VEVENT, an event's, room's or speaker's JSON object, in
-    one language, for one version of the forum's schedule (``Forum.cache_version``) and one
-    ``SITE_URL`` (the documents hold absolute URLs). A request still selects the published
-    sessions and their order itself; no whole export is stored. A version without fragments
-    (between a change and its preparation) is built from scratch."""
+    changed (``services.prepare_exports``) so that an export's request assembles rather than
+    builds: a session's JSON object and VEVENT, an event's, room's or speaker's JSON object, in
+    one language, in its place in the document, for one version of the forum's schedule
+    (``Forum.cache_version``) and one ``SITE_URL`` (the documents hold absolute URLs). The
+    document's head (the forum, its version and releases) is written by each request. A version
+    without fragments (between a change and its preparation) is built from scratch."""
 
     DERIVED = True  # written from the programme's rows: no content of its own (demo digest)
 
@@ -569,10 +569,17 @@ class ExportFragment(models.Model):
     language = models.CharField(_("language"), max_length=10)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     object_id = models.PositiveIntegerField(_("object id"))
-    # Events, rooms and speakers: their place in the document (rooms by venue and position,
-    # speakers by name); a session's speakers and moderators as ids, space-separated.
-    position = models.PositiveIntegerField(_("position"), default=0)
-    refs = models.TextField(_("people"), blank=True)
+    # Its place in the document: the events, then the rooms, the speakers, the sessions.
+    position = models.PositiveIntegerField(_("position"))
+    # A session's event: an event's calendar holds the VEVENTs of its sessions.
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+    )
     json = models.TextField(_("JSON"))
     vevent = models.TextField(_("VEVENT"), blank=True)
 
@@ -585,9 +592,7 @@ class ExportFragment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["forum", "language", "kind", "position"], name="export_fragment_order"
-            )
+            models.Index(fields=["forum", "language", "position"], name="export_fragment_order")
         ]
 
     def __str__(self):

@@ -581,74 +581,47 @@ def export_event(forum: Forum, slug: str) -> Event | None:
     return next(iter(found), None)
 
 
-@cache
-def _fragments_sql(by: str | None, column: str) -> str:
-    """``column`` (``json`` or ``vevent``) of the published sessions' fragments, in
-    ``public_sessions``' order, with each session's event, room and people (its speakers'
-    and moderators' ids): ``export_sessions``' statement over the fragments' table."""
-    session, room, fragment = Session._meta, Room._meta, ExportFragment._meta
-    venue = room.get_field("venue").related_model._meta
-    joins = (
-        f" JOIN {room.db_table} r ON r.id = s.{session.get_field('room').column}"
-        f" JOIN {venue.db_table} v ON v.id = r.{room.get_field('venue').column}"
-    )
-    head = f"{fragment.db_table} x JOIN {session.db_table} s ON s.id = x.object_id"
-    order = ", ".join(
-        export_column(path)
-        for path in ("starts_at", "room__venue__position", "room__position", "pk")
-    )
+def _fragments_where() -> str:
+    """The fragments of one forum, language, version and site (``_fragment_params``)."""
+    meta = ExportFragment._meta
     return (
-        f"SELECT x.{column}, x.refs, s.{session.get_field('event').column},"
-        f" s.{session.get_field('room').column}{_published(head, joins)}{_export_filter(by)}"
-        f" AND x.{fragment.get_field('forum').column} = %s AND x.language = %s AND x.kind = %s"
-        f" AND x.version = %s AND x.site = %s ORDER BY {order}"
+        f" FROM {meta.db_table} WHERE {meta.get_field('forum').column} = %s AND language = %s"
+        " AND version = %s AND site = %s"
     )
 
 
 def _fragment_params(forum: Forum, language: str) -> list:
-    return [forum.pk, language, ExportFragment.Kind.SESSION, forum.cache_version, settings.SITE_URL]
+    return [forum.pk, language, forum.cache_version, settings.SITE_URL]
 
 
-def session_fragments(
-    forum: Forum,
-    language: str,
-    *,
-    event: Event | None = None,
-    code: str | None = None,
-    column: str = "vevent",
-) -> list[tuple]:
-    """The published sessions' fragments of the forum's current version (those of ``event``,
-    or the one of ``code``), as ``(column, people, event id, room id)`` rows in the exports'
-    order: one statement. Empty when the version's fragments are not prepared yet (or there
-    is no such session): the caller then builds from scratch."""
-    if not forum.is_published:  # SessionQuerySet.published: the forum too
-        return []
-    by = "event" if event is not None else "code" if code is not None else None
-    params = _export_params(forum, event, code) + _fragment_params(forum, language)
+def json_fragments(forum: Forum, language: str) -> dict[str, list[str]]:
+    """The JSON of the events, rooms, speakers and sessions of the forum's current version, in
+    their order in ``/api/schedule.json``: ``{kind: [json, …]}``, one statement. Empty when
+    the version's fragments are not written yet: the caller then builds from scratch."""
+    found: dict[str, list[str]] = {}
     with connection.cursor() as cursor:
-        prepared.execute(cursor, _fragments_sql(by, column), params)
-        return cursor.fetchall()
-
-
-@cache
-def _other_fragments_sql() -> str:
-    meta = ExportFragment._meta
-    return (
-        f"SELECT kind, object_id, json FROM {meta.db_table}"
-        f" WHERE {meta.get_field('forum').column} = %s AND language = %s AND kind <> %s"
-        f" AND version = %s AND site = %s ORDER BY kind, position"
-    )
-
-
-def other_fragments(forum: Forum, language: str) -> dict[str, dict[int, str]]:
-    """The JSON of the events, rooms and speakers of the forum's current version, in their
-    order in the document: ``{kind: {id: json}}`` (one statement)."""
-    found: dict[str, dict[int, str]] = {kind: {} for kind in ExportFragment.Kind.values}
-    with connection.cursor() as cursor:
-        prepared.execute(cursor, _other_fragments_sql(), _fragment_params(forum, language))
-        for kind, pk, body in cursor.fetchall():
-            found[kind][pk] = body
+        prepared.execute(
+            cursor,
+            f"SELECT kind, json{_fragments_where()} ORDER BY position",
+            _fragment_params(forum, language),
+        )
+        for kind, body in cursor.fetchall():
+            found.setdefault(kind, []).append(body)
     return found
+
+
+def vevent_fragments(forum: Forum, language: str, *, event: Event | None = None) -> list[str]:
+    """The VEVENTs of the forum's (or one event's) sessions of the current version, in the
+    calendars' order: one statement. Empty when the version's fragments are not written yet
+    (or the event has no session)."""
+    sql = f"SELECT vevent{_fragments_where()} AND kind = %s"
+    params = [*_fragment_params(forum, language), ExportFragment.Kind.SESSION]
+    if event is not None:
+        sql += f" AND {ExportFragment._meta.get_field('event').column} = %s"
+        params.append(event.pk)
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, sql + " ORDER BY position", params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 ExportRelease = namedtuple("ExportRelease", "number released_at comment_en comment_zh_hans")

@@ -319,9 +319,9 @@ def _calendar(forum, name: str, *, event=None) -> bytes:
     """The forum's (or one event's) calendar: its sessions' VEVENTs as prepared, else built."""
     language = get_language()
     if _prepared(forum):
-        rows = selectors.session_fragments(forum, language, event=event)
-        if rows:
-            return exports.calendar(forum, (row[0] for row in rows), name=name)
+        blocks = selectors.vevent_fragments(forum, language, event=event)
+        if blocks:
+            return exports.calendar(forum, blocks, name=name)
     sessions, people = selectors.schedule_export(forum, event=event, fields=selectors.ICAL_FIELDS)
     return exports.schedule_ical(forum, sessions, people, name=name, language=language)
 
@@ -382,12 +382,11 @@ def schedule_json(request):
     def build():
         language = get_language()
         if _prepared(forum):
-            rows = selectors.session_fragments(forum, language, column="json")
-            if rows:
+            fragments = selectors.json_fragments(forum, language)
+            if fragments:
                 return exports.json_from_fragments(
                     forum,
-                    rows,
-                    selectors.other_fragments(forum, language),
+                    fragments,
                     release_number=forum.release_number,
                     language=language,
                     releases=selectors.export_releases(forum),

@@ -88,7 +88,8 @@ def test_assembled_exports_are_the_built_ones_byte_for_byte(client, event, forum
     assert services.prepare_exports(forum.pk) == 2 * (3 + 1 + 3 + 2)
     forum.refresh_from_db()
     assert forum.exports_version == forum.cache_version
-    assert selectors.session_fragments(forum, language)  # the views assemble them
+    assert selectors.json_fragments(forum, language)  # the views assemble them
+    assert len(selectors.vevent_fragments(forum, language)) == 3
     assert _served(client, language) == _built(forum, language)
     assert services.prepare_exports(forum.pk) == 0  # this version is already prepared
 
@@ -165,7 +166,7 @@ def test_the_exports_queries_do_not_grow_when_assembled(client, event, forum):
     for url, budget in [
         ("/schedule.ics", 2),  # forum, the sessions' VEVENTs
         (event.urls.ical, 3),  # forum, event, its sessions' VEVENTs
-        ("/api/schedule.json", 4),  # forum, sessions, events/rooms/speakers, releases
+        ("/api/schedule.json", 3),  # forum, every fragment, releases
     ]:
         responses = assert_queries_do_not_grow(
             lambda url=url: client.get(url), prepared_sessions, budget=budget, n=3

@@ -85,7 +85,7 @@ def test_exports_equal_the_orm_rows_output_byte_for_byte_on_the_demo(
         Forum.objects.filter(pk=forum.pk).update(exports_version=None)
     current = selectors.current_forum()
     assert (current.exports_version == current.cache_version) == prepared
-    assert selectors.session_fragments(current, language)  # written by seed_demo
+    assert selectors.json_fragments(current, language)  # written by seed_demo
     with translation.override(language):
         rows, people = selectors.schedule_export(forum)
         orm_rows, orm_people = orm_schedule_export(forum)
