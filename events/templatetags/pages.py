@@ -1,9 +1,9 @@
-"""The session page's content, written here rather than by template nodes: the page is asked
-for more than any other, and its ~90 nodes cost a third of a cold request (~1 ms CPU). The
-markup and whitespace are those of the template it replaced (kept in the tests as the oracle:
-``tests/events/page_oracle/session.html``, compared byte for byte on every demo session in both
-languages). Every value is escaped here (``escape``); the catalogue's strings too, as
-``{% translate %}`` escapes them."""
+"""The session and speaker pages' content, written here rather than by template nodes: they are
+the pages asked for most, and the session page's ~90 nodes cost a third of a cold request (~1 ms
+CPU). The markup and whitespace are those of the templates they replaced (kept in the tests as
+the oracles: ``tests/events/page_oracle/``, compared byte for byte on every demo session and
+speaker in both languages). Every value is escaped here (``escape``); the catalogue's strings
+too, as ``{% translate %}`` escapes them."""
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.templatetags.forum_text import long_day
 
-from .events import session_page_actions
+from .events import session_card, session_page_actions
 
 register = template.Library()
 
@@ -119,4 +120,52 @@ def session_page(context, forum, session, speakers, moderators) -> str:
         f'<p><a class="btn btn-primary" href="{escape(session.urls.ical)}" download>'
         '<i class="bi bi-calendar-plus" aria-hidden="true"></i> '
         f"{escape(_('Add to calendar (.ics)'))}</a></p>\n"
+    )
+
+
+NO_SESSIONS = '\n  <p class="text-body-secondary">—</p>\n'
+
+
+@register.simple_tag(takes_context=True)
+def speaker_page(context, forum, speaker, sessions) -> str:
+    """The content block of ``events/speaker.html``: the speaker, then their sessions' cards
+    under each day's heading."""
+    name = escape(speaker.local_name)
+    other = (
+        f' <span lang="{escape(speaker.other_name_lang)}">{escape(speaker.other_name)}</span>'
+        if speaker.other_name
+        else ""
+    )
+    country = f" · {escape(speaker.country.name)}" if speaker.country else ""
+    photo = (
+        f'<img src="{escape(speaker.photo.url)}" alt="{name}" '
+        'class="img-thumbnail mb-3 speaker-photo">'
+        if speaker.photo
+        else ""
+    )
+    bio = f"<p>{linebreaksbr(speaker.bio)}</p>" if speaker.bio else ""
+    days: dict = {}
+    for card in sessions:  # as {% regroup %}: consecutive cards of one day
+        days.setdefault(card["day"], []).append(card)
+    listed = "".join(
+        '\n  <h3 class="h6 border-bottom pb-1 mt-3">'
+        f'<time datetime="{day:%Y-%m-%d}">{escape(long_day(day))}</time></h3>\n'
+        '  <ul class="list-unstyled">'
+        + "".join(f"<li>{session_card(context, card)}</li>" for card in cards)
+        + "</ul>\n"
+        for day, cards in days.items()
+    )
+    return mark_safe(
+        f'\n<nav aria-label="{escape(_("Breadcrumb"))}"><ol class="breadcrumb small">\n'
+        f'  <li class="breadcrumb-item"><a href="{escape(forum.urls.speakers)}">'
+        f"{escape(_('Speakers'))}</a></li>\n"
+        f'  <li class="breadcrumb-item active" aria-current="page">{name}</li>\n'
+        "</ol></nav>\n"
+        f'<h1 class="h2">{name}{other}</h1>\n'
+        f'<p class="text-body-secondary">{escape(speaker.affiliation)}{country}</p>\n'
+        f"{photo}\n"
+        f"{bio}\n"
+        f'<h2 class="h4">{escape(pgettext("programme", "Sessions"))}</h2>\n'
+        "\n"
+        f"{listed or NO_SESSIONS}\n"
     )
