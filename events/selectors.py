@@ -724,23 +724,25 @@ _SESSION_PAGE_MODELS = (
     (Venue, "v", ("r", "venue")),
     (Theme, "t", None),  # LEFT JOINed through the session's themes: one row a theme
 )
-_session_page_sql: dict[str, tuple] = {}  # per database vendor: (statement, converters, starts)
+# ``current_session`` reads the forum too, before the themes: the newest published one.
+_CURRENT_SESSION_MODELS = (*_SESSION_PAGE_MODELS[:-1], (Forum, "f", None), (Theme, "t", None))
+_session_page_sql: dict[tuple, tuple] = {}  # per (vendor, current): (statement, converters, starts)
 
 
-def _build_session_page_sql() -> tuple[str, list]:
+def _build_session_page_sql(current: bool = False) -> tuple[str, list, list]:
     """``public_sessions(forum).filter(code=…)`` with its event, section, room, venue and themes,
     written once from ``_meta``: the ORM's select_related over five tables and the themes'
-    prefetch cost ~3 ms CPU to compile, for 1 ms of PostgreSQL's work. Also returns, for each
-    column, the converters the ORM would apply (SQLite returns datetimes as text), and where
-    each model's columns begin."""
+    prefetch cost ~3 ms CPU to compile, for 1 ms of PostgreSQL's work. ``current``: the forum
+    is the newest published one (``current_forum``), its columns read too. Also returns, for
+    each column, the converters the ORM would apply (SQLite returns datetimes as text), and
+    where each model's columns begin."""
+    models = _CURRENT_SESSION_MODELS if current else _SESSION_PAGE_MODELS
     selected = [
-        (alias, field)
-        for model, alias, _via in _SESSION_PAGE_MODELS
-        for field in model._meta.concrete_fields
+        (alias, field) for model, alias, _via in models for field in model._meta.concrete_fields
     ]
     columns = [f"{alias}.{field.column}" for alias, field in selected]
     converters = statements.converters(selected)
-    meta = {model: model._meta for model, _alias, _via in _SESSION_PAGE_MODELS}
+    meta = {model: model._meta for model, _alias, _via in models}
     joins = [f"{meta[Session].db_table} s"]
     for model, alias, via in _SESSION_PAGE_MODELS[1:-1]:
         source, relation = via
@@ -748,19 +750,26 @@ def _build_session_page_sql() -> tuple[str, list]:
         column = source_model._meta.get_field(relation).column
         joins.append(f"JOIN {meta[model].db_table} {alias} ON {alias}.id = {source}.{column}")
     forum = Forum._meta
+    f_published, f_edition = (forum.get_field(f).column for f in ("is_published", "edition"))
     e_forum, e_published = (meta[Event].get_field(f).column for f in ("forum", "is_published"))
     themes = Session.themes.through._meta.db_table
+    which = (
+        f"(SELECT id FROM {forum.db_table} WHERE {f_published} = %s"
+        f" ORDER BY {f_edition} DESC LIMIT 1)"
+        if current
+        else "%s"
+    )
     statement = (
         f"SELECT {', '.join(columns)} FROM {' '.join(joins)}"
         f" JOIN {forum.db_table} f ON f.id = e.{e_forum}"
         f" LEFT JOIN {themes} st ON st.session_id = s.id"
         f" LEFT JOIN {meta[Theme].db_table} t ON t.id = st.theme_id"
-        f" WHERE s.{meta[Session].get_field('code').column} = %s AND e.{e_forum} = %s"
-        f" AND e.{e_published} = %s AND f.{forum.get_field('is_published').column} = %s"
+        f" WHERE s.{meta[Session].get_field('code').column} = %s AND e.{e_forum} = {which}"
+        f" AND e.{e_published} = %s AND f.{f_published} = %s"
         f" ORDER BY t.{meta[Theme].get_field('position').column}, t.id"
     )
     starts, start = [], 0  # where each model's columns begin in the row
-    for model, _alias, _via in _SESSION_PAGE_MODELS:
+    for model, _alias, _via in models:
         starts.append(start)
         start += len(model._meta.concrete_fields)
     return statement, converters, starts
@@ -777,22 +786,25 @@ def _instance(model, row: tuple, start: int, converters: list, db: str):
     return model.from_db(db, [f.attname for f in fields], values)
 
 
-def public_session(forum: Forum, code: str) -> Session | None:
-    """The session page's session with its event, section, room, venue and themes (one query);
-    its people come from ``session_people``."""
-    found = _session_page_sql.get(connection.vendor)
+def _session_page(code: str, forum: Forum | None) -> tuple[Forum, Session] | None:
+    current = forum is None
+    key = (connection.vendor, current)
+    found = _session_page_sql.get(key)
     if found is None:
-        found = _session_page_sql[connection.vendor] = _build_session_page_sql()
+        found = _session_page_sql[key] = _build_session_page_sql(current)
     statement, converters, starts = found
-    rows, _columns = statements.fetch(statement, [code, forum.pk, True, True])
+    rows, _columns = statements.fetch(statement, [code, True if current else forum.pk, True, True])
     if not rows:
         return None
     db = connection.alias
-    session, event, section, room, venue = (
+    models = _CURRENT_SESSION_MODELS if current else _SESSION_PAGE_MODELS
+    session, event, section, room, venue, *rest = (
         _instance(model, rows[0], at, converters, db)
-        for (model, _alias, _via), at in zip(_SESSION_PAGE_MODELS[:-1], starts, strict=False)
+        for (model, _alias, _via), at in zip(models[:-1], starts, strict=False)
     )
+    forum = rest[0] if current else forum
     Event.section.field.set_cached_value(event, section)
+    Event.forum.field.set_cached_value(event, forum)
     Room.venue.field.set_cached_value(room, venue)
     Session.event.field.set_cached_value(session, event)
     Session.room.field.set_cached_value(session, room)
@@ -802,7 +814,21 @@ def public_session(forum: Forum, code: str) -> Session | None:
     cached = session.themes.get_queryset()
     cached._result_cache, cached._prefetch_done = themes, True
     session._prefetched_objects_cache = {"themes": cached}
-    return session
+    return forum, session
+
+
+def public_session(forum: Forum, code: str) -> Session | None:
+    """The session page's session with its event, section, room, venue and themes (one query);
+    its people come from ``session_people``."""
+    found = _session_page(code, forum)
+    return found[1] if found else None
+
+
+def current_session(code: str) -> tuple[Forum, Session] | None:
+    """``(current_forum(), public_session(current_forum(), code))`` in one statement: the
+    session page's first query, without asking for the forum on its own. None when there is no
+    published forum or no such session in it."""
+    return _session_page(code, None)
 
 
 def _session_people_sql() -> str:

@@ -225,10 +225,10 @@ def event_detail(request, slug):
 @public_page()
 @require_safe
 def session_detail(request, code):
-    forum = _forum()
-    session = selectors.public_session(forum, code)
-    if session is None:
+    found = selectors.current_session(code)
+    if found is None:
         raise Http404
+    forum, session = found
     speakers, moderators = selectors.session_people(session)
     context = {"forum": forum, "session": session, "speakers": speakers, "moderators": moderators}
     return personal_response(request, render(request, "events/session.html", context))
