@@ -561,8 +561,15 @@ class ExportFragment(models.Model):
         ROOM = "room", _("room")
         SPEAKER = "speaker", _("speaker")
 
+    # No database constraints on the foreign keys: checking one takes a share lock on the
+    # referenced row, and the services hold their event's and forum's rows locked while they
+    # hand this preparation over (it would wait for them while they waited for it).
     forum = models.ForeignKey(
-        Forum, on_delete=models.CASCADE, related_name="+", verbose_name=_("forum")
+        Forum,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("forum"),
     )
     version = models.PositiveIntegerField(_("cache version"))
     site = models.CharField(_("site"), max_length=200)
@@ -575,6 +582,7 @@ class ExportFragment(models.Model):
     event = models.ForeignKey(
         Event,
         on_delete=models.CASCADE,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",

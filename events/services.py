@@ -84,13 +84,20 @@ def touch_every_schedule() -> None:
     delay_on_commit(tasks.prepare_exports)
 
 
+PREPARE_LOCK = 2027  # the advisory lock's first key; the second is the forum's id
+
+
 def prepare_exports(forum_id: int | None = None) -> int:
     """Write the exports' fragments (``ExportFragment``) of the forum's current version, or of
     every published forum's; the number written. Nothing when they are already there.
 
     Each fragment is cut from what the exports' own builders write (``exports.schedule_json``
     and ``exports.vevents``), so an export assembled from them is byte for byte the one built
-    from scratch. Under the forum's row lock: two preparations of one forum never interleave.
+    from scratch. Two preparations of one forum never interleave (an advisory lock on
+    PostgreSQL; SQLite writes one at a time). The services lock an event's and the forum's rows
+    while they change the programme and hand this over: a preparation takes no row lock of
+    theirs until its last statement, which marks the version prepared only while it is still
+    the forum's (a change committed meanwhile has its own preparation coming).
     """
     if forum_id is None:
         published = Forum.objects.filter(is_published=True).values_list("pk", flat=True)
@@ -98,7 +105,10 @@ def prepare_exports(forum_id: int | None = None) -> int:
     from .selectors import schedule_export
 
     with transaction.atomic():
-        forum = Forum.objects.select_for_update().filter(pk=forum_id).first()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PREPARE_LOCK, forum_id])
+        forum = Forum.objects.filter(pk=forum_id).first()
         if forum is None:
             return 0
         mine = ExportFragment.objects.filter(forum=forum)
@@ -116,7 +126,9 @@ def prepare_exports(forum_id: int | None = None) -> int:
         for fragment in fragments:
             fragment.forum, fragment.version, fragment.site = forum, forum.cache_version, site
         ExportFragment.objects.bulk_create(fragments, batch_size=500)
-        Forum.objects.filter(pk=forum.pk).update(exports_version=forum.cache_version)
+        Forum.objects.filter(pk=forum.pk, cache_version=forum.cache_version).update(
+            exports_version=forum.cache_version
+        )
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Each version rewrites the table: without this its dead rows and stale statistics
         # slowed the exports' statements twofold until autovacuum came by.
