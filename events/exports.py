@@ -62,20 +62,6 @@ def _when(moment, tz, zoned: bool, tzid: str) -> str:
     return f":{ical.utc(moment.astimezone(UTC))}"
 
 
-def _calendar(forum, name: str) -> ical.Writer:
-    """A calendar's content lines before its events (the VTIMEZONE they name included)."""
-    out = ical.Writer()
-    line = out.line
-    line("BEGIN:VCALENDAR")
-    line("VERSION:2.0")
-    line("PRODID:-//ZGC Forum//Schedule//EN")
-    line("CALSCALE:GREGORIAN")
-    line(f"X-WR-CALNAME:{ical.text(name)}")
-    line(f"X-WR-TIMEZONE:{ical.text(forum.timezone)}")
-    out.raw(ical.vtimezone(forum.timezone))  # before the events that name it
-    return out
-
-
 def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes:
     """One VEVENT per session, times in the forum's zone with its VTIMEZONE; stable UIDs.
 
@@ -91,7 +77,15 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
 def calendar(forum, blocks, *, name: str) -> bytes:
     """A calendar of ``blocks``, VEVENTs as ``vevents`` writes them (or as they were stored
     in ``ExportFragment.vevent``)."""
-    out = _calendar(forum, name)
+    out = ical.Writer()
+    line = out.line
+    line("BEGIN:VCALENDAR")
+    line("VERSION:2.0")
+    line("PRODID:-//ZGC Forum//Schedule//EN")
+    line("CALSCALE:GREGORIAN")
+    line(f"X-WR-CALNAME:{ical.text(name)}")
+    line(f"X-WR-TIMEZONE:{ical.text(forum.timezone)}")
+    out.raw(ical.vtimezone(forum.timezone))  # before the events that name it
     for block in blocks:
         out.lines_folded(block)
     out.line("END:VCALENDAR")
@@ -279,45 +273,19 @@ def _json_head(forum, *, release_number: int, language: str, releases) -> dict:
     }
 
 
-def json_document(
-    forum, *, release_number: int, language: str, releases, events, rooms, speakers, sessions
-) -> bytes:
-    """``dumps(schedule_json(…))`` from its events, rooms, speakers and sessions each already
-    written as a JSON object by ``dumps`` (``ExportFragment.json``): the same bytes."""
-    head = dumps(
-        _json_head(forum, release_number=release_number, language=language, releases=releases)
-    )
-    return b"".join(
-        (
-            head[:-1],  # without its closing brace
-            b',"events":[',
-            ",".join(events).encode(),
-            b'],"rooms":[',
-            ",".join(rooms).encode(),
-            b'],"speakers":[',
-            ",".join(speakers).encode(),
-            b'],"sessions":[',
-            ",".join(sessions).encode(),
-            b"]}",
-        )
-    )
-
-
 def json_from_fragments(
     forum, fragments: dict[str, list[str]], *, release_number: int, language: str, releases
 ) -> bytes:
     """``/api/schedule.json`` from ``selectors.json_fragments``: the head written here, then
-    the events, rooms, speakers and sessions as they were prepared."""
-    return json_document(
-        forum,
-        release_number=release_number,
-        language=language,
-        releases=releases,
-        events=fragments.get("event", []),
-        rooms=fragments.get("room", []),
-        speakers=fragments.get("speaker", []),
-        sessions=fragments.get("session", []),
+    the events, rooms, speakers and sessions as they were prepared (each a JSON object written
+    by ``dumps``): byte for byte ``dumps(schedule_json(…))``."""
+    head = dumps(
+        _json_head(forum, release_number=release_number, language=language, releases=releases)
     )
+    parts = [head[:-1]]  # without its closing brace
+    for kind in ("event", "room", "speaker", "session"):
+        parts += [f',"{kind}s":['.encode(), ",".join(fragments.get(kind, [])).encode(), b"]"]
+    return b"".join([*parts, b"}"])
 
 
 def dumps(document) -> bytes:
