@@ -82,7 +82,7 @@ class SessionViewer:
     one-click forms that can succeed). ``render(request, codes, page=False)`` answers for every
     code of the page at once, ``{code: html}``, in a constant number of queries; ``page`` asks for
     the session page's fuller variant. Shared cached fragments hold none of it: events places it
-    into the page for each request (``events.viewer.personalise``)."""
+    into the page for each request (``core.personal.personalise``)."""
 
     key: str
     render: Callable
@@ -107,6 +107,23 @@ class Door:
 
 
 navbar_doors = Registry("navbar doors")
+
+
+def visible_doors(user, *, personal: bool) -> list[dict]:
+    """The doors that ``user`` (None: a visitor) sees, in order, as ``{url, label, key}``; a
+    door whose app is not routed is left out."""
+    from core.links import route
+
+    items = []
+    for door in navbar_doors.ordered():
+        if door.personal != personal:
+            continue
+        if door.visible is not None and not door.visible(user):
+            continue
+        url = route(door.url_name)
+        if url is not None:
+            items.append({"url": url, "label": door.label, "key": door.key})
+    return items
 
 
 @dataclass(frozen=True)

@@ -977,13 +977,14 @@ def _viewer_states_sql(vendor: str, n_codes: int) -> str:
     confirmed, waitlisted = RSVP.Status.CONFIRMED.value, RSVP.Status.WAITLISTED.value
     approved = Registration.Status.APPROVED.value
     return f"""
-        SELECT s.id, s.code, s.title_en, s.title_zh_hans, s.is_cancelled, s.rsvp_required,
-            s.rsvp_closes_at, s.starts_at, s.capacity, s.room_capacity, s.is_public,
-            (SELECT COUNT(*) FROM {rsvp} t
-              WHERE t.session_id = s.id AND t.status = '{confirmed}') AS taken,
-            (SELECT COUNT(*) FROM {rsvp} t
-              WHERE t.session_id = s.id AND t.status = '{waitlisted}') AS waiting,
-            EXISTS (SELECT 1 FROM {invitations} i
+        SELECT s.code, s.title_en, s.title_zh_hans, s.is_cancelled, s.rsvp_required,
+            CASE WHEN s.rsvp_required THEN COALESCE(s.rsvp_closes_at, s.starts_at) END,
+            s.capacity, s.room_capacity,
+            CASE WHEN s.rsvp_required THEN (SELECT COUNT(*) FROM {rsvp} t
+              WHERE t.session_id = s.id AND t.status = '{confirmed}') END AS taken,
+            CASE WHEN s.rsvp_required THEN (SELECT COUNT(*) FROM {rsvp} t
+              WHERE t.session_id = s.id AND t.status = '{waitlisted}') END AS waiting,
+            s.is_public OR EXISTS (SELECT 1 FROM {invitations} i
               WHERE i.category_id = reg.category_id AND i.event_id = s.event_id) AS invited,
             mine.status,
             CASE WHEN mine.status = '{waitlisted}' THEN (
@@ -1037,22 +1038,26 @@ def viewer_states(user, codes, *, now=None) -> dict[str, ViewerState] | None:
     now = now or timezone.now()
     states = {}
     for (
-        _pk, code, title_en, title_zh_hans, cancelled, rsvp_required, closes_at, starts_at,
-        capacity, room_seats, is_public, taken, waiting, invited, status, position, starred,
+        code, title_en, title_zh_hans, cancelled, rsvp_required, deadline, capacity, room_seats,
+        taken, waiting, invited, status, position, starred,
     ) in rows:  # fmt: skip
         if code is None:  # the registration's row, no session published
             continue
-        limit = min(capacity, room_seats) if capacity is not None else room_seats
-        deadline = _aware(closes_at) or _aware(starts_at)
+        if rsvp_required:  # seats, waitlist and deadline matter only where seats are reserved
+            deadline = _aware(deadline)
+            limit = min(capacity, room_seats) if capacity is not None else room_seats
+            closed, seats_left = now >= deadline, max((limit or 0) - taken, 0)
+        else:
+            closed, seats_left, waiting = False, 0, 0
         states[code] = ViewerState(
             code=code,
             title_en=title_en or "",
             title_zh_hans=title_zh_hans or "",
             cancelled=bool(cancelled),
             rsvp_required=bool(rsvp_required),
-            closed=now >= deadline,
-            invited=bool(is_public) or bool(invited),
-            seats_left=max((limit or 0) - taken, 0),
+            closed=closed,
+            invited=bool(invited),
+            seats_left=seats_left,
             waiting=waiting,
             deadline=deadline,
             starred=bool(starred),

@@ -23,7 +23,6 @@ from core.page_cache import keep_out, public_page, without
 from . import exports, selectors
 from .filters import ScheduleFilter
 from .models import Section
-from .viewer import personal_response, personalise
 
 CACHE_SECONDS = 24 * 3600
 FILTER_PARAMS = ("q", "section", "theme", "type", "venue", "room", "language", "interpretation")
@@ -93,7 +92,7 @@ def _day_tabs(forum, day, params, counts=None, *, searching=False) -> list[dict]
     ]
 
 
-@public_page(params=("day", "page", *FILTER_PARAMS))
+@public_page(params=("day", "page", *FILTER_PARAMS), shell=True)
 @require_safe
 def schedule(request):
     forum = _forum()
@@ -168,7 +167,6 @@ def schedule(request):
         return without(request, "page")
     if searching or not known:
         keep_out(request)
-    body = personalise(request, body)
     return render(request, "events/schedule.html", {"forum": forum, "day": day, "body": body})
 
 
@@ -204,7 +202,7 @@ def grid(request):
     return render(request, "events/grid.html", {"forum": forum, "day": day, "body": body})
 
 
-@public_page()
+@public_page(shell=True)
 @require_safe
 def event_detail(request, slug):
     forum = _forum()
@@ -212,17 +210,14 @@ def event_detail(request, slug):
     if event is None:
         raise Http404
     sessions = selectors.session_cards(selectors.public_sessions(forum).filter(event=event))
-    return personal_response(
+    return render(
         request,
-        render(
-            request,
-            "events/event.html",
-            {"forum": forum, "event": event, "slots": selectors.time_slots(sessions)},
-        ),
+        "events/event.html",
+        {"forum": forum, "event": event, "slots": selectors.time_slots(sessions)},
     )
 
 
-@public_page()
+@public_page(shell=True)
 @require_safe
 def session_detail(request, code):
     found = selectors.current_session(code)
@@ -231,7 +226,7 @@ def session_detail(request, code):
     forum, session = found
     speakers, moderators = selectors.session_people(session)
     context = {"forum": forum, "session": session, "speakers": speakers, "moderators": moderators}
-    return personal_response(request, render(request, "events/session.html", context))
+    return render(request, "events/session.html", context)
 
 
 @public_page(params=("page",))
@@ -246,7 +241,7 @@ def speaker_list(request):
     return render(request, "events/speakers.html", {"forum": forum, "page": page})
 
 
-@public_page()
+@public_page(shell=True)
 @require_safe
 def speaker_detail(request, slug):
     forum = _forum()
@@ -254,13 +249,8 @@ def speaker_detail(request, slug):
     if speaker is None:
         raise Http404
     sessions = selectors.speaker_cards(forum, speaker)
-    return personal_response(
-        request,
-        render(
-            request,
-            "events/speaker.html",
-            {"forum": forum, "speaker": speaker, "sessions": sessions},
-        ),
+    return render(
+        request, "events/speaker.html", {"forum": forum, "speaker": speaker, "sessions": sessions}
     )
 
 

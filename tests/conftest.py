@@ -47,7 +47,10 @@ def _media_root(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from core import page_cache
+
     cache.clear()
+    page_cache.shells.clear()  # the process's copies of shells, as a new process starts
     yield
 
 

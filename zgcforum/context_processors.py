@@ -4,23 +4,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import get_language, override
 
-from core.links import route
-from core.registries import navbar_doors
-
-
-def _nav_items(user, *, personal: bool) -> list[dict]:
-    """The doors the apps registered that this user sees, in order; a door whose app is not
-    routed is left out."""
-    items = []
-    for door in navbar_doors.ordered():
-        if door.personal != personal:
-            continue
-        if door.visible is not None and not door.visible(user):
-            continue
-        url = route(door.url_name)
-        if url is not None:
-            items.append({"url": url, "label": door.label, "key": door.key})
-    return items
+from core.registries import visible_doors
 
 
 def _in_language(request, path: str, code: str) -> str:
@@ -56,8 +40,8 @@ def site(request):
     user = getattr(request, "user", None)
     user = user if user is not None and user.is_authenticated else None
     return {
-        "nav_items": _nav_items(user, personal=False),
-        "personal_nav_items": _nav_items(user, personal=True) if user else [],
+        "nav_items": visible_doors(user, personal=False),
+        "personal_nav_items": visible_doors(user, personal=True) if user else [],
         "language_links": _language_links(request, path),
         "filings": {"icp": settings.ICP_FILING, "public_security": settings.PUBLIC_SECURITY_FILING},
     }

@@ -9,12 +9,17 @@ here; the catalogue's strings are written as the templates' ``{% translate %}`` 
 """
 
 from django import template
+from django.contrib.messages import get_messages
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from core.links import route
+from core.personal import frame_mark
+from core.registries import visible_doors
 
 register = template.Library()
 
@@ -83,10 +88,49 @@ def _language_switcher(context) -> str:
     return f'\n\n<li class="nav-item">\n  {"".join(links)}\n</li>\n'
 
 
+def _shell(context) -> bool:
+    """Whether the page is rendered once for every logged-in viewer (``core.page_cache``): the
+    viewer's own parts are then marked, filled per request by ``personal_parts``."""
+    return getattr(context.get("request"), "personal_shell", False)
+
+
+def personal_parts(request) -> dict[str, str]:
+    """The frame's parts of a shell for the request's viewer: the doors they see, their own
+    doors and account links, their messages (as ``site_navbar`` and ``site_messages`` write
+    them outside a shell)."""
+    user = request.user
+    context = {"user": user, "csrf_token": get_token(request)}
+    return {
+        "doors": _items(visible_doors(user, personal=False)),
+        "account": f"{_items(visible_doors(user, personal=True))}\n          {_account(context)}",
+        "messages": _messages(get_messages(request)),
+    }
+
+
+def _messages(messages) -> str:
+    """``includes/_messages.html`` of ``messages``; without any, the line it writes then."""
+    if not messages:
+        return "\n"
+    return render_to_string("includes/_messages.html", {"messages": messages})
+
+
+@register.simple_tag(takes_context=True)
+def site_messages(context) -> str:
+    """The page's messages (``includes/_messages.html``); in a shell, their place."""
+    if _shell(context):
+        return mark_safe(frame_mark("messages"))
+    return _messages(context.get("messages"))
+
+
 @register.simple_tag(takes_context=True)
 def site_navbar(context) -> str:
     """The navbar: the brand, the doors the apps registered, the account links, the
-    language switcher."""
+    language switcher. In a shell the viewer's doors and account are marked places."""
+    if _shell(context):
+        doors, account = frame_mark("doors"), frame_mark("account")
+    else:
+        doors = _items(context.get("nav_items", []))
+        account = f"{_items(context.get('personal_nav_items', []))}\n          {_account(context)}"
     return mark_safe(
         "\n<header>\n"
         '  <nav class="navbar navbar-expand-lg navbar-dark bg-forum" '
@@ -103,11 +147,10 @@ def site_navbar(context) -> str:
         "      </button>\n"
         '      <div class="collapse navbar-collapse" id="nav-main">\n'
         '        <ul class="navbar-nav me-auto">\n'
-        f"          {_items(context.get('nav_items', []))}\n"
+        f"          {doors}\n"
         "        </ul>\n"
         '        <ul class="navbar-nav">\n'
-        f"          {_items(context.get('personal_nav_items', []))}\n"
-        f"          {_account(context)}\n"
+        f"          {account}\n"
         f"          {_language_switcher(context)}\n"
         "        </ul>\n"
         "      </div>\n"

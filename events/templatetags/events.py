@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from core.links import route
 from core.names import list_separator
+from core.personal import mark
 from core.registries import session_actions
-
-from ..viewer import mark
 
 register = template.Library()
 
@@ -46,7 +45,7 @@ def _shared(context) -> dict:
     hundred cards would pay them a hundred times. A card holds only what every visitor sees:
     the login links of the session actions other apps registered for cards
     (``core.registries.session_actions``), marked as the visitor's part, which a logged-in
-    viewer's state and forms replace (``events.viewer``). No user, no CSRF token: the day's
+    viewer's state and forms replace (``core.personal``). No user, no CSRF token: the day's
     cards are one fragment cached for everyone.
     """
     shared = context.render_context.get("session_cards")
@@ -161,7 +160,7 @@ def _visitor_part(shared: dict, card: dict) -> str:
 @register.simple_tag(takes_context=True)
 def session_page_actions(context, session) -> str:
     """The session page's part that other apps registered: for a visitor the links to log in
-    (marked, so a logged-in viewer gets their state and forms instead, ``events.viewer``).
+    (marked, so a logged-in viewer gets their state and forms instead, ``core.personal``).
     Written here, not by an included template: its markup is that template's."""
     if not session_actions:
         return "\n"

@@ -1,0 +1,187 @@
+"""Programme pages for logged-in viewers: one shell rendered for all of them, kept like a public
+page, and filled for each request with the viewer's own parts (core.page_cache.personal_page,
+core.personal): their doors, name, CSRF token, messages and each session's state."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.cache import cache
+from django.db import connection
+from django.template import RequestContext, Template
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from core.personal import personalise
+from delegates import services
+from delegates.models import Star
+from events import services as events_services
+from tests.delegates.agenda_support import approved_delegate, rsvp_session
+from tests.factories.accounts import UserFactory
+from tests.factories.events import SessionFactory, SpeakerFactory, at
+from tests.queries import assert_queries_do_not_grow
+
+pytestmark = pytest.mark.django_db
+
+DAY = "/schedule/?day=2021-09-24"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE = True
+    cache.clear()
+
+
+@pytest.fixture
+def session(db):
+    return rsvp_session(
+        50,
+        title_en="Shell probe",
+        starts_at=at(0, 9),
+        ends_at=at(0, 10),
+        speakers=[SpeakerFactory(name="Ada Example")],
+    )
+
+
+def queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("page", ["day", "session", "event", "speaker"])
+def test_one_shell_serves_every_viewer_with_their_own_parts(session, page):
+    url = {
+        "day": DAY,
+        "session": session.urls.public,
+        "event": session.event.urls.public,
+        "speaker": session.speakers.first().urls.public,
+    }[page]
+    ada = approved_delegate(name="Delegate Ada", email="ada@example.org")
+    Star.objects.create(user=ada, session=session)
+    bo = approved_delegate(name="Delegate Bo", email="bo@example.org")
+    services.reserve_seat(session, user=bo)
+
+    first_count, first = queries(logged_in(ada), url)  # renders the shell and stores it
+    bo_client = logged_in(bo)
+    second_count, second = queries(bo_client, url)  # the stored shell, filled for Bo
+
+    assert second_count < first_count
+    assert "Delegate Ada" in first and "On my agenda" in first and "Seat confirmed" not in first
+    assert "Delegate Bo" in second and "Seat confirmed" in second
+    assert "Delegate Ada" not in second and "On my agenda" not in second
+    assert "<!--f:" not in second and "Log in to add to your agenda" not in second
+    # Bo's page carries Bo's token: a form on it posts (CSRF checked) and stars the session.
+    csrf = Client(enforce_csrf_checks=True)
+    csrf.cookies = bo_client.cookies
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second).group(1)
+    posted = csrf.post(f"/delegates/sessions/{session.code}/star/", {"csrfmiddlewaretoken": token})
+    assert posted.status_code == 302
+    assert Star.objects.filter(user=bo, session=session).exists()
+
+
+def test_a_programme_change_shows_to_logged_in_viewers_at_once(session):
+    client = logged_in(approved_delegate())
+    assert "Shell probe" in client.get(DAY).content.decode()
+    assert "Shell probe" in client.get(session.urls.public).content.decode()
+    events_services.update_session(session, title_en="Shell probe, renamed")  # as a release does
+    assert "Shell probe, renamed" in client.get(DAY).content.decode()
+    assert "Shell probe, renamed" in client.get(session.urls.public).content.decode()
+
+
+def test_the_viewers_own_state_changes_show_on_the_stored_shell(session):
+    person = approved_delegate(email="star@example.org")
+    client = logged_in(person)
+    client.get(DAY)  # the shell is stored
+    page = client.post(
+        f"/delegates/sessions/{session.code}/star/", {"next": DAY}, follow=True
+    ).content.decode()
+    assert "On my agenda" in page  # the card, filled from the stored shell
+    assert 'class="messages"' in page  # and the message the star left, read once
+    assert 'class="messages"' not in client.get(DAY).content.decode()
+
+
+def test_a_viewer_who_is_no_delegate_gets_their_own_doors(session):
+    delegate = logged_in(approved_delegate(email="in@example.org"))
+    assert "My agenda" in delegate.get(DAY).content.decode()
+    newcomer = UserFactory(name="Newcomer Wu")
+    page = logged_in(newcomer).get(DAY).content.decode()
+    assert "Newcomer Wu" in page and "Register for the forum" in page
+    assert "My registration" not in page
+
+
+def test_a_shell_is_kept_per_language(session):
+    client = logged_in(approved_delegate())
+    assert 'lang="en"' in client.get(DAY).content.decode()
+    assert 'lang="zh-hans"' in client.get("/zh-hans" + DAY).content.decode()
+    assert 'lang="en"' in client.get(DAY).content.decode()
+
+
+def test_the_frames_filled_parts_are_what_it_writes_outside_a_shell(session, client):
+    """The frame of a shell, filled, is byte for byte the frame written for the viewer (but
+    each CSRF token, masked anew on every call)."""
+    user = approved_delegate(name="Frame <Probe>", email="frame@example.org")
+    client.force_login(user)
+    client.get(DAY)
+    request = RequestFactory().get(DAY)
+    request.user = user
+    request.session = client.session
+    request.COOKIES = {key: morsel.value for key, morsel in client.cookies.items()}
+    template = Template("{% load frame %}{% site_navbar %}{% site_messages %}")
+    request._messages = FallbackStorage(request)
+    request._messages.add(20, "Saved <for you>.")
+    written = template.render(RequestContext(request))
+    request._messages = FallbackStorage(request)
+    request._messages.add(20, "Saved <for you>.")
+    request.personal_shell = True
+    shell = template.render(RequestContext(request))
+    assert "<!--f:doors-->" in shell and "Frame" not in shell and "Saved" not in shell
+    filled = personalise(request, shell)
+    assert "Frame &lt;Probe&gt;" in written and "Saved &lt;for you&gt;." in written
+    assert TOKEN.sub("TOKEN", filled) == TOKEN.sub("TOKEN", written)
+
+
+def test_a_searched_page_is_filled_but_never_stored(session):
+    client = logged_in(approved_delegate())
+    url = "/schedule/?q=Shell"
+    first_count, first = queries(client, url)
+    second_count, second = queries(client, url)
+    assert second_count == first_count and "Shell probe" in second
+
+
+# session, user (+flags); the cards' state in one statement (category, sessions with seats
+# taken, invitations, stars, RSVPs with positions): no forum, no day fragment, no template
+DAY_QUERIES_FROM_SHELL = 3
+
+
+@pytest.mark.parametrize("rsvps", [0, 10])
+def test_a_day_from_the_shell_costs_the_same_for_4_and_40_stars(client, rsvps):
+    sessions = [
+        SessionFactory(starts_at=at(0, 9) + timedelta(minutes=5 * i), ends_at=at(0, 18))
+        for i in range(40)
+    ]
+    person = approved_delegate(email="delegate@example.org")
+    for seated in [rsvp_session(5, starts_at=at(0, 8), ends_at=at(0, 9)) for _ in range(rsvps)]:
+        services.reserve_seat(seated, user=person)
+    client.force_login(person)
+    starred = iter(sessions)
+
+    def star(n):
+        for _ in range(n if n == 4 else 36):
+            Star.objects.create(user=person, session=next(starred))
+
+    first, second = assert_queries_do_not_grow(
+        lambda: client.get(DAY), star, budget=DAY_QUERIES_FROM_SHELL, n=4, warm=True
+    )
+    assert first.content.decode().count("On my agenda") == 4
+    assert second.content.decode().count("On my agenda") == 40
+    assert second.content.decode().count("Seat confirmed") == rsvps
