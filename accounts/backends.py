@@ -27,17 +27,34 @@ class ForumBackend(ModelBackend):
             return None
         model = get_user_model()
         alias = router.db_for_read(model)
-        sql, params = self._user_query(model, alias)
+        connection = connections[alias]
+        sql, params, fields, flags = self._user_query(model, alias)
         # Planned once per connection on PostgreSQL: planning its subqueries took ~0.6 ms.
-        with prepared.statement(connections[alias], sql, len(params) + 1) as text:
-            user = next(
-                iter(model._default_manager.db_manager(alias).raw(text, [*params, user_id])), None
-            )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        with (
+            prepared.statement(connection, sql, len(params) + 1) as text,
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(text, [*params, user_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        # What a raw queryset does, without working out its columns on every request (~0.15 ms):
+        # the fields' values through their converters, then the flags.
+        count = len(model._meta.concrete_fields)
+        values = list(row[:count])
+        for index, converters in fields:
+            for converter in converters:
+                values[index] = converter(values[index], None, connection)
+        user = model.from_db(alias, None, values)
+        for name, value in zip(flags, row[count:], strict=True):
+            setattr(user, name, bool(value))  # SQLite answers EXISTS with 0 or 1
+        return user if self.user_can_authenticate(user) else None
 
     @classmethod
-    def _user_query(cls, model, alias: str) -> tuple[str, list]:
-        """SQL and parameters of the flagged user query, but the primary key (the last one)."""
+    def _user_query(cls, model, alias: str) -> tuple[str, list, list, list]:
+        """SQL and parameters of the flagged user query, but the primary key (the last one);
+        the converters of each field that has some, by position; the flags' names, selected
+        after the fields."""
         key = (alias, connections[alias].vendor, tuple(user_flags))
         if key not in cls._compiled:
             flags = {f"flag_{key}": flag.expression() for key, flag in user_flags.items()}
@@ -54,5 +71,16 @@ class ForumBackend(ModelBackend):
                 if len(pieces) != 2:
                     raise RuntimeError("the user query's primary key is not written once")
                 sql, params = "%s".join(pieces), []
-            cls._compiled[key] = (sql, params)
+            connection = connections[alias]
+            fields = [
+                (index, converters)
+                for index, field in enumerate(model._meta.concrete_fields)
+                if (
+                    converters := connection.ops.get_db_converters(
+                        field.get_col(query.get_meta().db_table)
+                    )
+                    + field.get_db_converters(connection)
+                )
+            ]
+            cls._compiled[key] = (sql, params, fields, list(flags))
         return cls._compiled[key]

@@ -93,3 +93,18 @@ def test_the_request_user_loads_with_its_flags_prepared_or_not(settings):
     settings.PREPARED_STATEMENTS = False
     assert backend.get_user(user.pk).pk == user.pk
     assert backend.get_user(user.pk + 1000) is None
+
+
+def test_the_request_user_has_every_field_as_the_orm_loads_it():
+    """Read with a cursor and built with ``from_db``: each field's value and type are those the
+    ORM gives (booleans, aware datetimes, the password hash), flags beside them."""
+    user = UserFactory(is_staff=True, name_zh="张三")
+    user.email_verified_at = user.date_joined
+    user.save()
+    loaded = ForumBackend().get_user(user.pk)
+    expected = type(user).objects.get(pk=user.pk)
+    for field in type(user)._meta.concrete_fields:
+        value, wanted = getattr(loaded, field.attname), getattr(expected, field.attname)
+        assert value == wanted and type(value) is type(wanted), field.name
+    assert loaded.is_staff is True and loaded.flag_registered is False
+    assert loaded._state.adding is False and loaded._state.db == "default"
