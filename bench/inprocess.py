@@ -111,12 +111,9 @@ def client_for(logged_in: bool):
 
     client = Client()
     if logged_in:
-        from django.conf import settings
-
         import bench.personas as personas
 
-        cookie = personas.delegate()
-        client.cookies[settings.SESSION_COOKIE_NAME] = cookie.split("=", 1)[1]
+        client.cookies.load(personas.delegate())
     return client
 
 

@@ -1,5 +1,6 @@
 """Logged-in visitors for ``make bench``: ``python bench/personas.py <name>`` prepares one on the
-seeded demo and prints the ``Cookie`` header of a session logged in as that person.
+seeded demo and prints the ``Cookie`` header of a session logged in as that person (with the
+CSRF cookie a browser holds from its first page on).
 
 ``delegate``: an approved delegate of the demo with 40 stars on the first sessions of the
 forum's first day and 10 seats (confirmed RSVPs) on that day's reservable sessions, or the
@@ -16,6 +17,8 @@ PERSONAS = ("delegate",)
 
 def delegate() -> str:
     from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
+    from django.utils.crypto import get_random_string
 
     from delegates.models import RSVP, Star
     from events import selectors
@@ -36,7 +39,11 @@ def delegate() -> str:
         RSVP.objects.get_or_create(
             user=user, session=session, defaults={"status": RSVP.Status.CONFIRMED}
         )
-    return f"{settings.SESSION_COOKIE_NAME}={session_key(user)}"
+    # and the CSRF cookie a browser holds from its first page on (Django's: a secret of its own)
+    secret = get_random_string(32, allowed_chars=CSRF_ALLOWED_CHARS)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session_key(user)}; {settings.CSRF_COOKIE_NAME}={secret}"
+    )
 
 
 def bench_delegate():

@@ -49,6 +49,11 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages:version"
 PAGE_SECONDS = 600
+# The viewers' version: bumped by every write a viewer's parts read (their stars, seats, the
+# seats others took, registrations, invitations: ``viewers_changed``). A viewer's parts of a
+# page are kept under it (and the pages version) at most VIEWER_PARTS_SECONDS.
+VIEWERS_KEY = "pages:viewers"
+VIEWER_PARTS_SECONDS = 300
 # A request that finds the page it wants being rendered by another waits for that render (at most
 # this long) rather than rendering it too: after a change, the first requests for a large export
 # would otherwise all build it at once.
@@ -89,12 +94,74 @@ def watch(app_config) -> None:
 
 
 def _bump() -> None:
+    _incr(VERSION_KEY)
+
+
+def viewers_changed(**_signal_kwargs) -> None:
+    """Make every viewer's kept parts stale now, and again once the change is committed (as
+    ``bump``). Takes and ignores signal arguments."""
+    _incr(VIEWERS_KEY)
+    transaction.on_commit(lambda: _incr(VIEWERS_KEY), robust=True)
+
+
+def watch_viewers(*models) -> None:
+    """``viewers_changed`` on every save and delete of ``models`` and every change of their
+    many-to-many fields. ``QuerySet.update()`` and ``bulk_create()`` send no signal: their
+    services call ``viewers_changed()`` themselves."""
+    for model in models:
+        uid = f"viewers-{model._meta.label_lower}"
+        post_save.connect(viewers_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(viewers_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                viewers_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}-{field.name}",
+            )
+
+
+def _incr(key: str) -> None:
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:  # no version (first use, or evicted): the next request starts one
         pass
-    except Exception:  # the cache is down: it serves no page either; the change must still save
-        logger.warning("Could not bump the public pages version", exc_info=True)
+    except Exception:  # the cache is down: nothing kept is served either; the change must save
+        logger.warning("Could not bump %s", key, exc_info=True)
+
+
+def viewer_parts(request, keep: str | None, compute) -> dict:
+    """The viewer's session parts of a page: kept ones while true, else ``compute()``'s (kept
+    for the next request when ``keep`` names the page). Kept per session and CSRF secret (the
+    forms carry the viewer's token), under the viewers' version, until their ``valid_until``."""
+    secret = request.META.get("CSRF_COOKIE")
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if keep is None or not secret or not session_key:
+        return compute()
+    who = hashlib.sha256(f"{session_key}|{secret}".encode()).hexdigest()[:32]
+    key = f"pages:parts:{who}:{keep}"
+    try:
+        found = cache.get_many([VIEWERS_KEY, key])
+    except Exception:
+        return compute()
+    version, kept = found.get(VIEWERS_KEY), found.get(key)
+    now = timezone.now()
+    fresh = kept is not None and version is not None and kept[0] == version
+    if fresh and (kept[1] is None or now < kept[1]):
+        return kept[2]
+    parts = compute()
+    until = parts.valid_until
+    try:
+        if version is None:
+            version = time.time_ns()
+            if not cache.add(VIEWERS_KEY, version, None):
+                return parts
+        seconds = VIEWER_PARTS_SECONDS
+        if until is not None:
+            seconds = min(seconds, max(int((until - now).total_seconds()), 1))
+        cache.set(key, (version, until, dict(parts)), seconds)
+    except Exception:
+        logger.warning("Could not keep a viewer's parts", exc_info=True)
+    return parts
 
 
 def _rendering_mark(key: str, version: int) -> str:
@@ -172,22 +239,24 @@ def personal_page(request, view, *args, **kwargs):
         # (what another release of this code stored under the key is not a shell: rendered anew)
         if isinstance(shell, Shell):
             response = HttpResponse(headers=dict(shell.headers))
-            response.content = fill(request, shell.pieces)
+            response.content = fill(request, shell.pieces, keep=f"{key}:{version}")
             return response
     request.personal_shell = True
     response = view(request, *args, **kwargs)
     if response.status_code != 200 or response.streaming:
         return response
     pieces = split(response.content.decode())
+    keep = None
     if cached and PublicPageCacheMiddleware._storable(request, response):
         try:
             version = version if version is not None else _new_version()
             shell = Shell(version, list(response.items()), pieces)
             cache.set(key, shell, PAGE_SECONDS)
             shells.keep(key, shell)
+            keep = f"{key}:{version}"
         except Exception:
             logger.warning("Could not store a page's shell", exc_info=True)
-    response.content = fill(request, pieces)
+    response.content = fill(request, pieces, keep=keep)
     return response
 
 

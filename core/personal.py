@@ -16,7 +16,7 @@ So one rendering of a page serves every logged-in viewer: ``personalise`` fills 
 
 import re
 
-from core.registries import session_viewers
+from core.registries import Parts, session_viewers
 
 MARK = re.compile(r"<!--([vf]):([\w-]+)(:page)?-->.*?<!--/\1-->", re.S)
 
@@ -45,9 +45,10 @@ def personalise(request, html: str) -> str:
     return fill(request, split(html))
 
 
-def fill(request, pieces: list[str]) -> str:
+def fill(request, pieces: list[str], *, keep: str | None = None) -> str:
     """The page of ``pieces`` (``split``) with each mark replaced by the logged-in viewer's
-    part: one answer per app for all the page's sessions."""
+    part: one answer per app for all the page's sessions. ``keep``: the page's key under which
+    the viewer's session parts may be kept (``core.page_cache.viewer_parts``)."""
     if len(pieces) == 1:
         return pieces[0]
     pieces = list(pieces)
@@ -59,13 +60,26 @@ def fill(request, pieces: list[str]) -> str:
         parts |= {("f", name, False): part for name, part in personal_parts(request).items()}
     cards = list(dict.fromkeys(name for kind, name, page in marks if kind == "v" and not page))
     pages = list(dict.fromkeys(name for kind, name, page in marks if kind == "v" and page))
-    for viewer in session_viewers.ordered():
-        for codes, page in ((cards, False), (pages, True)):
-            if codes:
-                for code, part in viewer.render(request, codes, page=page).items():
-                    key = ("v", code, page)
-                    parts[key] = parts.get(key, "") + part
+    if cards or pages:
+        from core.page_cache import viewer_parts
+
+        parts |= viewer_parts(request, keep, lambda: _session_parts(request, cards, pages))
     keys = [(kind, name, bool(page)) for kind, name, page in marks]
     pieces[1::4] = [parts.get(key, "") for key in keys]
     pieces[2::4] = pieces[3::4] = [""] * len(marks)
     return "".join(pieces)
+
+
+def _session_parts(request, cards, pages) -> Parts:
+    """Every registered app's parts of these sessions for the viewer, and until when they hold."""
+    parts, until = Parts(), []
+    for viewer in session_viewers.ordered():
+        for codes, page in ((cards, False), (pages, True)):
+            if codes:
+                answer = viewer.render(request, codes, page=page)
+                until.append(getattr(answer, "valid_until", None))
+                for code, part in answer.items():
+                    key = ("v", code, page)
+                    parts[key] = parts.get(key, "") + part
+    parts.valid_until = min((moment for moment in until if moment is not None), default=None)
+    return parts

@@ -82,11 +82,24 @@ class SessionViewer:
     one-click forms that can succeed). ``render(request, codes, page=False)`` answers for every
     code of the page at once, ``{code: html}``, in a constant number of queries; ``page`` asks for
     the session page's fuller variant. Shared cached fragments hold none of it: events places it
-    into the page for each request (``core.personal.personalise``)."""
+    into the page for each request (``core.personal.personalise``).
+
+    What ``render`` answers may be kept for the viewer until the app says its viewers' parts
+    changed (``core.page_cache.viewers_changed``, on every write they read) or until the
+    ``Parts.valid_until`` it returns (a reservation deadline passing), whichever comes first."""
 
     key: str
     render: Callable
     order: int = 0
+
+
+class Parts(dict):
+    """``{code: html}`` from a ``SessionViewer``, true until ``valid_until`` (None: until a
+    change)."""
+
+    def __init__(self, parts=(), *, valid_until=None):
+        super().__init__(parts)
+        self.valid_until = valid_until
 
 
 session_viewers = Registry("session viewers")

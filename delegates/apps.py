@@ -14,3 +14,9 @@ class DelegatesConfig(AppConfig):
         register_segments()
         register_extensions()
         receivers.connect()
+        # What a delegate's parts of programme pages read: kept parts go stale on any change.
+        from core import page_cache
+
+        from .models import RSVP, Category, Registration, Star
+
+        page_cache.watch_viewers(RSVP, Star, Registration, Category)

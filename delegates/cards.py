@@ -13,6 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext, ngettext
 
+from core.registries import Parts
+
 from . import selectors
 
 CODE = "session-code-placeholder"
@@ -77,7 +79,13 @@ def render_states(request, states, codes=(), *, page=False, urls=None) -> dict[s
         agenda = escape(reverse("delegates:agenda"))
         link = f'<p class="mb-0"><a href="{agenda}">{escape(gettext("My agenda"))}</a></p>'
         parts = {code: part + link for code, part in parts.items()}
-    return parts
+    # True until the first open reservation closes (its forms would then offer what fails).
+    deadlines = [
+        state.deadline
+        for state in states.values()
+        if state.rsvp_required and not state.cancelled and not state.closed
+    ]
+    return Parts(parts, valid_until=min(deadlines, default=None))
 
 
 def _part(shared: dict, state: selectors.ViewerState) -> str:

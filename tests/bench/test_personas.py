@@ -29,7 +29,7 @@ def test_the_delegate_persona_has_40_stars_10_seats_and_a_working_session(client
     assert RSVP.objects.filter(user=person, status=RSVP.Status.CONFIRMED).count() == 10
     assert personas.delegate() != cookie  # again: a new session, the same agenda
     assert Star.objects.filter(user=person).count() == 40
-    name, _, key = cookie.partition("=")
-    client.cookies[name] = key
+    client.cookies.load(cookie)  # the session and the CSRF cookie, as a browser holds them
+    assert set(client.cookies) == {"sessionid", "csrftoken"}
     page = client.get("/schedule/?day=2021-09-24").content.decode()
     assert page.count("On my agenda") == 40 and page.count("Seat confirmed") == 10

@@ -12,14 +12,16 @@ from django.db import connection
 from django.template import RequestContext, Template
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.personal import personalise
 from delegates import services
-from delegates.models import Star
+from delegates.models import Registration, Star
 from events import services as events_services
 from tests.delegates.agenda_support import approved_delegate, rsvp_session
+from tests.delegates.test_card_states import card_of
 from tests.factories.accounts import UserFactory
-from tests.factories.events import SessionFactory, SpeakerFactory, at
+from tests.factories.events import EventFactory, SessionFactory, SpeakerFactory, at
 from tests.queries import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +187,83 @@ def test_a_day_from_the_shell_costs_the_same_for_4_and_40_stars(client, rsvps):
     assert first.content.decode().count("On my agenda") == 4
     assert second.content.decode().count("On my agenda") == 40
     assert second.content.decode().count("Seat confirmed") == rsvps
+
+
+# --- A viewer's parts, kept until something they read changes ------------------------------
+
+# session, user (+flags): the cards' states kept from the viewer's previous request
+DAY_QUERIES_FROM_KEPT_PARTS = 2
+
+
+def test_a_viewers_parts_are_kept_until_someone_takes_the_last_seat(session):
+    last = rsvp_session(1, title_en="Last seat", starts_at=at(0, 11), ends_at=at(0, 12))
+    viewer = logged_in(approved_delegate(email="viewer@example.org"))
+    assert "1 seat left" in viewer.get(DAY).content.decode()
+    count, page = queries(viewer, DAY)
+    assert count == DAY_QUERIES_FROM_KEPT_PARTS and "1 seat left" in page
+    services.reserve_seat(last, user=approved_delegate(email="other@example.org"))
+    assert "Full — waitlist 0" in viewer.get(DAY).content.decode()
+
+
+def test_the_viewers_own_star_shows_at_once(session):
+    person = approved_delegate(email="own@example.org")
+    client = logged_in(person)
+    assert "On my agenda" not in client.get(DAY).content.decode()
+    Star.objects.create(user=person, session=session)
+    assert "On my agenda" in client.get(DAY).content.decode()
+
+
+def test_an_invitation_given_to_the_viewers_category_shows_at_once():
+    closed = rsvp_session(
+        50, event=EventFactory(is_public=False), starts_at=at(0, 9), ends_at=at(0, 10)
+    )
+    person = approved_delegate(email="guest@example.org")
+    client = logged_in(person)
+    refused = "By invitation: not open to your category"
+    assert refused in card_of(client.get(DAY).content.decode(), closed.code)
+    person.registration.category.events.add(closed.event)
+    card = card_of(client.get(DAY).content.decode(), closed.code)
+    assert refused not in card and 'data-action="rsvp"' in card
+
+
+def test_an_approval_shows_the_agenda_at_once(session):
+    person = approved_delegate(email="pending@example.org")
+    Registration.objects.filter(user=person).update(status=Registration.Status.PENDING)
+    client = logged_in(person)
+    assert "Add to my agenda" not in client.get(DAY).content.decode()
+    registration = Registration.objects.get(user=person)
+    registration.status = Registration.Status.APPROVED
+    registration.save()
+    assert "Add to my agenda" in client.get(DAY).content.decode()
+
+
+def test_kept_parts_end_when_a_reservation_closes(session, monkeypatch):
+    closes = timezone.now() + timedelta(minutes=1)
+    soon = rsvp_session(
+        50, title_en="Closing soon", starts_at=at(0, 11), ends_at=at(0, 12), rsvp_closes_at=closes
+    )
+    client = logged_in(approved_delegate(email="late@example.org"))
+    client.get(DAY)
+    assert 'data-action="rsvp"' in card_of(client.get(DAY).content.decode(), soon.code)
+    later = closes + timedelta(seconds=1)  # nothing written since: only the clock moved
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    card = card_of(client.get(DAY).content.decode(), soon.code)
+    assert 'data-action="rsvp"' not in card and "Reservations closed" in card
+
+
+def test_kept_parts_carry_the_token_of_the_viewers_current_csrf_cookie(session):
+    person = approved_delegate(email="token@example.org")
+    client = logged_in(person)
+    client.get(DAY)
+    client.get(DAY)  # parts kept with the first cookie's token
+    client.cookies.pop("csrftoken")  # the cookie expired: a new secret comes with the next page
+    client.get(DAY)
+    card = card_of(client.get(DAY).content.decode(), session.code)  # with the new cookie
+    posting = Client(enforce_csrf_checks=True)
+    posting.cookies = client.cookies
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', card).group(1)
+    posted = posting.post(
+        f"/delegates/sessions/{session.code}/star/", {"csrfmiddlewaretoken": token}
+    )
+    assert posted.status_code == 302
+    assert Star.objects.filter(user=person, session=session).exists()
