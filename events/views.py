@@ -11,18 +11,23 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import Context
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from core import frame
 from core.page_cache import keep_out, public_page, without
 
 from . import exports, selectors
 from .filters import ScheduleFilter
 from .models import Section
+from .templatetags.pages import session_page, speaker_page
 
 CACHE_SECONDS = 24 * 3600
 FILTER_PARAMS = ("q", "section", "theme", "type", "venue", "room", "language", "interpretation")
@@ -225,8 +230,18 @@ def session_detail(request, code):
         raise Http404
     forum, session = found
     speakers, moderators = selectors.session_people(session)
-    context = {"forum": forum, "session": session, "speakers": speakers, "moderators": moderators}
-    return render(request, "events/session.html", context)
+    return session_response(request, forum, session, speakers, moderators)
+
+
+def session_response(request, forum, session, speakers, moderators):
+    """The session page in the site's frame (``core.frame``, not the template engine)."""
+    content = session_page(Context({"request": request}), forum, session, speakers, moderators)
+    return frame.page(request, title=escape(session.title), head=_styles(), content=content)
+
+
+def _styles() -> str:
+    """The programme pages' own styles, after the site's."""
+    return f'<link rel="stylesheet" href="{static("events/events.css")}">'
 
 
 @public_page(params=("page",))
@@ -248,10 +263,13 @@ def speaker_detail(request, slug):
     speaker = selectors.public_speaker(forum, slug)
     if speaker is None:
         raise Http404
-    sessions = selectors.speaker_cards(forum, speaker)
-    return render(
-        request, "events/speaker.html", {"forum": forum, "speaker": speaker, "sessions": sessions}
-    )
+    return speaker_response(request, forum, speaker, selectors.speaker_cards(forum, speaker))
+
+
+def speaker_response(request, forum, speaker, sessions):
+    """The speaker page in the site's frame (``core.frame``, not the template engine)."""
+    content = speaker_page(Context({"request": request}), forum, speaker, sessions)
+    return frame.page(request, title=escape(speaker.local_name), head=_styles(), content=content)
 
 
 @public_page()

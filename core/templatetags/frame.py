@@ -4,7 +4,7 @@ Written here rather than as included templates: every page pays for its frame, a
 includes' loops, ``{% translate %}`` and ``{% url %}`` nodes cost ~0.3 ms CPU a request, a
 tenth of a cold programme page. The markup and whitespace are those of the templates they
 replaced (``bench/render_pages.py`` compares pages byte for byte). Values come from the
-context processors (``zgcforum.context_processors.site``, ``auth``, ``csrf``) and are escaped
+context processors (``core.context_processors.site``, ``auth``, ``csrf``) and are escaped
 here; the catalogue's strings are written as the templates' ``{% translate %}`` wrote them.
 """
 
@@ -15,9 +15,9 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
-from django.utils.translation import gettext as _
 
 from core.links import route
+from core.links import translated as _
 from core.personal import frame_mark
 from core.registries import visible_doors
 
@@ -27,7 +27,7 @@ register = template.Library()
 def _items(items) -> str:
     return "".join(
         f'\n            <li class="nav-item"><a class="nav-link" href="{escape(item["url"])}">'
-        f"{escape(item['label'])}</a></li>\n          "
+        f"{escape(_(item['label']))}</a></li>\n          "
         for item in items
     )
 

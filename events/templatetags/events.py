@@ -7,9 +7,9 @@ from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from core.links import route
+from core.links import translated as _
 from core.names import list_separator
 from core.personal import mark
 from core.registries import session_actions
@@ -53,7 +53,7 @@ def _shared(context) -> dict:
         request = context.get("request")
         here = context.get("page_path") or (request.get_full_path() if request else "")
         actions = [
-            escape(str(action.login_label))
+            escape(_(action.login_label))
             for action in session_actions.ordered()
             if action.on_card and action.login_label
         ]
@@ -166,7 +166,7 @@ def session_page_actions(context, session) -> str:
         return "\n"
     request = context["request"]
     labels = [
-        escape(str(action.login_label))
+        escape(_(action.login_label))
         for action in session_actions.ordered()
         if action.login_label and (action.applies is None or action.applies(session))
     ]

@@ -10,9 +10,9 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.links import translated as _
 from core.templatetags.forum_text import long_day
 
 from .events import session_card, session_page_actions
@@ -71,7 +71,7 @@ def _facts(session) -> str:
 
 @register.simple_tag(takes_context=True)
 def session_page(context, forum, session, speakers, moderators) -> str:
-    """The content block of ``events/session.html``."""
+    """The session page's content (in the frame by ``events.views.session_response``)."""
     starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
     day = starts.strftime("%Y-%m-%d")
     schedule = escape(forum.urls.schedule)
@@ -128,7 +128,7 @@ NO_SESSIONS = '\n  <p class="text-body-secondary">—</p>\n'
 
 @register.simple_tag(takes_context=True)
 def speaker_page(context, forum, speaker, sessions) -> str:
-    """The content block of ``events/speaker.html``: the speaker, then their sessions' cards
+    """The speaker page's content (``events.views.speaker_response``): the speaker, then their cards
     under each day's heading."""
     name = escape(speaker.local_name)
     other = (

@@ -1,5 +1,6 @@
-"""The session and speaker pages' content (``events.templatetags.pages``) is what the templates
-they replaced wrote (kept in ``page_oracle/``), byte for byte: on every session and speaker of
+"""The session and speaker pages (their content from ``events.templatetags.pages``, their frame
+from ``core.frame``) are what the templates they replaced wrote (kept in ``page_oracle/``,
+extending ``base.html``), byte for byte: on every session and speaker of
 the demo in both languages, and on a session and a speaker with every optional part (cancelled,
 a description over several lines, a floor, access notes, seats with RSVP, interpretation, a
 livestream, themes, speakers and moderators; a name in both scripts, a country, a photo, a bio,
@@ -10,12 +11,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
-from django.template.loader import get_template
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import translation
 
-from events import selectors
+from events import selectors, views
 from tests.factories.events import (
     RoomFactory,
     SessionFactory,
@@ -49,7 +49,8 @@ def both(forum, code: str, language: str) -> tuple[str, str]:
         speakers, moderators = selectors.session_people(session)
         context = {"forum": forum, "session": session, "speakers": speakers}
         context["moderators"] = moderators
-        mine = get_template("events/session.html").render(context, request)
+        mine = views.session_response(request, forum, session, speakers, moderators)
+        mine = mine.content.decode()
         return mine, ORACLE.render(context, request)
 
 
@@ -103,7 +104,8 @@ def speaker_both(forum, speaker, language: str) -> tuple[str, str]:
         request = _request(f"/speakers/{speaker.slug}/", language)
         context = {"forum": forum, "speaker": speaker}
         context["sessions"] = selectors.speaker_cards(forum, speaker)
-        mine = get_template("events/speaker.html").render(context, request)
+        mine = views.speaker_response(request, forum, speaker, context["sessions"])
+        mine = mine.content.decode()
         return mine, SPEAKER_ORACLE.render(context, request)
 
 
