@@ -54,6 +54,13 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture
+def page_cache_on(settings):
+    """Whole public pages and logged-in viewers' shells kept in the cache, as in production
+    (the test's own local-memory cache, emptied before each test)."""
+    settings.PUBLIC_PAGE_CACHE = True
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default():
     """Each test starts in English: a request in Chinese must not leak into the next reverse()."""

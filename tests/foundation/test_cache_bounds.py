@@ -18,13 +18,7 @@ from exhibitors.models import Application
 from tests.factories.events import EventFactory, ForumFactory, SectionFactory, SessionFactory, at
 from tests.factories.exhibitors import ApplicationFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PUBLIC_PAGE_CACHE = True
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture

@@ -36,13 +36,7 @@ from tests.factories.events import (
 from tests.factories.exhibitors import ApplicationFactory
 from tests.factories.exhibitors import SectionFactory as ExhibitionSectionFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PUBLIC_PAGE_CACHE = True
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture

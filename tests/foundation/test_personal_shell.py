@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
-from django.core.cache import cache
 from django.db import connection
 from django.template import RequestContext, Template
 from django.test import Client, RequestFactory
@@ -21,19 +20,12 @@ from events import services as events_services
 from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from tests.delegates.test_card_states import card_of
 from tests.factories.accounts import UserFactory
-from tests.factories.events import EventFactory, SessionFactory, SpeakerFactory, at
-from tests.queries import assert_queries_do_not_grow
+from tests.factories.events import EventFactory, SpeakerFactory, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 DAY = "/schedule/?day=2021-09-24"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PUBLIC_PAGE_CACHE = True
-    cache.clear()
 
 
 @pytest.fixture
@@ -158,35 +150,6 @@ def test_a_searched_page_is_filled_but_never_stored(session):
     first_count, first = queries(client, url)
     second_count, second = queries(client, url)
     assert second_count == first_count and "Shell probe" in second
-
-
-# session, user (+flags); the cards' state in one statement (category, sessions with seats
-# taken, invitations, stars, RSVPs with positions): no forum, no day fragment, no template
-DAY_QUERIES_FROM_SHELL = 3
-
-
-@pytest.mark.parametrize("rsvps", [0, 10])
-def test_a_day_from_the_shell_costs_the_same_for_4_and_40_stars(client, rsvps):
-    sessions = [
-        SessionFactory(starts_at=at(0, 9) + timedelta(minutes=5 * i), ends_at=at(0, 18))
-        for i in range(40)
-    ]
-    person = approved_delegate(email="delegate@example.org")
-    for seated in [rsvp_session(5, starts_at=at(0, 8), ends_at=at(0, 9)) for _ in range(rsvps)]:
-        services.reserve_seat(seated, user=person)
-    client.force_login(person)
-    starred = iter(sessions)
-
-    def star(n):
-        for _ in range(n if n == 4 else 36):
-            Star.objects.create(user=person, session=next(starred))
-
-    first, second = assert_queries_do_not_grow(
-        lambda: client.get(DAY), star, budget=DAY_QUERIES_FROM_SHELL, n=4, warm=True
-    )
-    assert first.content.decode().count("On my agenda") == 4
-    assert second.content.decode().count("On my agenda") == 40
-    assert second.content.decode().count("Seat confirmed") == rsvps
 
 
 # --- A viewer's parts, kept until something they read changes ------------------------------
