@@ -129,36 +129,49 @@ def _incr(key: str) -> None:
         logger.warning("Could not bump %s", key, exc_info=True)
 
 
-def viewer_parts(request, keep: str | None, compute) -> dict:
-    """The viewer's session parts of a page: kept ones while true, else ``compute()``'s (kept
-    for the next request when ``keep`` names the page). Kept per session and CSRF secret (the
-    forms carry the viewer's token), under the viewers' version, until their ``valid_until``."""
+@dataclass(frozen=True)
+class Keep:
+    """Where a viewer's session parts of a page are kept (``key``), the pages version the page
+    is of, and what one round trip with the page's lookup already read (``found``)."""
+
+    key: str
+    version: int
+    found: dict
+
+
+def parts_key(request, page_key: str) -> str | None:
+    """The key of the viewer's session parts of the page ``page_key``: per session and CSRF
+    secret (the forms carry the viewer's token); None without either (nothing kept)."""
     secret = request.META.get("CSRF_COOKIE")
     session_key = getattr(getattr(request, "session", None), "session_key", None)
-    if keep is None or not secret or not session_key:
-        return compute()
+    if not secret or not session_key:
+        return None
     who = hashlib.sha256(f"{session_key}|{secret}".encode()).hexdigest()[:32]
-    key = f"pages:parts:{who}:{keep}"
-    try:
-        found = cache.get_many([VIEWERS_KEY, key])
-    except Exception:
+    return f"pages:parts:{who}:{page_key}"
+
+
+def viewer_parts(keep: Keep | None, compute) -> dict:
+    """The viewer's session parts of a page: the kept ones while true (the same pages and
+    viewers' versions, before their ``valid_until``), else ``compute()``'s, kept for the next
+    request."""
+    if keep is None:
         return compute()
-    version, kept = found.get(VIEWERS_KEY), found.get(key)
+    viewers, kept = keep.found.get(VIEWERS_KEY), keep.found.get(keep.key)
     now = timezone.now()
-    fresh = kept is not None and version is not None and kept[0] == version
-    if fresh and (kept[1] is None or now < kept[1]):
-        return kept[2]
+    fresh = kept is not None and viewers is not None and kept[:2] == (keep.version, viewers)
+    if fresh and (kept[2] is None or now < kept[2]):
+        return kept[3]
     parts = compute()
     until = parts.valid_until
     try:
-        if version is None:
-            version = time.time_ns()
-            if not cache.add(VIEWERS_KEY, version, None):
+        if viewers is None:
+            viewers = time.time_ns()
+            if not cache.add(VIEWERS_KEY, viewers, None):
                 return parts
         seconds = VIEWER_PARTS_SECONDS
         if until is not None:
             seconds = min(seconds, max(int((until - now).total_seconds()), 1))
-        cache.set(key, (version, until, dict(parts)), seconds)
+        cache.set(keep.key, (keep.version, viewers, until, dict(parts)), seconds)
     except Exception:
         logger.warning("Could not keep a viewer's parts", exc_info=True)
     return parts
@@ -228,18 +241,21 @@ def personal_page(request, view, *args, **kwargs):
     filled with this viewer's parts. The shell holds no name, no CSRF token and no message: those
     are the marked parts. A shell is stored only when it answers 200 to a GET with the view's
     known parameters and used no CSRF token."""
-    key = version = None
+    key = version = parts = None
+    found: dict = {}
     cached = getattr(settings, "PUBLIC_PAGE_CACHE", False) and request.method == "GET"
     if cached:
         key = PublicPageCacheMiddleware._key(request, f"shell:{get_language()}")
+        parts = parts_key(request, key)
         try:
-            version, shell = shells.lookup(key)
+            version, shell, found = shells.lookup(key, (VIEWERS_KEY, parts) if parts else ())
         except Exception:  # a cache outage must not take the site down: render as usual
             version, shell, cached = None, None, False
         # (what another release of this code stored under the key is not a shell: rendered anew)
         if isinstance(shell, Shell):
             response = HttpResponse(headers=dict(shell.headers))
-            response.content = fill(request, shell.pieces, keep=f"{key}:{version}")
+            keep = Keep(parts, version, found) if parts else None
+            response.content = fill(request, shell.pieces, keep=keep)
             return response
     request.personal_shell = True
     response = view(request, *args, **kwargs)
@@ -253,7 +269,7 @@ def personal_page(request, view, *args, **kwargs):
             shell = Shell(version, list(response.items()), pieces)
             cache.set(key, shell, PAGE_SECONDS)
             shells.keep(key, shell)
-            keep = f"{key}:{version}"
+            keep = Keep(parts, version, found) if parts else None
         except Exception:
             logger.warning("Could not store a page's shell", exc_info=True)
     response.content = fill(request, pieces, keep=keep)
@@ -342,25 +358,27 @@ class Copies:
             self.entries.clear()
             self.size = 0
 
-    def lookup(self, key: str) -> tuple[int | None, "Entry | Shell | None"]:
-        """(the pages version, the stored page if it is of that version): one round trip."""
+    def lookup(self, key: str, also: tuple[str, ...] = ()) -> tuple:
+        """(the pages version, the stored page if it is of that version, what the cache holds
+        under the keys ``also``): one round trip when this process holds a copy of the page."""
         with self.lock:
             copy = self.entries.get(key)
         if copy is not None:
-            version = cache.get(VERSION_KEY)
+            found = cache.get_many([VERSION_KEY, *also])
+            version = found.get(VERSION_KEY)
             if version is not None and copy.version == version:
                 with self.lock:
                     if key in self.entries:
                         self.entries.move_to_end(key)
-                return version, copy
+                return version, copy, found
             entry = cache.get(key) if version is not None else None
         else:
-            found = cache.get_many([VERSION_KEY, key])
+            found = cache.get_many([VERSION_KEY, key, *also])
             version, entry = found.get(VERSION_KEY), found.get(key)
         if entry is None or version is None or entry.version != version:
-            return version, None
+            return version, None, found
         self.keep(key, entry)
-        return version, entry
+        return version, entry, found
 
     def keep(self, key: str, entry: "Entry | Shell") -> None:
         limit = getattr(settings, "PUBLIC_PAGE_CACHE_LOCAL_BYTES", 64 * 1024 * 1024)
@@ -400,7 +418,7 @@ class PublicPageCacheMiddleware:
             return self._remember(request, self.get_response(request))
         key = self._key(request)
         try:
-            version, entry = self.copies.lookup(key)
+            version, entry, _found = self.copies.lookup(key)
         except Exception:  # a cache outage must not take the site down: render as usual
             return self._remember(request, self.get_response(request))
         if entry is not None:

@@ -45,10 +45,10 @@ def personalise(request, html: str) -> str:
     return fill(request, split(html))
 
 
-def fill(request, pieces: list[str], *, keep: str | None = None) -> str:
+def fill(request, pieces: list[str], *, keep=None) -> str:
     """The page of ``pieces`` (``split``) with each mark replaced by the logged-in viewer's
-    part: one answer per app for all the page's sessions. ``keep``: the page's key under which
-    the viewer's session parts may be kept (``core.page_cache.viewer_parts``)."""
+    part: one answer per app for all the page's sessions. ``keep``: where the viewer's session
+    parts may be kept (``core.page_cache.Keep``, see ``viewer_parts``)."""
     if len(pieces) == 1:
         return pieces[0]
     pieces = list(pieces)
@@ -63,7 +63,7 @@ def fill(request, pieces: list[str], *, keep: str | None = None) -> str:
     if cards or pages:
         from core.page_cache import viewer_parts
 
-        parts |= viewer_parts(request, keep, lambda: _session_parts(request, cards, pages))
+        parts |= viewer_parts(keep, lambda: _session_parts(request, cards, pages))
     keys = [(kind, name, bool(page)) for kind, name, page in marks]
     pieces[1::4] = [parts.get(key, "") for key in keys]
     pieces[2::4] = pieces[3::4] = [""] * len(marks)
