@@ -894,6 +894,44 @@ def public_speaker(forum: Forum, slug: str) -> Speaker | None:
     return found[0] if found else None
 
 
+_current_speaker_sql: dict[str, tuple[str, list]] = {}  # vendor → (statement, converters)
+
+
+def current_speaker(slug: str) -> tuple[Forum, Speaker] | None:
+    """``(current_forum(), public_speaker(current_forum(), slug))`` in one statement: the
+    speaker page's first query, without asking for the forum on its own. None when there is no
+    published forum or no such speaker of its published sessions."""
+    found = _current_speaker_sql.get(connection.vendor)
+    if found is None:
+        meta = Forum._meta
+        published, edition = (meta.get_field(n).column for n in ("is_published", "edition"))
+        # public_speaker's statement, the forum's id taken from the current forum's row
+        e_forum = Event._meta.get_field("forum").column
+        speaker = _public_speaker_sql()
+        select = f"SELECT {statements.columns(Speaker, 'p')} FROM"
+        if speaker.count(f" AND e.{e_forum} = %s)") != 2 or not speaker.startswith(select):
+            raise RuntimeError("public_speaker's statement is not the one current_speaker reads")
+        speaker = speaker.replace(f" AND e.{e_forum} = %s)", f" AND e.{e_forum} = c.id)")
+        speaker = speaker.replace(
+            select,
+            f"SELECT {statements.columns(Forum, 'c')}, {statements.columns(Speaker, 'p')} FROM"
+            f" (SELECT {statements.columns(Forum)} FROM {meta.db_table} WHERE {published} = %s"
+            f" ORDER BY {edition} DESC LIMIT 1) c,",
+        )
+        fields = [("c", f) for f in meta.concrete_fields]
+        fields += [("p", f) for f in Speaker._meta.concrete_fields]
+        found = _current_speaker_sql[connection.vendor] = (speaker, statements.converters(fields))
+    statement, converters = found
+    rows, _columns = statements.fetch(statement, [True, slug, *([True, True] * 2)])
+    if not rows:
+        return None
+    forum = _instance(Forum, rows[0], 0, converters, connection.alias)
+    speaker = _instance(
+        Speaker, rows[0], len(Forum._meta.concrete_fields), converters, connection.alias
+    )
+    return forum, speaker
+
+
 def speaker_sessions(forum: Forum, speaker: Speaker) -> QuerySet[Session]:
     """The forum's published sessions where the speaker speaks or moderates, each once."""
     return public_sessions(forum).filter(

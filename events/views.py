@@ -259,10 +259,10 @@ def speaker_list(request):
 @public_page(shell=True)
 @require_safe
 def speaker_detail(request, slug):
-    forum = _forum()
-    speaker = selectors.public_speaker(forum, slug)
-    if speaker is None:
+    found = selectors.current_speaker(slug)
+    if found is None:
         raise Http404
+    forum, speaker = found
     return speaker_response(request, forum, speaker, selectors.speaker_cards(forum, speaker))
 
 

@@ -10,6 +10,7 @@ from events import services
 from events.models import Session
 from tests.factories.events import (
     EventFactory,
+    ForumFactory,
     RoomFactory,
     SectionFactory,
     SessionFactory,
@@ -31,7 +32,7 @@ GRID_QUERIES = 2
 EVENT_QUERIES = 5
 SESSION_QUERIES = 2  # session with its forum, event, section, room, venue and themes; its people
 SPEAKERS_QUERIES = 3
-SPEAKER_QUERIES = 4
+SPEAKER_QUERIES = 3  # the speaker with the current forum, their sessions' cards, the cards' people
 SECTION_QUERIES = 3
 CHANGELOG_QUERIES = 2
 
@@ -494,3 +495,18 @@ def test_the_session_page_lists_its_speakers_and_moderators_by_name(client, even
     # a moderator who speaks nowhere has a page too (selectors.public_speaker), listing the session
     page = client.get(moderator.urls.public)
     assert page.status_code == 200 and session.title_en in page.content.decode()
+
+
+def test_a_speaker_page_is_the_current_forums(client, forum, section):
+    """A moderator's page answers; a speaker of an earlier edition only does not (the page reads
+    the speaker with the current forum in one statement)."""
+    moderator = SpeakerFactory(name="Moderator Only")
+    SessionFactory(event=EventFactory(forum=forum, section=section), moderators=[moderator])
+    page = client.get(moderator.urls.public)
+    assert page.status_code == 200 and "Moderator Only" in page.content.decode()
+    earlier = ForumFactory(edition=2020, is_published=True)
+    former = SpeakerFactory(name="Former Speaker")
+    SessionFactory(
+        event=EventFactory(forum=earlier, section=SectionFactory(forum=earlier)), speakers=[former]
+    )
+    assert client.get(former.urls.public).status_code == 404
