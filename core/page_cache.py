@@ -364,8 +364,11 @@ class Copies:
         with self.lock:
             copy = self.entries.get(key)
         if copy is not None:
-            found = cache.get_many([VERSION_KEY, *also])
-            version = found.get(VERSION_KEY)
+            if also:
+                found = cache.get_many([VERSION_KEY, *also])
+                version = found.get(VERSION_KEY)
+            else:  # a visitor's page: the version alone, one GET
+                found, version = {}, cache.get(VERSION_KEY)
             if version is not None and copy.version == version:
                 with self.lock:
                     if key in self.entries:
