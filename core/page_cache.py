@@ -106,8 +106,9 @@ def viewers_changed(**_signal_kwargs) -> None:
 
 def watch_viewers(*models) -> None:
     """``viewers_changed`` on every save and delete of ``models`` and every change of their
-    many-to-many fields. ``QuerySet.update()`` and ``bulk_create()`` send no signal: their
-    services call ``viewers_changed()`` themselves."""
+    many-to-many fields. ``QuerySet.update()`` and ``bulk_create()`` send no signal: a service
+    changing what a viewer reads that way must call ``viewers_changed()`` itself (none does:
+    the demo's bulk rows come with a pages version bump, which the kept parts carry too)."""
     for model in models:
         uid = f"viewers-{model._meta.label_lower}"
         post_save.connect(viewers_changed, sender=model, dispatch_uid=f"{uid}-save")

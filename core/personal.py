@@ -11,7 +11,7 @@ A programme page is the same for every viewer but for a few marked parts:
   the user sees, their account links (with the CSRF token of the logout form) and their
   messages (``core.templatetags.frame.personal_parts``).
 
-So one rendering of a page serves every logged-in viewer: ``personalise`` fills it per request.
+So one rendering of a page serves every logged-in viewer: ``fill`` fills it per request.
 """
 
 import re
@@ -27,7 +27,7 @@ def mark(code: str, html: str, *, page: bool = False) -> str:
 
 
 def frame_mark(name: str) -> str:
-    """The place of the frame's part ``name`` in a shell (filled by ``personalise``)."""
+    """The place of the frame's part ``name`` in a shell (filled by ``fill``)."""
     return f"<!--f:{name}--><!--/f-->"
 
 
@@ -35,14 +35,6 @@ def split(html: str) -> list[str]:
     """``html`` cut at its marks: the text before the first mark, then for each mark its kind,
     name and page flag (``":page"`` or ``""``) and the text after it (what ``fill`` takes)."""
     return [piece or "" for piece in MARK.split(html)]
-
-
-def personalise(request, html: str) -> str:
-    """``html`` with each marked part replaced by what the viewer is shown (visitors: as is)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return html
-    return fill(request, split(html))
 
 
 def fill(request, pieces: list[str], *, keep=None) -> str:

@@ -82,7 +82,7 @@ class SessionViewer:
     one-click forms that can succeed). ``render(request, codes, page=False)`` answers for every
     code of the page at once, ``{code: html}``, in a constant number of queries; ``page`` asks for
     the session page's fuller variant. Shared cached fragments hold none of it: events places it
-    into the page for each request (``core.personal.personalise``).
+    into the page for each request (``core.personal.fill``).
 
     What ``render`` answers may be kept for the viewer until the app says its viewers' parts
     changed (``core.page_cache.viewers_changed``, on every write they read) or until the

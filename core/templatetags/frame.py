@@ -88,6 +88,11 @@ def _language_switcher(context) -> str:
     return f'\n\n<li class="nav-item">\n  {"".join(links)}\n</li>\n'
 
 
+def _mine(context, personal_items) -> str:
+    """The right of the navbar that is the user's own: their doors, then ``_account``."""
+    return f"{_items(personal_items)}\n          {_account(context)}"
+
+
 def _shell(context) -> bool:
     """Whether the page is rendered once for every logged-in viewer (``core.page_cache``): the
     viewer's own parts are then marked, filled per request by ``personal_parts``."""
@@ -102,7 +107,7 @@ def personal_parts(request) -> dict[str, str]:
     context = {"user": user, "csrf_token": get_token(request)}
     return {
         "doors": _items(visible_doors(user, personal=False)),
-        "account": f"{_items(visible_doors(user, personal=True))}\n          {_account(context)}",
+        "account": _mine(context, visible_doors(user, personal=True)),
         "messages": _messages(get_messages(request)),
     }
 
@@ -130,7 +135,7 @@ def site_navbar(context) -> str:
         doors, account = frame_mark("doors"), frame_mark("account")
     else:
         doors = _items(context.get("nav_items", []))
-        account = f"{_items(context.get('personal_nav_items', []))}\n          {_account(context)}"
+        account = _mine(context, context.get("personal_nav_items", []))
     return mark_safe(
         "\n<header>\n"
         '  <nav class="navbar navbar-expand-lg navbar-dark bg-forum" '

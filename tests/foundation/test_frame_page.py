@@ -16,7 +16,7 @@ from django.urls import resolve
 from django.utils import translation
 
 from core import frame
-from core.personal import personalise
+from core.personal import fill, split
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,8 @@ def _both(language: str, user=None, *, messages=(), shell=False) -> tuple[str, s
         mine_request.personal_shell = shell
         mine = frame.page(mine_request, **BLOCKS).content.decode()
         if shell:
-            theirs = personalise(theirs_request, theirs)
-            mine = personalise(mine_request, mine)
+            theirs = fill(theirs_request, split(theirs))
+            mine = fill(mine_request, split(mine))
         return TOKEN.sub("TOKEN", mine), TOKEN.sub("TOKEN", theirs)
 
 

@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.personal import personalise
+from core.personal import fill, split
 from delegates import services
 from delegates.models import Registration, Star
 from events import services as events_services
@@ -139,7 +139,7 @@ def test_the_frames_filled_parts_are_what_it_writes_outside_a_shell(session, cli
     request.personal_shell = True
     shell = template.render(RequestContext(request))
     assert "<!--f:doors-->" in shell and "Frame" not in shell and "Saved" not in shell
-    filled = personalise(request, shell)
+    filled = fill(request, split(shell))
     assert "Frame &lt;Probe&gt;" in written and "Saved &lt;for you&gt;." in written
     assert TOKEN.sub("TOKEN", filled) == TOKEN.sub("TOKEN", written)
 
