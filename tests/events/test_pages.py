@@ -510,3 +510,17 @@ def test_a_speaker_page_is_the_current_forums(client, forum, section):
         event=EventFactory(forum=earlier, section=SectionFactory(forum=earlier)), speakers=[former]
     )
     assert client.get(former.urls.public).status_code == 404
+
+
+def test_the_session_page_says_the_time_zone_as_its_readers_do(client, forum, event):
+    """Beijing's zone by name, in Chinese with full-width brackets; another forum's by its IANA
+    name."""
+    session = SessionFactory(event=event)
+    english = client.get(session.urls.public).content.decode()
+    chinese = client.get("/zh-hans" + session.urls.public).content.decode()
+    assert "</time> (Beijing time)</dd>" in english
+    assert "</time> （北京时间）</dd>" in chinese
+    forum.timezone = "Europe/Paris"
+    forum.save(update_fields=["timezone"])
+    services.touch_schedule(forum.pk)
+    assert "</time> (Europe/Paris)</dd>" in client.get(session.urls.public).content.decode()
