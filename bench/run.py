@@ -537,7 +537,10 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="1 run of 3 s per page")
     parser.add_argument("--fresh-db", action="store_true", help="drop the bench database first")
     parser.add_argument(
-        "--only", metavar="TEXT", help="only the pages whose label contains TEXT (and the floor)"
+        "--only",
+        metavar="TEXT",
+        action="append",
+        help="only the pages whose label contains TEXT (and the floor); repeat for several",
     )
     parser.add_argument(
         "--no-scripts", action="store_true", help="pages only: skip the bench/*_bench.py scripts"
@@ -546,7 +549,7 @@ def main(argv=None) -> int:
     try:
         pages = load_pages()
         if args.only:
-            pages = [page for page in pages if args.only in page.label]
+            pages = [page for page in pages if any(t in page.label for t in args.only)]
         for tool in ("wrk", GUNICORN[0]):
             if not shutil.which(tool):
                 raise BenchError(f"{tool} is missing (see scripts/system-deps.sh, make install)")

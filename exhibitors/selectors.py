@@ -1,6 +1,7 @@
 """Reads for the exhibition: render-ready querysets for the directory and the portal."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
 from .models import (
     LISTED,
@@ -122,7 +123,7 @@ def public_exhibitor(slug: str) -> Organization | None:
     )
     if organization is not None:
         own_halls = Booth.objects.filter(application__organization=organization).values("hall_id")
-        organization.plans = hall_plans(_plan_booths().filter(hall__in=own_halls))
+        organization.plans = hall_plans(Booth.objects.filter(hall__in=own_halls))
         organization.own_stands = [
             (plan.hall, booth)
             for plan in organization.plans
@@ -168,42 +169,84 @@ class HallPlan:
         self.sections: list[ExhibitionSection] = []
 
 
-def _plan_booths() -> QuerySet[Booth]:
-    return Booth.objects.select_related("hall", "section", "application__organization").only(
-        *(
-            f"hall__{f}"
-            for f in ("slug", "name_en", "name_zh_hans", "building", "floor", "width_m", "depth_m")
-        ),
-        "hall__position",
-        "section__name_en",
-        "section__name_zh_hans",
-        "section__position",
-        "section__slug",
-        "application__status",
-        "application__organization__slug",
-        "application__organization__name_en",
-        "application__organization__name_zh_hans",
-        "application__organization__is_published",
-        "application__organization__has_approved_application",
-        "code",
-        "x_m",
-        "y_m",
-        "width_m",
-        "depth_m",
-        "area_m2",
-        "booth_type",
-        "status",
-    )
+# What a plan reads of each booth, its hall, section and exhibitor: plain values, no model
+# instances (a ten-times forum's largest hall holds 2,000 booths; five instances a booth were
+# three quarters of its page).
+_PLAN_COLUMNS = (
+    "hall_id",
+    "hall__slug",
+    "hall__name_en",
+    "hall__name_zh_hans",
+    "hall__building_en",
+    "hall__building_zh_hans",
+    "hall__floor",
+    "hall__width_m",
+    "hall__depth_m",
+    "hall__position",
+    "section_id",
+    "section__slug",
+    "section__name_en",
+    "section__name_zh_hans",
+    "section__position",
+    "pk",
+    "code",
+    "x_m",
+    "y_m",
+    "width_m",
+    "depth_m",
+    "area_m2",
+    "booth_type",
+    "status",
+    "application__status",
+    "application__organization_id",
+    "application__organization__slug",
+    "application__organization__name_en",
+    "application__organization__name_zh_hans",
+    "application__organization__is_published",
+    "application__organization__has_approved_application",
+)
 
 
-def hall_plans(booths) -> list[HallPlan]:
-    """Booths grouped into their halls' plans, halls and booths in order: render-ready rows."""
+def hall_plans(booths: QuerySet[Booth]) -> list[HallPlan]:
+    """Booths grouped into their halls' plans, halls and booths in order: render-ready rows, one
+    query. Names in the reader's language, falling back to the other as the models do."""
+    chinese = get_language() == "zh-hans"
+    approved = Application.Status.APPROVED
     plans: dict[int, HallPlan] = {}
-    for booth in booths.order_by("hall__position", "hall_id", "y_m", "x_m", "code"):
-        plan = plans.get(booth.hall_id)
+    sections: dict[int, ExhibitionSection] = {}
+    rows = booths.order_by("hall__position", "hall_id", "y_m", "x_m", "code").values(*_PLAN_COLUMNS)
+    for r in rows:
+        plan = plans.get(r["hall_id"])
         if plan is None:
-            plan = plans[booth.hall_id] = HallPlan(booth.hall)
-        plan.booths.append(_plan_booth(booth))
+            plan = plans[r["hall_id"]] = HallPlan(_plan_hall(r))
+        section = sections.get(r["section_id"])
+        if section is None:
+            section = sections[r["section_id"]] = ExhibitionSection(
+                pk=r["section_id"],
+                slug=r["section__slug"],
+                name_en=r["section__name_en"],
+                name_zh_hans=r["section__name_zh_hans"],
+                position=r["section__position"],
+            )
+        row = PlanBooth()
+        row.pk, row.code = r["pk"], r["code"]
+        row.x, row.y, row.width, row.depth = r["x_m"], r["y_m"], r["width_m"], r["depth_m"]
+        row.area, row.booth_type, row.status = r["area_m2"], r["booth_type"], r["status"]
+        row.section, row.colour = section, section.position % SECTION_COLOURS
+        row.organization_id = r["application__organization_id"]
+        english, zh = (
+            r["application__organization__name_en"],
+            r["application__organization__name_zh_hans"],
+        )
+        row.organization_name = ((zh or english) if chinese else (english or zh)) or ""
+        row.organization_slug = r["application__organization__slug"] or ""
+        row.listed = bool(
+            row.organization_id
+            and r["application__organization__is_published"]
+            and r["application__organization__has_approved_application"]
+            and r["application__status"] == approved
+        )
+        plan.booths.append(row)
     for plan in plans.values():
         seen = {}
         for row in plan.booths:
@@ -212,25 +255,19 @@ def hall_plans(booths) -> list[HallPlan]:
     return list(plans.values())
 
 
-def _plan_booth(booth: Booth) -> PlanBooth:
-    row = PlanBooth()
-    row.pk, row.code = booth.pk, booth.code
-    row.x, row.y, row.width, row.depth = booth.x_m, booth.y_m, booth.width_m, booth.depth_m
-    row.area, row.booth_type, row.status = booth.area_m2, booth.booth_type, booth.status
-    row.section = booth.section
-    row.colour = booth.section.position % SECTION_COLOURS
-    application = booth.application
-    organization = application.organization if application is not None else None
-    row.organization_id = organization.pk if organization else None
-    row.organization_name = organization.name if organization else ""
-    row.organization_slug = organization.slug if organization else ""
-    row.listed = bool(
-        organization
-        and organization.is_published
-        and organization.has_approved_application
-        and application.status == Application.Status.APPROVED
+def _plan_hall(row: dict) -> Hall:
+    return Hall(
+        pk=row["hall_id"],
+        slug=row["hall__slug"],
+        name_en=row["hall__name_en"],
+        name_zh_hans=row["hall__name_zh_hans"],
+        building_en=row["hall__building_en"],
+        building_zh_hans=row["hall__building_zh_hans"],
+        floor=row["hall__floor"],
+        width_m=row["hall__width_m"],
+        depth_m=row["hall__depth_m"],
+        position=row["hall__position"],
     )
-    return row
 
 
 def public_hall(slug: str) -> HallPlan | None:
@@ -238,7 +275,7 @@ def public_hall(slug: str) -> HallPlan | None:
     hall = Hall.objects.filter(slug=slug).first()
     if hall is None:
         return None
-    plans = hall_plans(_plan_booths().filter(hall=hall))
+    plans = hall_plans(Booth.objects.filter(hall=hall))
     if plans:
         plans[0].hall = hall
         return plans[0]

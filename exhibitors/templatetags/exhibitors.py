@@ -139,8 +139,10 @@ def hall_plan(context, plan, current=None) -> str:
 def hall_booth_list(context, plan) -> str:
     """The plan as text: a table of the hall's booths, exhibitors linked."""
     url = reverse("exhibitors:organization", kwargs={"slug": SLUG})
-    statuses = dict(Booth.Status.choices)
-    types = dict(Booth.Type.choices)
+    # Labels translated and escaped once a page, not once a booth (thousands in a large hall).
+    statuses = {value: escape(str(label)) for value, label in Booth.Status.choices}
+    types = {value: escape(str(label)) for value, label in Booth.Type.choices}
+    sections = {section.pk: escape(section.name) for section in plan.sections}
     rows = []
     for booth in plan.booths:
         if booth.listed:
@@ -149,11 +151,11 @@ def hall_booth_list(context, plan) -> str:
                 f"{escape(booth.organization_name)}</a>"
             )
         else:
-            who = escape(str(statuses[booth.status]))
+            who = statuses[booth.status]
         rows.append(
             f'<tr><th scope="row"><span class="plan-key plan-c{booth.colour}" aria-hidden="true">'
-            f"</span> {escape(booth.code)}</th><td>{escape(booth.section.name)}</td>"
-            f"<td>{who}</td><td>{_m(booth.area)} m²</td><td>{escape(str(types[booth.booth_type]))}</td></tr>"
+            f"</span> {escape(booth.code)}</th><td>{sections[booth.section.pk]}</td>"
+            f"<td>{who}</td><td>{_m(booth.area)} m²</td><td>{types[booth.booth_type]}</td></tr>"
         )
     head = "".join(
         f'<th scope="col">{escape(str(label))}</th>'

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from exhibitors import services
-from exhibitors.models import Application, Booth
+from exhibitors.models import Application, Booth, Organization
 from tests.factories.accounts import StaffFactory
 from tests.factories.exhibitors import (
     ApplicationFactory,
@@ -179,3 +179,38 @@ def test_portal_home_query_count_does_not_grow(client, section, hall):
         2,
         6,
     ]
+
+
+def test_the_plan_names_exhibitors_and_halls_in_the_readers_language(client, section, hall):
+    """The plan reads plain rows (no model instances): each name in the page's language, the
+    other language's when it has none, as the models' own fallback; a free or unlisted booth
+    says its status."""
+    bilingual, _b = exhibitor_with_booth(section, hall, code="A1")
+    Organization.objects.filter(pk=bilingual.pk).update(
+        name_en="Bilingual Labs", name_zh_hans="双语实验室"
+    )
+    english_only, _b = exhibitor_with_booth(section, hall, code="A2")
+    Organization.objects.filter(pk=english_only.pk).update(
+        name_en="Only English Ltd", name_zh_hans=""
+    )
+    hidden, _b = exhibitor_with_booth(section, hall, code="A3")
+    Organization.objects.filter(pk=hidden.pk).update(is_published=False)
+    BoothFactory(hall=hall, section=section, code="A4", status=Booth.Status.BLOCKED)
+
+    def labels(prefix):
+        html = client.get(prefix + hall.urls.public).content.decode()
+        svg = svg_of(html)
+        shapes = [*svg.iter(f"{SVG}a"), *svg.iter(f"{SVG}g")]
+        return html, sorted(shape.find(f"{SVG}title").text for shape in shapes)
+
+    html, english = labels("")
+    assert english == [
+        "Stand A1: Bilingual Labs",
+        "Stand A2: Only English Ltd",
+        f"Stand A3: {Booth.Status.ASSIGNED.label}",
+        f"Stand A4: {Booth.Status.BLOCKED.label}",
+    ]
+    assert '<h1 class="h2">Hall 1</h1>' in html
+    html, chinese = labels("/zh-hans")
+    assert chinese[:2] == ["A1号展位：双语实验室", "A2号展位：Only English Ltd"]
+    assert '<h1 class="h2">1号馆</h1>' in html
