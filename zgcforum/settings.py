@@ -185,7 +185,7 @@ CACHE_URL = os.environ.get("CACHE_URL") or (next_redis_database(REDIS_URL) if RE
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache_backends.RedisCache",  # one client per pool (core/cache_backends.py)
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "zgc",
         }

@@ -33,7 +33,7 @@ def test_unavailable_while_redis_is_down_and_ready_once_it_is_back(client, setti
     try:
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.cache_backends.RedisCache",
                 "LOCATION": redis.url,
             }
         }
