@@ -44,7 +44,8 @@ def _where(room) -> str:
 def _zone(name: str) -> str:
     """The forum's time zone as its readers say it: Beijing's by name (“（北京时间）”), any other by
     its IANA name."""
-    return _("(Beijing time)") if name == "Asia/Shanghai" else f"({escape(name)})"
+    zone = _("(Beijing time)") if name == "Asia/Shanghai" else f"({escape(name)})"
+    return zone if zone.startswith("（") else f" {zone}"  # a full-width bracket brings its space
 
 
 def _facts(session) -> str:
@@ -107,7 +108,7 @@ def session_page(context, forum, session, speakers, moderators) -> str:
         f'  <dt class="col-sm-3">{escape(_("When"))}</dt>\n'
         f'  <dd class="col-sm-9">{escape(long_day(starts))} '
         f'<time datetime="{starts.isoformat()}">{starts:%H:%M}</time>–'
-        f'<time datetime="{ends.isoformat()}">{ends:%H:%M}</time> {_zone(forum.timezone)}</dd>\n'
+        f'<time datetime="{ends.isoformat()}">{ends:%H:%M}</time>{_zone(forum.timezone)}</dd>\n'
         f'  <dt class="col-sm-3">{escape(_("Where"))}</dt>\n'
         f'  <dd class="col-sm-9">{_where(session.room)}</dd>\n'
         f'  <dt class="col-sm-3">{escape(_("Event"))}</dt>\n'

@@ -519,7 +519,7 @@ def test_the_session_page_says_the_time_zone_as_its_readers_do(client, forum, ev
     english = client.get(session.urls.public).content.decode()
     chinese = client.get("/zh-hans" + session.urls.public).content.decode()
     assert "</time> (Beijing time)</dd>" in english
-    assert "</time> （北京时间）</dd>" in chinese
+    assert "</time>（北京时间）</dd>" in chinese  # no space before a full-width bracket
     forum.timezone = "Europe/Paris"
     forum.save(update_fields=["timezone"])
     services.touch_schedule(forum.pk)
