@@ -160,18 +160,25 @@ def _people_sql(count: int) -> str:
 
     On PostgreSQL the ids are one array parameter: one prepared statement whatever their
     number, which PostgreSQL keeps a generic plan of (with a list of ids it planned each run).
+    The array is joined as a table (``unnest``), each id looked up in the relation's index: with
+    ``session_id = ANY(…)`` the generic plan scanned the whole relation, comparing each row with
+    every id (1.4 → 1.1 ms a day page of a ten-times forum, 0.7 → 0.6 ms at the demo's size).
     """
     speaker = Speaker._meta.db_table
-    if connection.vendor == "postgresql":
-        match = "= ANY(%s)"
-    else:
-        match = f"IN ({', '.join(['%s'] * count)})"
-    parts = [
-        f"SELECT t.session_id, p.name, p.id, p.slug, p.name_zh, {moderates} AS moderates"
-        f" FROM {through._meta.db_table} t JOIN {speaker} p ON p.id = t.speaker_id"
-        f" WHERE t.session_id {match}"
-        for through, moderates in ((Session.speakers.through, 0), (Session.moderators.through, 1))
-    ]
+    parts = []
+    for through, moderates in ((Session.speakers.through, 0), (Session.moderators.through, 1)):
+        if connection.vendor == "postgresql":
+            source = (
+                f"unnest(%s::bigint[]) i(id) JOIN {through._meta.db_table} t ON t.session_id = i.id"
+            )
+            match = ""
+        else:
+            source = f"{through._meta.db_table} t"
+            match = f" WHERE t.session_id IN ({', '.join(['%s'] * count)})"
+        parts.append(
+            f"SELECT t.session_id, p.name, p.id, p.slug, p.name_zh, {moderates} AS moderates"
+            f" FROM {source} JOIN {speaker} p ON p.id = t.speaker_id{match}"
+        )
     return " UNION ALL ".join(parts) + " ORDER BY 2, 3"
 
 
@@ -195,7 +202,8 @@ def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
 
 # The relations CARD_FIELDS follow from a session, and the alias of each table in _card_sql.
 _CARD_ALIASES = {"": "s", "event": "e", "event__section": "c", "room": "r", "room__venue": "v"}
-_card_sql: dict[tuple, tuple] = {}  # per (database vendor, filter): (statement, converters)
+# per (database vendor, filter): (statement, converters); the day's count: its statement
+_card_sql: dict[tuple, tuple | str] = {}
 
 
 def _build_card_sql(kind: str) -> tuple[str, list]:
@@ -280,10 +288,30 @@ def day_card_page(forum: Forum, day: date, number: int, per_page: int):
     rows = _card_rows("day", params)
     if number == 1 and len(rows) <= per_page:
         return Paginator(rows, per_page), session_cards(rows)
-    paginator = Paginator(sessions_on(public_sessions(forum), forum, day), per_page)
+    key = (connection.vendor, "day-count")
+    statement = _card_sql.get(key) or _card_sql.setdefault(key, _day_count_sql())
+    ((count,),) = statements.fetch(statement, [start, end, forum.pk, True, True])[0]
+    # What the page shows of its paginator is the count and the pages: a range of that length.
+    paginator = Paginator(range(count), per_page)
     if number > paginator.num_pages:
         return paginator, None
     return paginator, session_cards(rows[:per_page])
+
+
+def _day_count_sql() -> str:
+    """How many public sessions start in a day, ``sessions_on(public_sessions(forum), …)
+    .count()`` written from ``_meta`` and prepared: the ORM compiled and planned its count on
+    every request (~1.5 ms on a ten-times forum's day of ~600 sessions, ~0.7 ms this way)."""
+    session, event, forum = Session._meta, Event._meta, Forum._meta
+    starts_at, event_id = (session.get_field(f).column for f in ("starts_at", "event"))
+    e_forum, e_published = (event.get_field(f).column for f in ("forum", "is_published"))
+    return (
+        f"SELECT COUNT(*) FROM {session.db_table} s"
+        f" WHERE s.{starts_at} >= %s AND s.{starts_at} < %s AND EXISTS (SELECT 1"
+        f" FROM {event.db_table} e JOIN {forum.db_table} f ON f.id = e.{e_forum}"
+        f" WHERE e.id = s.{event_id} AND e.{e_forum} = %s AND e.{e_published} = %s"
+        f" AND f.{forum.get_field('is_published').column} = %s)"
+    )
 
 
 def session_cards(sessions: QuerySet[Session] | list[dict]) -> list[dict]:

@@ -73,6 +73,12 @@ def test_a_day_longer_than_a_page_is_paginated(forum, varied):
     assert paginator.count == 5 and paginator.num_pages == 3 and len(cards) == 2
     paginator, cards = selectors.day_card_page(forum, forum.starts_on, 3, 2)
     assert len(cards) == 1
+    # The count is the queryset's: the hidden event's, the other forum's and the next day's
+    # sessions are not counted, the cancelled one is.
+    day = selectors.sessions_on(selectors.public_sessions(forum), forum, forum.starts_on)
+    assert paginator.count == day.count() == 5
+    paginator, cards = selectors.day_card_page(forum, forum.starts_on, 4, 2)
+    assert cards is None and paginator.num_pages == 3
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
