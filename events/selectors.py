@@ -202,8 +202,7 @@ def _people(session_ids, prefix: str, chinese: bool) -> tuple[dict, dict]:
 
 # The relations CARD_FIELDS follow from a session, and the alias of each table in _card_sql.
 _CARD_ALIASES = {"": "s", "event": "e", "event__section": "c", "room": "r", "room__venue": "v"}
-# per (database vendor, filter): (statement, converters); the day's count: its statement
-_card_sql: dict[tuple, tuple | str] = {}
+_card_sql: dict[tuple, tuple] = {}  # per (database vendor, filter): (statement, converters)
 
 
 def _build_card_sql(kind: str) -> tuple[str, list]:
@@ -288,9 +287,7 @@ def day_card_page(forum: Forum, day: date, number: int, per_page: int):
     rows = _card_rows("day", params)
     if number == 1 and len(rows) <= per_page:
         return Paginator(rows, per_page), session_cards(rows)
-    key = (connection.vendor, "day-count")
-    statement = _card_sql.get(key) or _card_sql.setdefault(key, _day_count_sql())
-    ((count,),) = statements.fetch(statement, [start, end, forum.pk, True, True])[0]
+    ((count,),), _columns = statements.fetch(_day_count_sql(), [start, end, forum.pk, True, True])
     # What the page shows of its paginator is the count and the pages: a range of that length.
     paginator = Paginator(range(count), per_page)
     if number > paginator.num_pages:
@@ -298,6 +295,7 @@ def day_card_page(forum: Forum, day: date, number: int, per_page: int):
     return paginator, session_cards(rows[:per_page])
 
 
+@cache
 def _day_count_sql() -> str:
     """How many public sessions start in a day, ``sessions_on(public_sessions(forum), …)
     .count()`` written from ``_meta`` and prepared: the ORM compiled and planned its count on
