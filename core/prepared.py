@@ -13,6 +13,7 @@ query count is the same on every request. A statement's name is a hash of its SQ
 import hashlib
 import weakref
 from contextlib import contextmanager
+from functools import cache
 
 from django.conf import settings
 
@@ -45,15 +46,10 @@ def statement(db, sql: str, count: int):
     if names is None:
         yield sql
         return
-    pieces = sql.split("%s")
-    if "%" in "".join(pieces) or len(pieces) - 1 != count:
-        raise ValueError("a prepared statement takes one %s per parameter and no other %")
-    name = "zgc_" + hashlib.md5(sql.encode(), usedforsecurity=False).hexdigest()[:20]
-    arguments = f"({', '.join(['%s'] * count)})" if count else ""
+    name, body, arguments = _forms(sql, count)
     if name in names:
         yield f"EXECUTE {name}{arguments}"
         return
-    body = pieces[0] + "".join(f"${i}{piece}" for i, piece in enumerate(pieces[1:], start=1))
     try:
         yield f"PREPARE {name} AS {body}; EXECUTE {name}{arguments}"
     except BaseException:
@@ -62,3 +58,16 @@ def statement(db, sql: str, count: int):
         raise
     names.add(name)
     _prepared[raw] = names
+
+
+@cache
+def _forms(sql: str, count: int) -> tuple[str, str, str]:
+    """The statement's name, its body with PostgreSQL's numbered placeholders and the
+    ``EXECUTE``'s arguments: worked out once a process for each statement (splitting and hashing
+    a page's few long statements on every request cost ~0.1 ms)."""
+    pieces = sql.split("%s")
+    if "%" in "".join(pieces) or len(pieces) - 1 != count:
+        raise ValueError("a prepared statement takes one %s per parameter and no other %")
+    name = "zgc_" + hashlib.md5(sql.encode(), usedforsecurity=False).hexdigest()[:20]
+    body = pieces[0] + "".join(f"${i}{piece}" for i, piece in enumerate(pieces[1:], start=1))
+    return name, body, f"({', '.join(['%s'] * count)})" if count else ""
