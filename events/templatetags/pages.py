@@ -5,26 +5,35 @@ the oracles: ``tests/events/page_oracle/``, compared byte for byte on every demo
 speaker in both languages). Every value is escaped here (``escape``); the catalogue's strings
 too, as ``{% translate %}`` escapes them."""
 
+import html
+
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from core.links import translated as _
 from core.templatetags.forum_text import long_day
 
+from ..models import language_prefix
 from .events import session_card, session_page_actions
 
 register = template.Library()
 
 
-def _people(heading: str, people) -> str:
+def escape(value) -> str:
+    """Django's ``escape`` (``html.escape`` of the value as text) without its check for lazy
+    strings on each of the page's ~40 values."""
+    return html.escape(str(value))
+
+
+def _people(heading: str, people, prefix: str) -> str:
     if not people:
         return ""
+    # The URL of Speaker.urls.public.
     items = "".join(
-        f'<li><a href="{escape(p.urls.public)}">{escape(p.local_name)}</a>'
+        f'<li><a href="{prefix}/speakers/{escape(p.slug)}/">{escape(p.local_name)}</a>'
         + (f" · {escape(p.affiliation)}" if p.affiliation else "")
         + "</li>"
         for p in people
@@ -81,9 +90,12 @@ def session_page(context, forum, session, speakers, moderators) -> str:
     """The session page's content (in the frame by ``events.views.session_response``)."""
     starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
     day = starts.strftime("%Y-%m-%d")
-    schedule = escape(forum.urls.schedule)
+    # URLs as the models' ``urls`` build them (Forum, Event, Section, Session), the language's
+    # prefix read once.
+    prefix = language_prefix()
+    schedule = f"{prefix}/schedule/"
     event, title = session.event, escape(session.title)
-    event_url, event_title = escape(event.urls.public), escape(event.title)
+    event_url, event_title = f"{prefix}/events/{escape(event.slug)}/", escape(event.title)
     themes = "".join(
         f'<a href="{schedule}?day={day}&amp;theme={escape(theme.slug)}" '
         f'class="badge text-bg-light border text-decoration-none">{escape(theme.name)}</a> '
@@ -113,18 +125,20 @@ def session_page(context, forum, session, speakers, moderators) -> str:
         f'  <dd class="col-sm-9">{_where(session.room)}</dd>\n'
         f'  <dt class="col-sm-3">{escape(_("Event"))}</dt>\n'
         f'  <dd class="col-sm-9"><a href="{event_url}">{event_title}</a> · '
-        f'<a href="{escape(event.section.urls.public)}">{escape(event.section.name)}</a></dd>\n'
+        f'<a href="{prefix}/sections/{escape(event.section.slug)}/">'
+        f"{escape(event.section.name)}</a></dd>\n"
         f"{_facts(session)}"
         f'  <dt class="col-sm-3">{escape(_("Themes"))}</dt>\n'
         f'  <dd class="col-sm-9">{themes or "—"}</dd>\n'
         "</dl>\n"
         f"{description}\n"
         "\n"
-        f"{_people(_('Speakers'), speakers)}\n"
-        f"{_people(_('Moderators'), moderators)}\n"
+        f"{_people(_('Speakers'), speakers, prefix)}\n"
+        f"{_people(_('Moderators'), moderators, prefix)}\n"
         "\n"
         f"{session_page_actions(context, session)}\n"
-        f'<p><a class="btn btn-primary" href="{escape(session.urls.ical)}" download>'
+        f'<p><a class="btn btn-primary" href="{prefix}/sessions/{escape(session.code)}/session.ics"'
+        " download>"
         '<i class="bi bi-calendar-plus" aria-hidden="true"></i> '
         f"{escape(_('Add to calendar (.ics)'))}</a></p>\n"
     )
@@ -164,7 +178,7 @@ def speaker_page(context, forum, speaker, sessions) -> str:
     )
     return mark_safe(
         f'\n<nav aria-label="{escape(_("Breadcrumb"))}"><ol class="breadcrumb small">\n'
-        f'  <li class="breadcrumb-item"><a href="{escape(forum.urls.speakers)}">'
+        f'  <li class="breadcrumb-item"><a href="{language_prefix()}/speakers/">'
         f"{escape(_('Speakers'))}</a></li>\n"
         f'  <li class="breadcrumb-item active" aria-current="page">{name}</li>\n'
         "</ol></nav>\n"
