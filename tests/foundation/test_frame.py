@@ -63,6 +63,8 @@ def test_the_frame_is_the_templates_it_replaced(who, prefix, settings):
         "/speakers/?page=2",
         "/zh-hans/no-such-page/",
         "/sessions/no-such-session/",
+        "/zh-hans/sessions/no-such-session/?a=1&b=%3C2%3E",
+        "/healthz/",  # outside i18n_patterns: the same path in both languages
     ],
 )
 def test_the_language_links_are_those_translate_url_gives(client, path):
