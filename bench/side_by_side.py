@@ -265,10 +265,16 @@ def render_feed(feeds: dict[int, dict]) -> str:
 def render_release(releases: dict[int, dict]) -> str:
     return "\n".join(
         f"- a release (one session re-titled), in process, scale {scale}: the release "
-        f"{r['release_ms']:.0f} ms, then its exports' fragments prepared in {r['prepare_ms']:.0f} ms "
+        f"{r['release_ms']:.0f} ms, then its exports' fragments and its sessions' pages and cards "
+        f"prepared in {r['prepare_ms']:.0f} ms "
         f"({r['fragments']} fragments, the task the release hands to Celery); "
         f"`/api/schedule.json` first after the release {r['first_ms']:.1f} ms (built from scratch), "
-        f"first after the preparation {r['prepared_ms']:.1f} ms"
+        f"first after the preparation {r['prepared_ms']:.1f} ms; "
+        + "; ".join(
+            f"the re-titled session's {name} page first after the release {before:.1f} ms, "
+            f"first after the preparation {after:.1f} ms"
+            for name, (before, after) in r["pages"].items()
+        )
         for scale, r in sorted(releases.items())
     )
 
@@ -753,27 +759,35 @@ def release(client) -> dict:
 
     forum = selectors.current_forum()
     last = selectors.public_sessions(forum).order_by("-starts_at", "-pk").first()
+    speaker = last.speakers.order_by("name", "pk").first() or last.moderators.first()
+    pages = {
+        "json": "/api/schedule.json",
+        "session": last.urls.public,
+        "speaker": speaker.urls.public,
+    }
     services.stage_session_change(last, title_en=f"{last.title_en} (updated)")
     start = time.perf_counter()
     services.release_schedule(forum, note_en="Bench: one session re-titled.")
     release_ms = (time.perf_counter() - start) * 1000
 
-    def first() -> float:
+    def first(path: str) -> float:
         start = time.perf_counter()
-        response = client.get("/api/schedule.json")
-        assert response.status_code == 200 and b"(updated)" in response.content
+        response = client.get(path)
+        assert response.status_code == 200 and b"(updated)" in response.content, path
         return (time.perf_counter() - start) * 1000
 
-    first_ms = first()
+    firsts = {name: first(path) for name, path in pages.items()}
     start = time.perf_counter()
     fragments = services.prepare_exports(forum.pk)
     prepare_ms = (time.perf_counter() - start) * 1000
+    prepared = {name: first(path) for name, path in pages.items()}
     return {
         "release_ms": release_ms,
-        "first_ms": first_ms,
+        "first_ms": firsts["json"],
         "prepare_ms": prepare_ms,
         "fragments": fragments,
-        "prepared_ms": first(),
+        "prepared_ms": prepared["json"],
+        "pages": {name: [firsts[name], prepared[name]] for name in ("session", "speaker")},
     }
 
 

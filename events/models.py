@@ -551,7 +551,15 @@ class ExportFragment(models.Model):
     one language, in its place in the document, for one version of the forum's schedule
     (``Forum.cache_version``) and one ``SITE_URL`` (the documents hold absolute URLs). The
     document's head (the forum, its version and releases) is written by each request. A version
-    without fragments (between a change and its preparation) is built from scratch."""
+    without fragments (between a change and its preparation) is built from scratch.
+
+    A session's fragment also holds its page's title and content and its card, as the session
+    and speaker pages show them to a visitor, with ``PAGE_HERE`` where the visitor's login links
+    name the page to come back to (the request's path, put in by each request)."""
+
+    # Where a prepared page or card names the page it is shown on (``?next=``): letters, digits
+    # and ``/-`` only, so quoting and escaping leave it as it is.
+    PAGE_HERE = "/zgc-page-here-3f9c1e27/"
 
     DERIVED = True  # written from the programme's rows: no content of its own (demo digest)
 
@@ -590,6 +598,9 @@ class ExportFragment(models.Model):
     )
     json = models.TextField(_("JSON"))
     vevent = models.TextField(_("VEVENT"), blank=True)
+    page_title = models.TextField(_("page title"), blank=True)
+    page = models.TextField(_("page"), blank=True)
+    card = models.TextField(_("card"), blank=True)
 
     class Meta:
         verbose_name = _("export fragment")

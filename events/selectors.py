@@ -654,6 +654,92 @@ def vevent_fragments(forum: Forum, language: str, *, event: Event | None = None)
         return [row[0] for row in cursor.fetchall()]
 
 
+def session_pages(forum: Forum) -> list[tuple[Session, list[Speaker], list[Speaker]]]:
+    """Every published session of the forum with what its page shows (event, section, room,
+    venue, themes) and its speakers and moderators by name, in ``public_sessions``' order: what
+    ``services.prepare_exports`` renders each session's page from. Five queries."""
+    sessions = public_sessions(forum).prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("position", "pk"))
+    )
+    return [(s, list(s.speakers.all()), list(s.moderators.all())) for s in sessions]
+
+
+@cache
+def _page_fragment_sql() -> str:
+    """``current_session``'s session and forum, joined with the session's prepared page of the
+    forum's current version (``ExportFragment.page``), written once from ``_meta``."""
+    forum, event, session, fragment = Forum._meta, Event._meta, Session._meta, ExportFragment._meta
+    f_published, f_edition, f_version = (
+        forum.get_field(name).column for name in ("is_published", "edition", "cache_version")
+    )
+    e_forum, e_published = (event.get_field(name).column for name in ("forum", "is_published"))
+    fr_forum = fragment.get_field("forum").column
+    return (
+        f"SELECT fr.page_title, fr.page FROM {forum.db_table} f"
+        f" JOIN {event.db_table} e ON e.{e_forum} = f.id"
+        f" JOIN {session.db_table} s ON s.{session.get_field('event').column} = e.id"
+        f" JOIN {fragment.db_table} fr ON fr.{fr_forum} = f.id AND fr.object_id = s.id"
+        f" WHERE f.id = (SELECT id FROM {forum.db_table} WHERE {f_published} = %s"
+        f" ORDER BY {f_edition} DESC LIMIT 1) AND f.{f_published} = %s AND e.{e_published} = %s"
+        f" AND s.{session.get_field('code').column} = %s AND fr.kind = %s AND fr.language = %s"
+        f" AND fr.version = f.{f_version} AND fr.site = %s AND fr.page <> ''"
+    )
+
+
+def session_page_fragment(code: str, language: str) -> tuple[str, str] | None:
+    """The prepared title and content (escaped HTML) of the current forum's published session
+    ``code`` in ``language``, as ``ExportFragment`` holds them: one statement. None when there is
+    no such session, or its forum's current version is not prepared yet: the caller then builds
+    the page (``current_session``)."""
+    params = [True, True, True, code, ExportFragment.Kind.SESSION, language, settings.SITE_URL]
+    rows, _columns = statements.fetch(_page_fragment_sql(), params)
+    return rows[0] if rows else None
+
+
+@cache
+def _card_fragments_sql() -> str:
+    """A speaker's sessions' prepared cards (``ExportFragment.card``) with their start, in the
+    forum's order, written once from ``_meta``."""
+    session, fragment = Session._meta, ExportFragment._meta
+    mine = " UNION ".join(
+        f"SELECT session_id FROM {through._meta.db_table} WHERE speaker_id = %s"
+        for through in (Session.speakers.through, Session.moderators.through)
+    )
+    return (
+        f"SELECT s.{session.get_field('starts_at').column}, fr.card FROM {fragment.db_table} fr"
+        f" JOIN {session.db_table} s ON s.id = fr.object_id"
+        f" WHERE fr.{fragment.get_field('forum').column} = %s AND fr.kind = %s"
+        f" AND fr.language = %s AND fr.version = %s AND fr.site = %s AND fr.object_id IN ({mine})"
+        " ORDER BY fr.position"
+    )
+
+
+def speaker_card_fragments(forum: Forum, speaker: Speaker, language: str) -> list | None:
+    """The prepared cards of the speaker's published sessions of the forum's current version
+    in ``language``, in the forum's order, each ``(day, html)`` (the day in the current time
+    zone, as ``session_cards`` tells it): one statement. None when the version is not prepared
+    (the caller then builds the cards: ``speaker_cards``)."""
+    params = [forum.pk, ExportFragment.Kind.SESSION, language, forum.cache_version]
+    params += [settings.SITE_URL, speaker.pk, speaker.pk]
+    rows, _columns = statements.fetch(_card_fragments_sql(), params)
+    if not rows or any(card == "" for _starts, card in rows):
+        return None  # a speaker shown has a published session: its version is not prepared
+    convert = _starts_converters(connection.vendor)
+    tz = timezone.get_current_timezone()
+    cards = []
+    for starts_at, card in rows:
+        for function in convert:
+            starts_at = function(starts_at, None, connection)
+        cards.append((starts_at.astimezone(tz).date(), card))
+    return cards
+
+
+@cache
+def _starts_converters(vendor: str) -> list:
+    """The ORM's converters of a session's start on this database (SQLite returns text)."""
+    return statements.converters([("s", Session._meta.get_field("starts_at"))])[0]
+
+
 ExportRelease = namedtuple("ExportRelease", "number released_at comment_en comment_zh_hans")
 
 

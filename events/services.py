@@ -102,7 +102,7 @@ def prepare_exports(forum_id: int | None = None) -> int:
     if forum_id is None:
         published = Forum.objects.filter(is_published=True).values_list("pk", flat=True)
         return sum(prepare_exports(pk) for pk in published)
-    from .selectors import schedule_export
+    from .selectors import schedule_export, session_pages
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -119,10 +119,12 @@ def prepare_exports(forum_id: int | None = None) -> int:
         sessions, people = schedule_export(forum)
         if not sessions:
             return 0
+        shown = session_pages(forum)
         fragments = []
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 fragments += _fragments(forum, sessions, people, language)
+                _add_pages(fragments[-len(sessions) :], forum, shown)
         for fragment in fragments:
             fragment.forum, fragment.version, fragment.site = forum, forum.cache_version, site
         ExportFragment.objects.bulk_create(fragments, batch_size=500)
@@ -163,6 +165,39 @@ def _fragments(forum, sessions, people, language: str) -> list[ExportFragment]:
     for position, fragment in enumerate(fragments):
         fragment.position = position
     return fragments
+
+
+class _Here:
+    """The request a prepared page is rendered for: its path is ``ExportFragment.PAGE_HERE``,
+    which each request replaces with its own."""
+
+    @staticmethod
+    def get_full_path() -> str:
+        return ExportFragment.PAGE_HERE
+
+
+def _add_pages(fragments: list[ExportFragment], forum, shown) -> None:
+    """Each session's page title, page content and card in the active language, as a visitor
+    gets them (``events.views.session_response`` and ``speaker_response``), on its fragment
+    (``fragments`` and ``shown``, from ``selectors.session_pages``, both in the forum's order)."""
+    from django.template import Context
+    from django.utils.html import escape
+
+    from .selectors import public_sessions, session_cards
+    from .templatetags.events import session_card
+    from .templatetags.pages import session_page
+
+    here = _Here()
+    context = Context({"request": here})  # one context: the cards' labels are worked out once
+    cards = session_cards(public_sessions(forum))  # labels in the active language
+    for fragment, (session, speakers, moderators), card in zip(
+        fragments, shown, cards, strict=True
+    ):
+        if fragment.object_id != session.pk or card["code"] != session.code:
+            raise RuntimeError("the exports' sessions and the pages' are not in the same order")
+        fragment.page_title = escape(session.title)
+        fragment.page = session_page(context, forum, session, speakers, moderators)
+        fragment.card = session_card(context, card)
 
 
 def room_conflicts(room, starts_at, ends_at, *, exclude_pk=None):

@@ -4,7 +4,7 @@ import hashlib
 import json
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import Context
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.html import escape
@@ -26,8 +25,8 @@ from core.page_cache import keep_out, public_page, without
 
 from . import exports, selectors
 from .filters import ScheduleFilter
-from .models import Section
-from .templatetags.pages import session_page, speaker_page
+from .models import ExportFragment, Section
+from .templatetags.pages import session_page, speaker_content, speaker_page
 
 CACHE_SECONDS = 24 * 3600
 FILTER_PARAMS = ("q", "section", "theme", "type", "venue", "room", "language", "interpretation")
@@ -225,12 +224,22 @@ def event_detail(request, slug):
 @public_page(shell=True)
 @require_safe
 def session_detail(request, code):
+    prepared = selectors.session_page_fragment(code, get_language())
+    if prepared is not None:  # as the release prepared it (``services.prepare_exports``)
+        title, content = prepared
+        content = content.replace(ExportFragment.PAGE_HERE, _here(request))
+        return frame.page(request, title=title, head=_styles(), content=content)
     found = selectors.current_session(code)
     if found is None:
         raise Http404
     forum, session = found
     speakers, moderators = selectors.session_people(session)
     return session_response(request, forum, session, speakers, moderators)
+
+
+def _here(request) -> str:
+    """The request's path as a prepared page's login links name it (``?next=``)."""
+    return escape(quote(request.get_full_path()))
 
 
 def session_response(request, forum, session, speakers, moderators):
@@ -241,7 +250,7 @@ def session_response(request, forum, session, speakers, moderators):
 
 def _styles() -> str:
     """The programme pages' own styles, after the site's."""
-    return f'<link rel="stylesheet" href="{static("events/events.css")}">'
+    return f'<link rel="stylesheet" href="{frame.static("events/events.css")}">'
 
 
 @public_page(params=("page",))
@@ -263,6 +272,14 @@ def speaker_detail(request, slug):
     if found is None:
         raise Http404
     forum, speaker = found
+    cards = selectors.speaker_card_fragments(forum, speaker, get_language())
+    if cards is not None:  # as the release prepared them (``services.prepare_exports``)
+        here = _here(request)
+        cards = [(day, card.replace(ExportFragment.PAGE_HERE, here)) for day, card in cards]
+        content = speaker_content(speaker, cards)
+        return frame.page(
+            request, title=escape(speaker.local_name), head=_styles(), content=content
+        )
     return speaker_response(request, forum, speaker, selectors.speaker_cards(forum, speaker))
 
 

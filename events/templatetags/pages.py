@@ -151,6 +151,14 @@ NO_SESSIONS = '\n  <p class="text-body-secondary">—</p>\n'
 def speaker_page(context, forum, speaker, sessions) -> str:
     """The speaker page's content (``events.views.speaker_response``): the speaker, then their cards
     under each day's heading."""
+    return speaker_content(
+        speaker, [(card["day"], session_card(context, card)) for card in sessions]
+    )
+
+
+def speaker_content(speaker, cards) -> str:
+    """The speaker page's content around its cards, each ``(day, HTML)`` in order: rendered
+    (``speaker_page``) or as prepared at the release (``ExportFragment.card``)."""
     name = escape(speaker.local_name)
     other = (
         f' <span lang="{escape(speaker.other_name_lang)}">{escape(speaker.other_name)}</span>'
@@ -166,15 +174,15 @@ def speaker_page(context, forum, speaker, sessions) -> str:
     )
     bio = f"<p>{linebreaksbr(speaker.bio)}</p>" if speaker.bio else ""
     days: dict = {}
-    for card in sessions:  # as {% regroup %}: consecutive cards of one day
-        days.setdefault(card["day"], []).append(card)
+    for day, card in cards:  # as {% regroup %}: consecutive cards of one day
+        days.setdefault(day, []).append(card)
     listed = "".join(
         '\n  <h3 class="h6 border-bottom pb-1 mt-3">'
         f'<time datetime="{day:%Y-%m-%d}">{escape(long_day(day))}</time></h3>\n'
         '  <ul class="list-unstyled">'
-        + "".join(f"<li>{session_card(context, card)}</li>" for card in cards)
+        + "".join(f"<li>{card}</li>" for card in day_cards)
         + "</ul>\n"
-        for day, cards in days.items()
+        for day, day_cards in days.items()
     )
     return mark_safe(
         f'\n<nav aria-label="{escape(_("Breadcrumb"))}"><ol class="breadcrumb small">\n'

@@ -203,11 +203,16 @@ def test_the_release_line_names_the_release_its_preparation_and_the_first_reques
         "prepare_ms": 180.2,
         "fragments": 1232,
         "prepared_ms": 4.25,
+        "pages": {"session": [6.5, 2.25], "speaker": [7.0, 3.5]},
     }
     line = sbs.render_release({1: found})
     assert "scale 1: the release 210 ms" in line and "prepared in 180 ms (1232 fragments" in line
     assert "first after the release 9.5 ms (built from scratch)" in line
-    assert line.endswith("first after the preparation 4.2 ms")
+    assert "first after the preparation 4.2 ms;" in line
+    assert "session page first after the release 6.5 ms, first after the preparation 2.2 ms" in line
+    assert line.endswith(
+        "speaker page first after the release 7.0 ms, first after the preparation 3.5 ms"
+    )
 
 
 def test_wrk_errors_fail_the_run():
@@ -275,4 +280,5 @@ def test_the_probe_finds_a_first_day_session_and_times_a_50_session_feed(demo_fo
     released = found["release"]
     assert released["fragments"] > 2 * 295 and released["release_ms"] > 0
     assert released["first_ms"] > 0 and released["prepared_ms"] > 0
+    assert all(before > 0 and after > 0 for before, after in released["pages"].values())
     assert "(updated)" in Client().get("/api/schedule.json").content.decode()

@@ -30,9 +30,14 @@ SCHEDULE_FILTERED_QUERIES = 5
 SCHEDULE_WARM_QUERIES = 1
 GRID_QUERIES = 2
 EVENT_QUERIES = 5
-SESSION_QUERIES = 2  # session with its forum, event, section, room, venue and themes; its people
+# Built (the forum's version not prepared: tests/events/test_prepared_pages.py has the prepared
+# pages, 1 and 2): its prepared page (none), then the session with its forum, event, section,
+# room, venue and themes; its people.
+SESSION_QUERIES = 3
 SPEAKERS_QUERIES = 3
-SPEAKER_QUERIES = 3  # the speaker with the current forum, their sessions' cards, the cards' people
+# the speaker with the current forum, their sessions' prepared cards (none), their cards, the
+# cards' people
+SPEAKER_QUERIES = 4
 SECTION_QUERIES = 3
 CHANGELOG_QUERIES = 2
 
