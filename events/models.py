@@ -553,9 +553,10 @@ class ExportFragment(models.Model):
     document's head (the forum, its version and releases) is written by each request. A version
     without fragments (between a change and its preparation) is built from scratch.
 
-    A session's fragment also holds its page's title and content and its card, as the session
-    and speaker pages show them to a visitor, with ``PAGE_HERE`` where the visitor's login links
-    name the page to come back to (the request's path, put in by each request)."""
+    A session's fragment also holds its page's title and content and its card with the day a
+    list of cards shows it under, as the session and speaker pages show them to a visitor, with
+    ``PAGE_HERE`` where the visitor's login links name the page to come back to (the request's
+    path, put in by each request)."""
 
     # Where a prepared page or card names the page it is shown on (``?next=``): letters, digits
     # and ``/-`` only, so quoting and escaping leave it as it is.
@@ -601,6 +602,7 @@ class ExportFragment(models.Model):
     page_title = models.TextField(_("page title"), blank=True)
     page = models.TextField(_("page"), blank=True)
     card = models.TextField(_("card"), blank=True)
+    card_day = models.TextField(_("day of the card"), blank=True)  # its long day, escaped
 
     class Meta:
         verbose_name = _("export fragment")

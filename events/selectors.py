@@ -706,7 +706,8 @@ def _card_fragments_sql() -> str:
         for through in (Session.speakers.through, Session.moderators.through)
     )
     return (
-        f"SELECT s.{session.get_field('starts_at').column}, fr.card FROM {fragment.db_table} fr"
+        f"SELECT s.{session.get_field('starts_at').column}, fr.card_day, fr.card"
+        f" FROM {fragment.db_table} fr"
         f" JOIN {session.db_table} s ON s.id = fr.object_id"
         f" WHERE fr.{fragment.get_field('forum').column} = %s AND fr.kind = %s"
         f" AND fr.language = %s AND fr.version = %s AND fr.site = %s AND fr.object_id IN ({mine})"
@@ -716,21 +717,21 @@ def _card_fragments_sql() -> str:
 
 def speaker_card_fragments(forum: Forum, speaker: Speaker, language: str) -> list | None:
     """The prepared cards of the speaker's published sessions of the forum's current version
-    in ``language``, in the forum's order, each ``(day, html)`` (the day in the current time
-    zone, as ``session_cards`` tells it): one statement. None when the version is not prepared
+    in ``language``, in the forum's order, each ``(day, its long day, html)`` (the day in the
+    current time zone, as ``session_cards`` tells it): one statement. None when the version is not prepared
     (the caller then builds the cards: ``speaker_cards``)."""
     params = [forum.pk, ExportFragment.Kind.SESSION, language, forum.cache_version]
     params += [settings.SITE_URL, speaker.pk, speaker.pk]
     rows, _columns = statements.fetch(_card_fragments_sql(), params)
-    if not rows or any(card == "" for _starts, card in rows):
+    if not rows or any(card == "" for _starts, _day, card in rows):
         return None  # a speaker shown has a published session: its version is not prepared
     convert = _starts_converters(connection.vendor)
     tz = timezone.get_current_timezone()
     cards = []
-    for starts_at, card in rows:
+    for starts_at, day, card in rows:
         for function in convert:
             starts_at = function(starts_at, None, connection)
-        cards.append((starts_at.astimezone(tz).date(), card))
+        cards.append((starts_at.astimezone(tz).date(), day, card))
     return cards
 
 

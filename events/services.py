@@ -183,6 +183,8 @@ def _add_pages(fragments: list[ExportFragment], forum, shown) -> None:
     from django.template import Context
     from django.utils.html import escape
 
+    from core.templatetags.forum_text import long_day
+
     from .selectors import public_sessions, session_cards
     from .templatetags.events import session_card
     from .templatetags.pages import session_page
@@ -198,6 +200,7 @@ def _add_pages(fragments: list[ExportFragment], forum, shown) -> None:
         fragment.page_title = escape(session.title)
         fragment.page = session_page(context, forum, session, speakers, moderators)
         fragment.card = session_card(context, card)
+        fragment.card_day = escape(long_day(card["day"]))
 
 
 def room_conflicts(room, starts_at, ends_at, *, exclude_pk=None):

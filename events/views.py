@@ -275,7 +275,9 @@ def speaker_detail(request, slug):
     cards = selectors.speaker_card_fragments(forum, speaker, get_language())
     if cards is not None:  # as the release prepared them (``services.prepare_exports``)
         here = _here(request)
-        cards = [(day, card.replace(ExportFragment.PAGE_HERE, here)) for day, card in cards]
+        cards = [
+            (d, label, card.replace(ExportFragment.PAGE_HERE, here)) for d, label, card in cards
+        ]
         content = speaker_content(speaker, cards)
         return frame.page(
             request, title=escape(speaker.local_name), head=_styles(), content=content

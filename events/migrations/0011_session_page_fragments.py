@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='exportfragment',
+            name='card_day',
+            field=models.TextField(blank=True, verbose_name='day of the card'),
+        ),
+        migrations.AddField(
+            model_name='exportfragment',
             name='card',
             field=models.TextField(blank=True, verbose_name='card'),
         ),

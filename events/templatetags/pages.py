@@ -151,14 +151,14 @@ NO_SESSIONS = '\n  <p class="text-body-secondary">—</p>\n'
 def speaker_page(context, forum, speaker, sessions) -> str:
     """The speaker page's content (``events.views.speaker_response``): the speaker, then their cards
     under each day's heading."""
-    return speaker_content(
-        speaker, [(card["day"], session_card(context, card)) for card in sessions]
-    )
+    cards = [(card["day"], None, session_card(context, card)) for card in sessions]
+    return speaker_content(speaker, cards)
 
 
 def speaker_content(speaker, cards) -> str:
-    """The speaker page's content around its cards, each ``(day, HTML)`` in order: rendered
-    (``speaker_page``) or as prepared at the release (``ExportFragment.card``)."""
+    """The speaker page's content around its cards, each ``(day, its long day or None, HTML)``
+    in order: rendered (``speaker_page``) or as prepared at the release
+    (``ExportFragment.card``, ``card_day``)."""
     name = escape(speaker.local_name)
     other = (
         f' <span lang="{escape(speaker.other_name_lang)}">{escape(speaker.other_name)}</span>'
@@ -174,11 +174,13 @@ def speaker_content(speaker, cards) -> str:
     )
     bio = f"<p>{linebreaksbr(speaker.bio)}</p>" if speaker.bio else ""
     days: dict = {}
-    for day, card in cards:  # as {% regroup %}: consecutive cards of one day
+    labels: dict = {}
+    for day, label, card in cards:  # as {% regroup %}: consecutive cards of one day
         days.setdefault(day, []).append(card)
+        labels.setdefault(day, label)
     listed = "".join(
         '\n  <h3 class="h6 border-bottom pb-1 mt-3">'
-        f'<time datetime="{day:%Y-%m-%d}">{escape(long_day(day))}</time></h3>\n'
+        f'<time datetime="{day:%Y-%m-%d}">{labels[day] or escape(long_day(day))}</time></h3>\n'
         '  <ul class="list-unstyled">'
         + "".join(f"<li>{card}</li>" for card in day_cards)
         + "</ul>\n"
