@@ -697,42 +697,71 @@ def session_page_fragment(code: str, language: str) -> tuple[str, str] | None:
 
 
 @cache
-def _card_fragments_sql() -> str:
-    """A speaker's sessions' prepared cards (``ExportFragment.card``) with their start, in the
-    forum's order, written once from ``_meta``."""
-    session, fragment = Session._meta, ExportFragment._meta
-    mine = " UNION ".join(
-        f"SELECT session_id FROM {through._meta.db_table} WHERE speaker_id = %s"
+def _speaker_page_sql() -> str:
+    """The current forum's published speaker of a slug with their prepared page (the
+    ``ExportFragment.page`` of their speaker fragment) and their sessions' prepared cards, one
+    row a card in the forum's order, written once from ``_meta``. Both relations are read from
+    the speaker's rows (by their index) as one ``UNION ALL``: a session the speaker both speaks
+    in and moderates comes twice (``speaker_page_fragments`` keeps it once)."""
+    forum, session, fragment, speaker = (
+        Forum._meta,
+        Session._meta,
+        ExportFragment._meta,
+        Speaker._meta,
+    )
+    f_published, f_edition, f_version = (
+        forum.get_field(name).column for name in ("is_published", "edition", "cache_version")
+    )
+    fr_forum = fragment.get_field("forum").column
+    mine = " UNION ALL ".join(
+        f"SELECT session_id, speaker_id FROM {through._meta.db_table}"
         for through in (Session.speakers.through, Session.moderators.through)
     )
+
+    def prepared(alias: str) -> str:
+        return (
+            f"{alias}.{fr_forum} = f.id AND {alias}.kind = %s AND {alias}.language = %s"
+            f" AND {alias}.version = f.{f_version} AND {alias}.site = %s"
+        )
+
     return (
-        f"SELECT s.{session.get_field('starts_at').column}, fr.card_day, fr.card"
-        f" FROM {fragment.db_table} fr"
-        f" JOIN {session.db_table} s ON s.id = fr.object_id"
-        f" WHERE fr.{fragment.get_field('forum').column} = %s AND fr.kind = %s"
-        f" AND fr.language = %s AND fr.version = %s AND fr.site = %s AND fr.object_id IN ({mine})"
-        " ORDER BY fr.position"
+        f"SELECT sp.page_title, sp.page, fr.object_id, s.{session.get_field('starts_at').column},"
+        f" fr.card_day, fr.card FROM {forum.db_table} f"
+        f" JOIN {speaker.db_table} p ON p.{speaker.get_field('slug').column} = %s"
+        f" JOIN {fragment.db_table} sp ON {prepared('sp')} AND sp.object_id = p.id"
+        f" JOIN ({mine}) m ON m.speaker_id = p.id"
+        f" JOIN {fragment.db_table} fr ON {prepared('fr')} AND fr.object_id = m.session_id"
+        f" JOIN {session.db_table} s ON s.id = m.session_id"
+        f" WHERE f.id = (SELECT id FROM {forum.db_table} WHERE {f_published} = %s"
+        f" ORDER BY {f_edition} DESC LIMIT 1) AND f.{f_published} = %s"
+        " AND sp.page <> '' AND fr.card <> '' ORDER BY fr.position"
     )
 
 
-def speaker_card_fragments(forum: Forum, speaker: Speaker, language: str) -> list | None:
-    """The prepared cards of the speaker's published sessions of the forum's current version
-    in ``language``, in the forum's order, each ``(day, its long day, html)`` (the day in the
-    current time zone, as ``session_cards`` tells it): one statement. None when the version is not prepared
-    (the caller then builds the cards: ``speaker_cards``)."""
-    params = [forum.pk, ExportFragment.Kind.SESSION, language, forum.cache_version]
-    params += [settings.SITE_URL, speaker.pk, speaker.pk]
-    rows, _columns = statements.fetch(_card_fragments_sql(), params)
-    if not rows or any(card == "" for _starts, _day, card in rows):
-        return None  # a speaker shown has a published session: its version is not prepared
+def speaker_page_fragments(slug: str, language: str) -> tuple[str, str, list] | None:
+    """The current forum's published speaker ``slug`` as the release prepared their page in
+    ``language``: its title, its head (``ExportFragment.page``, the speaker's own part) and the
+    cards of their sessions in the forum's order, each ``(day, its long day, html)`` (the day
+    in the current time zone, as ``session_cards`` tells it): one statement. None when there is
+    no such speaker, or the forum's current version is not prepared yet: the caller then
+    builds the page (``current_speaker``, ``speaker_cards``)."""
+    kind = ExportFragment.Kind
+    site = settings.SITE_URL
+    params = [slug, kind.SPEAKER, language, site, kind.SESSION, language, site, True, True]
+    rows, _columns = statements.fetch(_speaker_page_sql(), params)
+    if not rows:
+        return None
     convert = _starts_converters(connection.vendor)
     tz = timezone.get_current_timezone()
-    cards = []
-    for starts_at, day, card in rows:
+    cards, seen = [], set()
+    for _title, _head, session_id, starts_at, day, card in rows:
+        if session_id in seen:
+            continue  # spoken in and moderated
+        seen.add(session_id)
         for function in convert:
             starts_at = function(starts_at, None, connection)
         cards.append((starts_at.astimezone(tz).date(), day, card))
-    return cards
+    return rows[0][0], rows[0][1], cards
 
 
 @cache

@@ -102,7 +102,7 @@ def prepare_exports(forum_id: int | None = None) -> int:
     if forum_id is None:
         published = Forum.objects.filter(is_published=True).values_list("pk", flat=True)
         return sum(prepare_exports(pk) for pk in published)
-    from .selectors import schedule_export, session_pages
+    from .selectors import public_speakers, schedule_export, session_pages
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -119,12 +119,13 @@ def prepare_exports(forum_id: int | None = None) -> int:
         sessions, people = schedule_export(forum)
         if not sessions:
             return 0
-        shown = session_pages(forum)
+        shown = session_pages(forum), {p.pk: p for p in public_speakers(forum)}
         fragments = []
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                fragments += _fragments(forum, sessions, people, language)
-                _add_pages(fragments[-len(sessions) :], forum, shown)
+                written = _fragments(forum, sessions, people, language)
+                _add_pages(written, forum, *shown)
+                fragments += written
         for fragment in fragments:
             fragment.forum, fragment.version, fragment.site = forum, forum.cache_version, site
         ExportFragment.objects.bulk_create(fragments, batch_size=500)
@@ -176,10 +177,13 @@ class _Here:
         return ExportFragment.PAGE_HERE
 
 
-def _add_pages(fragments: list[ExportFragment], forum, shown) -> None:
-    """Each session's page title, page content and card in the active language, as a visitor
-    gets them (``events.views.session_response`` and ``speaker_response``), on its fragment
-    (``fragments`` and ``shown``, from ``selectors.session_pages``, both in the forum's order)."""
+def _add_pages(fragments: list[ExportFragment], forum, sessions, speakers) -> None:
+    """The pages' parts in the active language, as a visitor gets them, on the fragments of
+    that language (``_fragments``): each session's page title, page content, card and its
+    card's day heading (``events.views.session_detail``, ``speaker_detail``); each speaker's
+    page title and the page's own part (``speaker_head``). ``sessions``: each session with its
+    speakers and moderators (``selectors.session_pages``, in the forum's order, as the session
+    fragments); ``speakers``: the forum's public speakers by id."""
     from django.template import Context
     from django.utils.html import escape
 
@@ -187,20 +191,25 @@ def _add_pages(fragments: list[ExportFragment], forum, shown) -> None:
 
     from .selectors import public_sessions, session_cards
     from .templatetags.events import session_card
-    from .templatetags.pages import session_page
+    from .templatetags.pages import session_page, speaker_head
 
     here = _Here()
     context = Context({"request": here})  # one context: the cards' labels are worked out once
     cards = session_cards(public_sessions(forum))  # labels in the active language
-    for fragment, (session, speakers, moderators), card in zip(
-        fragments, shown, cards, strict=True
-    ):
+    kind = ExportFragment.Kind
+    mine = [f for f in fragments if f.kind == kind.SESSION]
+    for fragment, (session, people, moderators), card in zip(mine, sessions, cards, strict=True):
         if fragment.object_id != session.pk or card["code"] != session.code:
             raise RuntimeError("the exports' sessions and the pages' are not in the same order")
         fragment.page_title = escape(session.title)
-        fragment.page = session_page(context, forum, session, speakers, moderators)
+        fragment.page = session_page(context, forum, session, people, moderators)
         fragment.card = session_card(context, card)
         fragment.card_day = escape(long_day(card["day"]))
+    for fragment in fragments:
+        speaker = speakers.get(fragment.object_id) if fragment.kind == kind.SPEAKER else None
+        if speaker is not None:
+            fragment.page_title = escape(speaker.local_name)
+            fragment.page = speaker_head(speaker)
 
 
 def room_conflicts(room, starts_at, ends_at, *, exclude_pk=None):

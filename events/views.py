@@ -268,20 +268,19 @@ def speaker_list(request):
 @public_page(shell=True)
 @require_safe
 def speaker_detail(request, slug):
-    found = selectors.current_speaker(slug)
-    if found is None:
-        raise Http404
-    forum, speaker = found
-    cards = selectors.speaker_card_fragments(forum, speaker, get_language())
-    if cards is not None:  # as the release prepared them (``services.prepare_exports``)
+    prepared = selectors.speaker_page_fragments(slug, get_language())
+    if prepared is not None:  # as the release prepared it (``services.prepare_exports``)
+        title, head, cards = prepared
         here = _here(request)
         cards = [
             (d, label, card.replace(ExportFragment.PAGE_HERE, here)) for d, label, card in cards
         ]
-        content = speaker_content(speaker, cards)
-        return frame.page(
-            request, title=escape(speaker.local_name), head=_styles(), content=content
-        )
+        content = speaker_content(head, cards)
+        return frame.page(request, title=title, head=_styles(), content=content)
+    found = selectors.current_speaker(slug)
+    if found is None:
+        raise Http404
+    forum, speaker = found
     return speaker_response(request, forum, speaker, selectors.speaker_cards(forum, speaker))
 
 

@@ -152,13 +152,12 @@ def speaker_page(context, forum, speaker, sessions) -> str:
     """The speaker page's content (``events.views.speaker_response``): the speaker, then their cards
     under each day's heading."""
     cards = [(card["day"], None, session_card(context, card)) for card in sessions]
-    return speaker_content(speaker, cards)
+    return speaker_content(speaker_head(speaker), cards)
 
 
-def speaker_content(speaker, cards) -> str:
-    """The speaker page's content around its cards, each ``(day, its long day or None, HTML)``
-    in order: rendered (``speaker_page``) or as prepared at the release
-    (``ExportFragment.card``, ``card_day``)."""
+def speaker_head(speaker) -> str:
+    """The speaker page's own part, before the cards: the speaker's name, affiliation, country,
+    photo and bio (prepared at the release as the speaker fragment's ``page``)."""
     name = escape(speaker.local_name)
     other = (
         f' <span lang="{escape(speaker.other_name_lang)}">{escape(speaker.other_name)}</span>'
@@ -173,6 +172,25 @@ def speaker_content(speaker, cards) -> str:
         else ""
     )
     bio = f"<p>{linebreaksbr(speaker.bio)}</p>" if speaker.bio else ""
+    return (
+        f'\n<nav aria-label="{escape(_("Breadcrumb"))}"><ol class="breadcrumb small">\n'
+        f'  <li class="breadcrumb-item"><a href="{language_prefix()}/speakers/">'
+        f"{escape(_('Speakers'))}</a></li>\n"
+        f'  <li class="breadcrumb-item active" aria-current="page">{name}</li>\n'
+        "</ol></nav>\n"
+        f'<h1 class="h2">{name}{other}</h1>\n'
+        f'<p class="text-body-secondary">{escape(speaker.affiliation)}{country}</p>\n'
+        f"{photo}\n"
+        f"{bio}\n"
+        f'<h2 class="h4">{escape(pgettext("programme", "Sessions"))}</h2>\n'
+        "\n"
+    )
+
+
+def speaker_content(head: str, cards) -> str:
+    """The speaker page's content: its head (``speaker_head``), then its cards, each ``(day, its
+    long day or None, HTML)`` in order, under their days' headings; rendered (``speaker_page``)
+    or as prepared at the release (``ExportFragment.page``, ``card``, ``card_day``)."""
     days: dict = {}
     labels: dict = {}
     for day, label, card in cards:  # as {% regroup %}: consecutive cards of one day
@@ -186,17 +204,4 @@ def speaker_content(speaker, cards) -> str:
         + "</ul>\n"
         for day, day_cards in days.items()
     )
-    return mark_safe(
-        f'\n<nav aria-label="{escape(_("Breadcrumb"))}"><ol class="breadcrumb small">\n'
-        f'  <li class="breadcrumb-item"><a href="{language_prefix()}/speakers/">'
-        f"{escape(_('Speakers'))}</a></li>\n"
-        f'  <li class="breadcrumb-item active" aria-current="page">{name}</li>\n'
-        "</ol></nav>\n"
-        f'<h1 class="h2">{name}{other}</h1>\n'
-        f'<p class="text-body-secondary">{escape(speaker.affiliation)}{country}</p>\n'
-        f"{photo}\n"
-        f"{bio}\n"
-        f'<h2 class="h4">{escape(pgettext("programme", "Sessions"))}</h2>\n'
-        "\n"
-        f"{listed or NO_SESSIONS}\n"
-    )
+    return mark_safe(f"{head}{listed or NO_SESSIONS}\n")

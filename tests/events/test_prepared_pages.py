@@ -3,7 +3,7 @@ written by ``services.prepare_exports``) are the pages built from scratch, byte 
 session and speaker of the demo in both languages, with the visitor's login links naming the
 page asked for (its query string too). A version not prepared yet (between a release and its
 preparation) is built from scratch and shows the release; a page asked for from its prepared
-parts reads one statement (the session page) or two (the speaker page)."""
+parts reads one statement."""
 
 import pytest
 from django.db import connection
@@ -45,8 +45,8 @@ def test_every_demo_page_as_prepared_is_the_page_built(client, demo_forum, prefi
     assert len(paths) > 500
     with CaptureQueriesContext(connection) as captured:
         prepared = _pages(client, paths)
-    # as prepared: one statement a session page, two a speaker page
-    assert len(captured.captured_queries) == len(sessions) + 1 + 2 * len(speakers)
+    # as prepared: one statement a page
+    assert len(captured.captured_queries) == len(paths)
     _stale(demo_forum)
     built = _pages(client, paths)
     for path in paths:
@@ -56,19 +56,26 @@ def test_every_demo_page_as_prepared_is_the_page_built(client, demo_forum, prefi
 
 
 def test_markup_in_every_field_is_prepared_as_built(client, forum, event):
-    person = SpeakerFactory(name=MARKUP, affiliation=MARKUP)
+    """Also a speaker who moderates the session they speak in (one card), and one who only
+    moderates."""
+    person = SpeakerFactory(name=MARKUP, affiliation=MARKUP, bio=f"{MARKUP}\n{MARKUP}")
+    moderator = SpeakerFactory(name=f"{MARKUP} 2")
     session = SessionFactory(
         event=event,
         title_en=MARKUP,
         description=f"{MARKUP}\n{MARKUP}",
         speakers=[person],
-        moderators=[SpeakerFactory(name=MARKUP)],
+        moderators=[moderator, person],
         starts_at=at(0, 9),
     )
+    SessionFactory(event=event, speakers=[person], starts_at=at(1, 9))
     assert services.prepare_exports(forum.pk)
-    paths = [session.urls.public, person.urls.public]
-    prepared = _pages(client, paths)
-    assert "<script>" not in prepared[paths[0]] and "&lt;script&gt;" in prepared[paths[0]]
+    paths = [session.urls.public, person.urls.public, moderator.urls.public]
+    with CaptureQueriesContext(connection) as captured:
+        prepared = _pages(client, paths)
+    assert len(captured.captured_queries) == len(paths)
+    assert all("<script>" not in page and "&lt;script&gt;" in page for page in prepared.values())
+    assert prepared[paths[1]].count(f'id="session-{session.code}"') == 1
     _stale(forum)
     assert _pages(client, paths) == prepared
 
@@ -91,13 +98,13 @@ def test_a_release_shows_before_its_preparation_and_after(client, forum, event):
         assert "After the release" in page and "Before" not in page
 
 
-def test_prepared_pages_read_one_statement_and_two(client, forum, event):
+def test_a_prepared_page_reads_one_statement(client, forum, event):
     person = SpeakerFactory()
     sessions = [
         SessionFactory(event=event, speakers=[person], starts_at=at(day, 9)) for day in range(3)
     ]
     services.prepare_exports(forum.pk)
-    for path, count in ((sessions[0].urls.public, 1), (person.urls.public, 2)):
+    for path, count in ((sessions[0].urls.public, 1), (person.urls.public, 1)):
         client.get(path)
         with CaptureQueriesContext(connection) as captured:
             page = client.get(path).content.decode()
@@ -129,7 +136,7 @@ def test_prepared_pages_queries_do_not_grow(client, forum, event):
             client.get(p).content.decode() for p in (sessions[-1].urls.public, person.urls.public)
         ]
 
-    first, second = assert_queries_do_not_grow(pages, more, budget=1 + 2, n=4)
+    first, second = assert_queries_do_not_grow(pages, more, budget=1 + 1, n=4)
     assert [page.count('class="card mb-2 session-card') for page in (first[1], second[1])] == [
         4,
         12,
