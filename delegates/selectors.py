@@ -835,13 +835,22 @@ def _feed_people_sql(vendor: str, count: int) -> str:
     """The sessions' speakers and moderators as ``schedule_export`` gives them:
     ``EXPORT_PEOPLE_FIELDS`` then moderates, ordered by name then id (``Speaker``'s order)."""
     speaker = Speaker._meta.db_table
-    ids = "= ANY(%s)" if vendor == "postgresql" else f"IN ({', '.join(['%s'] * count)})"
+
+    def source(through) -> str:
+        # On PostgreSQL the ids are one array joined as a table, each looked up in the
+        # relation's index: with "session_id = ANY(…)" the generic plan read the whole
+        # relation, comparing each row with every id (events.selectors._people_sql).
+        if vendor == "postgresql":
+            return f"unnest(%s::bigint[]) i(id) JOIN {through} t ON t.session_id = i.id"
+        return f"{through} t"
+
+    ids = "" if vendor == "postgresql" else f" WHERE t.session_id IN ({', '.join(['%s'] * count)})"
     return (
         " UNION ALL ".join(
             f"SELECT t.session_id, p.id, p.slug, p.name, p.name_zh, p.affiliation_en,"
             f" p.affiliation_zh_hans, p.country, {moderates} AS moderates"
-            f" FROM {through._meta.db_table} t JOIN {speaker} p ON p.id = t.speaker_id"
-            f" WHERE t.session_id {ids}"
+            f" FROM {source(through._meta.db_table)} JOIN {speaker} p ON p.id = t.speaker_id"
+            f"{ids}"
             for through, moderates in (
                 (Session.speakers.through, 0),
                 (Session.moderators.through, 1),
@@ -884,7 +893,13 @@ def feed_export(token: str) -> tuple[Forum, list[dict], list[tuple]] | None:
         row["mark"] = _feed_mark(values[count], values[count + 1])
         rows.append(row)
     zone, changed_at, forum_id = found[0][-3:]
-    forum = Forum(id=forum_id, timezone=zone, schedule_changed_at=_aware(changed_at))
+    # Only what the calendar reads, as a row of the database (``from_db``): keyword arguments
+    # made modeltranslation fill each translated field's default (~0.3 ms).
+    forum = Forum.from_db(
+        connection.alias,
+        ["id", "timezone", "schedule_changed_at"],
+        [forum_id, zone, _aware(changed_at)],
+    )
     ids = list(dict.fromkeys(row["pk"] for row in rows))
     vendor = connection.vendor
     with connection.cursor() as cursor:

@@ -83,8 +83,22 @@ def _timezone(tzid: str) -> icalendar.Timezone:
 
 
 def vtimezone(tzid: str) -> bytes:
-    """The VTIMEZONE of ``tzid`` as content lines, each ending in CRLF."""
-    return _timezone(tzid).to_ical()
+    """The VTIMEZONE of ``tzid`` as content lines, each ending in CRLF: written here from the
+    component's values (each value's own ``to_ical``), as ``icalendar``'s ``to_ical`` writes
+    them (its content-line machinery took an eighth of a personal feed); a property with
+    parameters, which the zones' components do not have, is left to ``icalendar``."""
+    component = _timezone(tzid)
+    lines = []
+    for name, value in component.property_items():
+        if isinstance(value, bytes):  # BEGIN and END of the component and its parts
+            lines.append(f"{name}:{value.decode()}")
+        elif getattr(value, "params", None):
+            return component.to_ical()
+        else:
+            written = value.to_ical()
+            written = written.decode() if isinstance(written, bytes) else written
+            lines.append(folded(f"{name}:{written}"))
+    return ("\r\n".join(lines) + "\r\n").encode()
 
 
 class Writer:

@@ -25,6 +25,25 @@ def test_text_values_escape_backslashes_semicolons_commas_and_line_breaks():
 
 
 @pytest.mark.parametrize(
+    "tzid",
+    [
+        "Asia/Shanghai",
+        "UTC",
+        "Asia/Kolkata",
+        "Europe/Berlin",
+        "America/New_York",
+        "Pacific/Chatham",
+    ],
+)
+def test_the_vtimezone_is_the_one_icalendar_writes(tzid):
+    """Written from the component's values (``ical.vtimezone``), byte for byte what
+    ``icalendar``'s ``to_ical`` writes: zones without and with summer time, long RDATE lists."""
+    written = ical.vtimezone(tzid)
+    assert written == icalendar.Timezone.from_tzid(tzid).to_ical()
+    assert written.startswith(b"BEGIN:VTIMEZONE\r\nTZID:" + tzid.encode())
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "short",
