@@ -2,18 +2,20 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import prepared
 from core.countries import country_name, forum_positions, in_forum_order
 from events.exports import Mark
-from events.models import Event, Forum, Session, Speaker
-from events.selectors import EXPORT_FIELDS, export_column
+from events.models import Event, ExportFragment, Forum, Session, Speaker
+from events.selectors import ICAL_FIELDS, export_column
 
 from .models import (
     RSVP,
@@ -798,21 +800,33 @@ def feed_of(user) -> AgendaFeed | None:
     return AgendaFeed.objects.filter(user_id=user.pk).first()
 
 
+@cache
 def _feed_sql() -> str:
-    """The published sessions a feed token's delegate starred or reserved, with the export's
-    columns, the RSVP's status and promotion, and the forum's zone and last change, in the
-    agenda's order. Parameters: the token twice. The agenda's session ids come first (a UNION
-    of the person's stars and RSVPs, over their ``(user, session)`` indexes), so the statement
-    reads only those sessions whatever the size of the forum."""
-    columns = [export_column(path) for path in EXPORT_FIELDS]
+    """The published sessions a feed token's delegate starred or reserved, in the agenda's
+    order: each session's VEVENT as the release prepared it (``ExportFragment.vevent`` of its
+    forum's current version, in the feed's language, for this site), else the columns the
+    calendar builds it from (``ICAL_FIELDS``; their texts are NULL beside a prepared VEVENT, so
+    a prepared feed reads no text twice); then the RSVP's status and promotion and the forum's
+    zone and last change. Parameters: the token twice, the site, the language. The agenda's
+    session ids come first (a UNION of the person's stars and RSVPs, over their ``(user,
+    session)`` indexes), so the statement reads only those sessions whatever the size of the
+    forum."""
     session, event, forum = Session._meta.db_table, Event._meta.db_table, Forum._meta.db_table
     section = Event._meta.get_field("section").related_model
     room = Session._meta.get_field("room").related_model
     venue = room._meta.get_field("venue").related_model
     rsvp, star, feed = RSVP._meta.db_table, Star._meta.db_table, AgendaFeed._meta.db_table
+    fragment = ExportFragment._meta
+    columns = [
+        f"CASE WHEN fr.vevent IS NULL THEN {export_column(path)} END"
+        if path in _FEED_TEXTS
+        else export_column(path)
+        for path in ICAL_FIELDS
+    ]
+    version = Forum._meta.get_field("cache_version").column
     me = f"(SELECT user_id FROM {feed} WHERE token = %s)"
     return f"""
-        SELECT {", ".join(columns)}, mine.status, mine.promoted_at,
+        SELECT fr.vevent, {", ".join(columns)}, mine.status, mine.promoted_at,
             f.timezone, f.schedule_changed_at, f.id
         FROM (
             SELECT user_id, session_id FROM {star} WHERE user_id = {me}
@@ -826,9 +840,19 @@ def _feed_sql() -> str:
         JOIN {room._meta.db_table} r ON r.id = s.room_id
         JOIN {venue._meta.db_table} v ON v.id = r.venue_id
         LEFT JOIN {rsvp} mine ON mine.session_id = s.id AND mine.user_id = m.user_id
+        LEFT JOIN {fragment.db_table} fr ON fr.{fragment.get_field("forum").column} = f.id
+            AND fr.version = f.{version} AND fr.site = %s AND fr.language = %s
+            AND fr.kind = '{ExportFragment.Kind.SESSION.value}' AND fr.object_id = s.id
         WHERE e.is_published AND f.is_published
         ORDER BY s.starts_at, s.ends_at, s.id
     """  # noqa: S608 (table and column names from the models; the token is a parameter)
+
+
+# The texts a prepared VEVENT already holds (both languages of each): what the feed's statement
+# reads only for a session whose VEVENT is not prepared.
+_FEED_TEXTS = frozenset(
+    path for path in ICAL_FIELDS if path.endswith(("_en", "_zh_hans")) or path == "code"
+)
 
 
 def _feed_people_sql(vendor: str, count: int) -> str:
@@ -860,22 +884,27 @@ def _feed_people_sql(vendor: str, count: int) -> str:
     )  # noqa: S608 (table names from the models; ids are parameters)
 
 
-def feed_export(token: str) -> tuple[Forum, list[dict], list[tuple]] | None:
-    """What the agenda feed of ``token`` holds, as ``events.selectors.schedule_export`` gives a
-    programme's (plain rows for ``events.exports.schedule_ical``): its forum (the first
-    session's; the latest edition for an empty agenda), the published sessions the delegate
-    starred or reserved (cancelled ones included), each with its ``mark``, and their people.
-    None for an unknown token. Two statements whatever the number of sessions (the Session
-    instances this used to build cost three times the calendar's writing).
+def feed_export(token: str, language: str | None = None):
+    """What the agenda feed of ``token`` holds in ``language`` (the active one by default), as
+    ``events.selectors.schedule_export`` gives a programme's (plain rows for
+    ``events.exports.schedule_ical``): its forum (the first session's; the latest edition for
+    an empty agenda), the published sessions the delegate starred or reserved (cancelled ones
+    included), each with its ``mark``, and their people. None for an unknown token.
+
+    A session whose VEVENT its release prepared comes as that (``vevent``, with its
+    ``sequence`` and ``is_cancelled``: the calendar puts the mark in); the others come as the
+    columns to build it from, with their people. One statement when every VEVENT is prepared,
+    two otherwise, whatever the number of sessions.
 
     The mark: a confirmed seat CONFIRMED, a waitlist place TENTATIVE, a star alone
     TRANSPARENT. SEQUENCE adds to the session's own 1 for a reservation and 1 more for a
     promotion, so a calendar takes the new STATUS when a seat is reserved or a waitlist place
     becomes one.
     """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
     with connection.cursor() as cursor:
-        # Prepared: planning these seven tables took ~1.9 ms, three times running them.
-        prepared.execute(cursor, _feed_sql(), [token, token])
+        # Prepared: planning these eight tables took ~1.9 ms, three times running them.
+        prepared.execute(cursor, _feed_sql(), [token, token, settings.SITE_URL, language])
         found = cursor.fetchall()
     if not found:
         if not AgendaFeed.objects.filter(token=token).exists():
@@ -883,14 +912,26 @@ def feed_export(token: str) -> tuple[Forum, list[dict], list[tuple]] | None:
         forum = Forum.objects.order_by("-edition").first()
         return (forum, [], []) if forum is not None else None
     # SQLite's driver reads datetimes back naive (booleans it converts by their declared type).
-    moments = [EXPORT_FIELDS.index("starts_at"), EXPORT_FIELDS.index("ends_at")]
-    count = len(EXPORT_FIELDS)
+    moments = ("starts_at", "ends_at")
+    count = len(ICAL_FIELDS) + 1
     rows = []
     for values in found:
-        row = dict(zip(EXPORT_FIELDS, values[:count], strict=True))
-        for i in moments:
-            row[EXPORT_FIELDS[i]] = _aware(values[i])
-        row["mark"] = _feed_mark(values[count], values[count + 1])
+        vevent = values[0]
+        mark = _feed_mark(values[count], values[count + 1])
+        if vevent is not None:
+            rows.append(
+                {
+                    "vevent": vevent,
+                    "sequence": values[_SEQUENCE],
+                    "is_cancelled": values[_CANCELLED],
+                    "mark": mark,
+                }
+            )
+            continue
+        row = dict(zip(ICAL_FIELDS, values[1:count], strict=True))
+        for name in moments:
+            row[name] = _aware(row[name])
+        row["mark"] = mark
         rows.append(row)
     zone, changed_at, forum_id = found[0][-3:]
     # Only what the calendar reads, as a row of the database (``from_db``): keyword arguments
@@ -900,7 +941,9 @@ def feed_export(token: str) -> tuple[Forum, list[dict], list[tuple]] | None:
         ["id", "timezone", "schedule_changed_at"],
         [forum_id, zone, _aware(changed_at)],
     )
-    ids = list(dict.fromkeys(row["pk"] for row in rows))
+    ids = list(dict.fromkeys(row["pk"] for row in rows if "vevent" not in row))
+    if not ids:
+        return forum, rows, []
     vendor = connection.vendor
     with connection.cursor() as cursor:
         prepared.execute(
@@ -910,6 +953,10 @@ def feed_export(token: str) -> tuple[Forum, list[dict], list[tuple]] | None:
         )
         people = [(*person[:-1], bool(person[-1])) for person in cursor.fetchall()]
     return forum, rows, people
+
+
+# Where a row of ``_feed_sql`` holds the session's sequence and cancellation (after its VEVENT).
+_SEQUENCE, _CANCELLED = (1 + ICAL_FIELDS.index(name) for name in ("sequence", "is_cancelled"))
 
 
 def _feed_mark(status: str | None, promoted_at) -> Mark:

@@ -748,11 +748,11 @@ class FeedView(View):
     """The agenda as iCalendar for calendar apps: the secret token is the only key."""
 
     def get(self, request, token):
-        found = selectors.feed_export(token)
+        language = get_language() or settings.LANGUAGE_CODE
+        found = selectors.feed_export(token, language)
         if found is None:
             raise Http404
         forum, sessions, people = found
-        language = get_language() or settings.LANGUAGE_CODE
         body = schedule_ical(
             forum, sessions, people, name=_("My ZGC Forum agenda"), language=language
         )

@@ -70,8 +70,40 @@ def schedule_ical(forum, sessions, people, *, name: str, language: str) -> bytes
     ``mark``); translated fields fall back to the other language as modeltranslation does.
     Written as content lines by ``events.ical`` (properties in ``icalendar``'s order, so the
     bytes are those ``icalendar`` would write).
+
+    A row may instead hold its session's VEVENT as the release prepared it (``vevent``,
+    ``ExportFragment.vevent``, with the session's ``sequence`` and ``is_cancelled`` and a
+    ``mark``): it goes in as it is, with the mark put in (``marked``).
     """
-    return calendar(forum, vevents(forum, sessions, people, language=language), name=name)
+    built = vevents(
+        forum, [row for row in sessions if "vevent" not in row], people, language=language
+    )
+    blocks = (
+        marked(row["vevent"], row["sequence"], row["is_cancelled"], row["mark"])
+        if "vevent" in row
+        else next(built)
+        for row in sessions
+    )
+    return calendar(forum, blocks, name=name)
+
+
+def marked(vevent: str, sequence: int, cancelled: bool, mark: Mark) -> str:
+    """A VEVENT ``vevents`` wrote without a mark (``ExportFragment.vevent``) as it writes it
+    with ``mark``: its SEQUENCE raised, its STATUS the mark's (unless cancelled), TRANSP after
+    it for a mark that does not block time. Each is a whole content line of its own; a folded
+    line goes on with CRLF and a space, so no text of the event can pass for one."""
+    if mark.sequence:
+        vevent = vevent.replace(
+            f"\r\nSEQUENCE:{sequence}\r\n", f"\r\nSEQUENCE:{sequence + mark.sequence}\r\n", 1
+        )
+    status = "CANCELLED" if cancelled else ical.text(mark.status)
+    if status == "CONFIRMED" and mark.busy:
+        return vevent
+    transp = "" if mark.busy else "\r\nTRANSP:TRANSPARENT"
+    was = "CANCELLED" if cancelled else "CONFIRMED"
+    return vevent.replace(
+        f"\r\nSTATUS:{was}\r\n", f"\r\n{ical.folded(f'STATUS:{status}')}{transp}\r\n", 1
+    )
 
 
 def calendar(forum, blocks, *, name: str) -> bytes:

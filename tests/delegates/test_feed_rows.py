@@ -4,13 +4,16 @@ PostgreSQL: stars, seats, a waitlist place, a promotion, a cancelled session, pe
 roles, and nothing of another delegate's or of an unpublished event."""
 
 import pytest
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import F, OuterRef, Q, Subquery
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from delegates import selectors, services
 from delegates.models import RSVP, Star
 from events import exports
-from events.models import Forum, Session
+from events import services as event_services
+from events.models import ExportFragment, Forum, Session
 from tests.delegates.agenda_support import approved_delegate, rsvp_session
 from tests.factories.events import EventFactory, ForumFactory, SessionFactory, SpeakerFactory, at
 
@@ -159,3 +162,63 @@ def test_an_empty_agenda_is_an_empty_calendar_and_an_unknown_token_a_404(client)
     assert b"BEGIN:VCALENDAR" in response.content and b"BEGIN:VEVENT" not in response.content
     assert selectors.feed_export("no-such-token") is None
     assert client.get("/delegates/agenda/no-such-token.ics").status_code == 404
+
+
+def _prepared(forum) -> None:
+    """A new version of the forum with its exports prepared, as a release leaves them."""
+    Forum.objects.filter(pk=forum.pk).update(cache_version=F("cache_version") + 1)
+    assert event_services.prepare_exports(forum.pk)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_feed_from_the_prepared_vevents_is_the_feed_built(client, busy_agenda, language):
+    """The VEVENTs a release prepared, with the delegate's STATUS, SEQUENCE and TRANSP put in,
+    are the bytes of the feed built from its rows: one statement, not two. A session whose
+    VEVENT is not prepared is built among the prepared ones; a title that spells content lines
+    cannot pass for the delegate's."""
+    person, token = busy_agenda
+    seated = Session.objects.get(
+        rsvps__user=person, rsvps__status=RSVP.Status.CONFIRMED, rsvps__promoted_at=None
+    )
+    Session.objects.filter(pk=seated.pk).update(
+        title_en="Seat\r\nSTATUS:CONFIRMED\r\nSEQUENCE:1\r\nTRANSP:OPAQUE",
+        title_zh_hans="座位\nSTATUS:CONFIRMED\nSEQUENCE:1",
+    )
+    prefix = "/zh-hans" if language == "zh-hans" else ""
+    path = f"{prefix}/delegates/agenda/{token}.ics"
+    with CaptureQueriesContext(connection) as captured:
+        built = client.get(path).content
+    assert len(captured.captured_queries) == 2
+    assert b"STATUS:TENTATIVE" in built and b"TRANSP:TRANSPARENT" in built
+
+    _prepared(seated.event.forum)
+    with CaptureQueriesContext(connection) as captured:
+        served = client.get(path).content
+    assert len(captured.captured_queries) == 1
+    assert served == built
+
+    ExportFragment.objects.filter(object_id=seated.pk, language=language).delete()
+    with CaptureQueriesContext(connection) as captured:
+        served = client.get(path).content
+    assert len(captured.captured_queries) == 2
+    assert served == built
+
+
+def test_a_feed_of_another_language_or_site_is_not_read_from_these_vevents(
+    client, busy_agenda, settings
+):
+    """The prepared VEVENTs are those of the feed's language and site (their URLs name both)."""
+    _person, token = busy_agenda
+    forum = Forum.objects.get()
+    built = {
+        prefix: client.get(f"{prefix}/delegates/agenda/{token}.ics").content
+        for prefix in ("", "/zh-hans")
+    }
+    _prepared(forum)
+    for prefix, expected in built.items():
+        assert client.get(f"{prefix}/delegates/agenda/{token}.ics").content == expected
+    settings.SITE_URL = "https://elsewhere.example"
+    with CaptureQueriesContext(connection) as captured:
+        served = client.get(f"/delegates/agenda/{token}.ics").content
+    assert len(captured.captured_queries) == 2  # built: no VEVENT prepared for this site
+    assert b"URL:https://elsewhere.example/sessions/" in served

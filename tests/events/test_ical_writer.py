@@ -7,13 +7,15 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.db.models import F
 from django.utils import timezone, translation
 
 from delegates import selectors as delegate_selectors
 from delegates import services as delegate_services
 from delegates.models import RSVP, Registration, Star
 from events import exports, ical, selectors
-from events.models import Event, Session
+from events import services as event_services
+from events.models import Event, ExportFragment, Forum, Session
 from tests.events.ical_oracle import oracle_schedule_ical
 
 LANGUAGES = ["en", "zh-hans"]
@@ -186,9 +188,21 @@ def test_the_lean_writer_writes_the_oracles_events_on_the_demo_forum(demo_forum,
                 == 1
             )
 
+        # The feed from the VEVENTs its release prepared, each with the delegate's mark put
+        # in: the bytes of the feed built from its rows, which reads as the oracle's.
+        Forum.objects.filter(pk=forum.pk).update(cache_version=F("cache_version") + 1)
+        assert event_services.prepare_exports(forum.pk)
         feed_forum, rows, feed_people = delegate_selectors.feed_export(token)
+        assert feed_people == [] and all("vevent" in row for row in rows)
+        from_fragments = exports.schedule_ical(
+            feed_forum, rows, [], name="My agenda", language=language
+        )
+        ExportFragment.objects.filter(forum=forum).delete()
+        feed_forum, rows, feed_people = delegate_selectors.feed_export(token)
+        assert feed_people and not any("vevent" in row for row in rows)
         lean, oracle = _both(feed_forum, rows, feed_people, name="My agenda", language=language)
         assert assert_same_calendar(lean, oracle) >= 50
+        assert from_fragments == lean
         _calendar, events = _events(lean)
         assert {str(e["STATUS"]) for e in events} == {"CONFIRMED", "TENTATIVE", "CANCELLED"}
         assert any(str(e.get("TRANSP", "")) == "TRANSPARENT" for e in events)
