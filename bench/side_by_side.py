@@ -250,13 +250,17 @@ def render_scale(results: list[ScaleResult]) -> str:
     return "\n".join(lines)
 
 
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def render_feed(feeds: dict[int, dict]) -> str:
     lines = []
     for scale, feed in sorted(feeds.items()):
         lines.append(
             f"- personal feed of {feed['events']} sessions (`/delegates/agenda/<token>.ics`), "
             f"in process, scale {scale}: p50 {feed['p50_ms']:.1f} ms "
-            f"(min {feed['min_ms']:.1f}, {feed['runs']} GETs, {feed['queries']} queries); "
+            f"(min {feed['min_ms']:.1f}, {feed['runs']} GETs, {plural(feed['queries'], 'query', 'queries')}); "
             f"target ≤ {FEED_TARGET_MS:g} ms: {verdict(feed['p50_ms'], FEED_TARGET_MS, at_most=True)}"
         )
     return "\n".join(lines)

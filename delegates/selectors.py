@@ -884,7 +884,9 @@ def _feed_people_sql(vendor: str, count: int) -> str:
     )  # noqa: S608 (table names from the models; ids are parameters)
 
 
-def feed_export(token: str, language: str | None = None):
+def feed_export(
+    token: str, language: str | None = None
+) -> tuple[Forum, list[dict], list[tuple]] | None:
     """What the agenda feed of ``token`` holds in ``language`` (the active one by default), as
     ``events.selectors.schedule_export`` gives a programme's (plain rows for
     ``events.exports.schedule_ical``): its forum (the first session's; the latest edition for
