@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import TruncDate
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import prepared
@@ -884,10 +884,8 @@ def _feed_people_sql(vendor: str, count: int) -> str:
     )  # noqa: S608 (table names from the models; ids are parameters)
 
 
-def feed_export(
-    token: str, language: str | None = None
-) -> tuple[Forum, list[dict], list[tuple]] | None:
-    """What the agenda feed of ``token`` holds in ``language`` (the active one by default), as
+def feed_export(token: str, language: str) -> tuple[Forum, list[dict], list[tuple]] | None:
+    """What the agenda feed of ``token`` holds in ``language``, as
     ``events.selectors.schedule_export`` gives a programme's (plain rows for
     ``events.exports.schedule_ical``): its forum (the first session's; the latest edition for
     an empty agenda), the published sessions the delegate starred or reserved (cancelled ones
@@ -903,7 +901,6 @@ def feed_export(
     promotion, so a calendar takes the new STATUS when a seat is reserved or a waitlist place
     becomes one.
     """
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
     with connection.cursor() as cursor:
         # Prepared: planning these eight tables took ~1.9 ms, three times running them.
         prepared.execute(cursor, _feed_sql(), [token, token, settings.SITE_URL, language])

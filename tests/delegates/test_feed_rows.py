@@ -110,7 +110,7 @@ def busy_agenda():
 
 def test_the_rows_are_those_of_the_session_instances(busy_agenda):
     person, token = busy_agenda
-    forum, rows, people = selectors.feed_export(token)
+    forum, rows, people = selectors.feed_export(token, "en")
     oracle_forum, oracle_rows, oracle_people = _oracle(person)
     assert len(rows) == 5  # starred, cancelled, seated, waitlisted, promoted
     assert {row["mark"].status for row in rows} == {"CONFIRMED", "TENTATIVE"}
@@ -155,12 +155,12 @@ def test_an_empty_agenda_is_an_empty_calendar_and_an_unknown_token_a_404(client)
     ForumFactory(edition=2021)
     person = approved_delegate()
     token = services.regenerate_feed(person).token
-    forum, rows, people = selectors.feed_export(token)
+    forum, rows, people = selectors.feed_export(token, "en")
     assert (forum.edition, rows, people) == (2021, [], [])
     response = client.get(f"/delegates/agenda/{token}.ics")
     assert response.status_code == 200
     assert b"BEGIN:VCALENDAR" in response.content and b"BEGIN:VEVENT" not in response.content
-    assert selectors.feed_export("no-such-token") is None
+    assert selectors.feed_export("no-such-token", "en") is None
     assert client.get("/delegates/agenda/no-such-token.ics").status_code == 404
 
 

@@ -192,13 +192,13 @@ def test_the_lean_writer_writes_the_oracles_events_on_the_demo_forum(demo_forum,
         # in: the bytes of the feed built from its rows, which reads as the oracle's.
         Forum.objects.filter(pk=forum.pk).update(cache_version=F("cache_version") + 1)
         assert event_services.prepare_exports(forum.pk)
-        feed_forum, rows, feed_people = delegate_selectors.feed_export(token)
+        feed_forum, rows, feed_people = delegate_selectors.feed_export(token, language)
         assert feed_people == [] and all("vevent" in row for row in rows)
         from_fragments = exports.schedule_ical(
             feed_forum, rows, [], name="My agenda", language=language
         )
         ExportFragment.objects.filter(forum=forum).delete()
-        feed_forum, rows, feed_people = delegate_selectors.feed_export(token)
+        feed_forum, rows, feed_people = delegate_selectors.feed_export(token, language)
         assert feed_people and not any("vevent" in row for row in rows)
         lean, oracle = _both(feed_forum, rows, feed_people, name="My agenda", language=language)
         assert assert_same_calendar(lean, oracle) >= 50
