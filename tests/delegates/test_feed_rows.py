@@ -177,6 +177,8 @@ def test_a_feed_from_the_prepared_vevents_is_the_feed_built(client, busy_agenda,
     VEVENT is not prepared is built among the prepared ones; a title that spells content lines
     cannot pass for the delegate's."""
     person, token = busy_agenda
+    # A stamp of its own: with none, each VEVENT is stamped when written (prepared or built).
+    Forum.objects.update(schedule_changed_at=timezone.now())
     seated = Session.objects.get(
         rsvps__user=person, rsvps__status=RSVP.Status.CONFIRMED, rsvps__promoted_at=None
     )
@@ -209,6 +211,7 @@ def test_a_feed_of_another_language_or_site_is_not_read_from_these_vevents(
 ):
     """The prepared VEVENTs are those of the feed's language and site (their URLs name both)."""
     _person, token = busy_agenda
+    Forum.objects.update(schedule_changed_at=timezone.now())  # as above
     forum = Forum.objects.get()
     built = {
         prefix: client.get(f"{prefix}/delegates/agenda/{token}.ics").content
